@@ -1,0 +1,57 @@
+# shellcheck shell=bash
+# Shared by scripts/*: paths, versions, logging and stage timing.
+# Sourced, never run.
+
+set -euo pipefail
+
+GENLKIT_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# Heavy artifacts (kernel tree and build, rust-src, bindgen) live outside the
+# repository so that a fresh clone reuses them.
+GENLKIT_CACHE=${GENLKIT_CACHE:-/var/cache/genlkit}
+
+# Versions measured to work together (see README "Requirements").
+KERNEL_SERIES=7.3
+RUST_TOOLCHAIN=${RUST_TOOLCHAIN:-1.95.0}
+BINDGEN_VERSION=0.71.1
+LLVM_SUFFIX=-19          # make LLVM=-19: clang is required for Rust with KASAN
+
+export RUSTUP_TOOLCHAIN=$RUST_TOOLCHAIN
+export PATH="$GENLKIT_CACHE/bindgen/bin:$HOME/.cargo/bin:$PATH"
+export LIBCLANG_PATH=/usr/lib/llvm${LLVM_SUFFIX}/lib
+
+# Output of the last build, read by scripts/vm, scripts/test and scripts/run.
+GENLKIT_OUT="$GENLKIT_ROOT/out"
+KDIR_FILE="$GENLKIT_CACHE/current-kdir"
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+warn() { printf 'warning: %s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# stage NAME CMD...: run one stage, say how long it took.
+stage() {
+    local name=$1 start=$SECONDS
+    shift
+    log "$name"
+    "$@"
+    printf '    %s: %ds\n' "$name" $((SECONDS - start)) >&2
+}
+
+# The kernel build directory modules are built against: $KDIR if the user
+# brought one, else the one scripts/setup built last.
+kdir() {
+    if [[ -n ${KDIR:-} ]]; then
+        echo "$KDIR"
+    elif [[ -f $KDIR_FILE ]]; then
+        cat "$KDIR_FILE"
+    else
+        die "no kernel built yet: run scripts/setup (or set KDIR=/path/to/kernel/build)"
+    fi
+}
+
+# make LLVM=... when the kernel in $1 was built with clang, so modules match.
+kmake_llvm() {
+    if grep -q '^CONFIG_CC_IS_CLANG=y' "$1/.config" 2>/dev/null; then
+        echo "LLVM=$LLVM_SUFFIX"
+    fi
+}
