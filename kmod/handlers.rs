@@ -1,0 +1,340 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The kvstore operations, in safe Rust on the genl layer.
+
+use core::pin::Pin;
+use kernel::{prelude::*, rbtree::RBTreeNodeReservation};
+
+use crate::{
+    genl::{
+        Attr, AttrWriter, DoIt, DumpIt, DumpProgress, DumpWriter, MsgFlags, Net, PerNet,
+        PerNetState, Request,
+    },
+    spec::{cmd, entry, group, stats, KEY_MAX_LEN},
+    store::{Counters, Entry, Key, Limits, PutError, PutMode, Store},
+    FAMILY,
+};
+
+/// Every namespace's store.
+pub(crate) static STORES: PerNet<Store> = PerNet::new();
+
+impl PerNetState for Store {
+    fn pernet() -> &'static PerNet<Self> {
+        &STORES
+    }
+
+    fn init(_net: Net<'_>) -> impl PinInit<Self, Error> {
+        Store::new()
+    }
+}
+
+fn store<'a>(req: &Request<'a>) -> Result<Pin<&'a Store>> {
+    STORES.get(req.net())
+}
+
+fn limits() -> Limits {
+    Limits {
+        max_entries: crate::module_parameters::max_entries.value(),
+        max_bytes: crate::module_parameters::max_bytes.value(),
+    }
+}
+
+/// Room an attribute with `len` payload bytes takes (`nla_total_size`), plus a pad attribute in
+/// case a `u64` needs one.
+const fn attr_size(len: usize) -> usize {
+    (4 + len + 3) & !3
+}
+
+/// Room for the attributes of an entry message, beyond the headers.
+fn entry_size(key: &[u8], value_len: usize) -> usize {
+    attr_size(key.len() + 1) + attr_size(value_len) + attr_size(4) + 2 * attr_size(8)
+}
+
+/// The request's `key`, checked non-empty (the policy bounds its length and its NUL).
+fn key_of<'a>(attr: &Attr<'a>) -> Result<&'a [u8]> {
+    let key = attr.str_bytes()?;
+    if key.is_empty() {
+        return Err(attr.reject(EINVAL, c"key must not be empty"));
+    }
+    Ok(key)
+}
+
+fn put_entry(msg: &mut AttrWriter, key: &[u8], value: &[u8], flags: u32) -> Result {
+    msg.put_str(entry::KEY, key)?;
+    msg.put_bytes(entry::VALUE, value)?;
+    msg.put_u32(entry::FLAGS, flags)
+}
+
+/// Multicasts a notification to `notify` if anyone listens; counts what happened.
+fn notify(
+    store: &Store,
+    net: Net<'_>,
+    cmd: u8,
+    size: usize,
+    fill: impl FnOnce(&mut AttrWriter) -> Result,
+) {
+    if !FAMILY.has_listeners(net, group::NOTIFY) {
+        return;
+    }
+    let sent = FAMILY.notification(cmd, size).and_then(|mut msg| {
+        fill(&mut msg)?;
+        FAMILY.notify(msg, net, group::NOTIFY)
+    });
+    match sent {
+        Ok(()) => Counters::bump(&store.counters.notify_sent),
+        // The last listener left since we checked.
+        Err(e) if e == ESRCH => (),
+        Err(_) => Counters::bump(&store.counters.notify_dropped),
+    }
+}
+
+/// `echo` do: returns the request's attributes unchanged.
+pub(crate) struct Echo;
+
+impl DoIt for Echo {
+    fn doit(req: &Request<'_>) -> Result {
+        Counters::bump(&store(req)?.counters.echo);
+        let attrs = req.attrs();
+        let (key, value) = (attrs.get(entry::KEY), attrs.get(entry::VALUE));
+        let size = key.map_or(0, |a| attr_size(a.bytes().len()))
+            + value.map_or(0, |a| attr_size(a.bytes().len()))
+            + 3 * attr_size(8);
+        let mut reply = req.reply(size)?;
+        if let Some(a) = key {
+            reply.put_bytes(entry::KEY, a.bytes())?;
+        }
+        if let Some(a) = value {
+            reply.put_bytes(entry::VALUE, a.bytes())?;
+        }
+        if let Some(a) = attrs.get(entry::FLAGS) {
+            reply.put_u32(entry::FLAGS, a.u32()?)?;
+        }
+        if let Some(a) = attrs.get(entry::GENERATION) {
+            reply.put_u64(entry::GENERATION, a.u64()?, entry::PAD)?;
+        }
+        req.send_reply(reply)
+    }
+}
+
+/// `put` do: creates or replaces an entry, replies with it and the new generation, and
+/// multicasts `new-ntf`.
+pub(crate) struct Put;
+
+impl DoIt for Put {
+    const ACCEPT_FLAGS: MsgFlags = MsgFlags::CREATE.union(MsgFlags::EXCL).union(MsgFlags::REPLACE);
+
+    fn doit(req: &Request<'_>) -> Result {
+        let store = store(req)?;
+        Counters::bump(&store.counters.put);
+        let attrs = req.attrs();
+        let key_attr = attrs.required(entry::KEY)?;
+        let key = key_of(&key_attr)?;
+        let value_attr = attrs.required(entry::VALUE)?;
+        let value = value_attr.bytes();
+        let flags = attrs.get(entry::FLAGS).map(|a| a.u32()).transpose()?.unwrap_or(0);
+        let f = req.flags();
+        let mode = PutMode {
+            create: f.contains(MsgFlags::CREATE),
+            excl: f.contains(MsgFlags::EXCL),
+            replace: f.contains(MsgFlags::REPLACE),
+        };
+
+        // Allocate everything before taking the lock.
+        let mut stored = KVec::with_capacity(value.len(), GFP_KERNEL)?;
+        stored.extend_from_slice(value, GFP_KERNEL)?;
+        let slot = RBTreeNodeReservation::new(GFP_KERNEL)?;
+        let new_entry = Entry { value: stored, flags };
+
+        let size = entry_size(key, value.len());
+        let generation = {
+            let mut inner = store.inner.lock();
+            let generation = inner
+                .put(Key::new(key)?, new_entry, slot, mode, limits())
+                .map_err(|e| match e {
+                    PutError::Exists => key_attr.reject(
+                        EEXIST,
+                        c"entry exists (NLM_F_EXCL set, or NLM_F_REPLACE not set)",
+                    ),
+                    PutError::Missing => key_attr.reject(
+                        ENOENT,
+                        c"entry does not exist and NLM_F_CREATE is not set",
+                    ),
+                    PutError::TooManyEntries => {
+                        key_attr.reject(ENOSPC, c"store is full (max_entries reached)")
+                    }
+                    PutError::TooManyBytes => {
+                        value_attr.reject(ENOSPC, c"store is full (max_bytes reached)")
+                    }
+                })?;
+            // Under the lock, so listeners see changes in generation order.
+            notify(&store, req.net(), cmd::NEW_NTF, size, |m| {
+                put_entry(m, key, value, flags)?;
+                m.put_u64(entry::GENERATION, generation, entry::PAD)
+            });
+            generation
+        };
+
+        let mut reply = req.reply(size)?;
+        put_entry(&mut reply, key, value, flags)?;
+        reply.put_u64(entry::GENERATION, generation, entry::PAD)?;
+        req.send_reply(reply)
+    }
+}
+
+/// `get` do: one entry by key.
+pub(crate) struct Get;
+
+impl DoIt for Get {
+    fn doit(req: &Request<'_>) -> Result {
+        let store = store(req)?;
+        Counters::bump(&store.counters.get);
+        let key_attr = req.attrs().required(entry::KEY)?;
+        let key = key_of(&key_attr)?;
+        let lookup = Key::new(key)?;
+        let inner = store.inner.lock();
+        let found = inner
+            .get(&lookup)
+            .ok_or_else(|| key_attr.reject(ENOENT, c"no entry with this key"))?;
+        let mut reply = req.reply(entry_size(key, found.value.len()))?;
+        put_entry(&mut reply, key, &found.value, found.flags)?;
+        drop(inner);
+        req.send_reply(reply)
+    }
+}
+
+/// Where a `get` dump stands between rounds.
+pub(crate) struct DumpCursor {
+    prefix: Option<Key>,
+    /// The last key sent, to resume after; `last_len == None` before the first entry.
+    last: [u8; KEY_MAX_LEN as usize],
+    last_len: Option<usize>,
+}
+
+/// `get` dump: every entry in key order, under an optional key prefix.
+pub(crate) struct GetDump;
+
+impl DumpIt for GetDump {
+    type Cursor = DumpCursor;
+
+    fn start(req: &Request<'_>) -> Result<DumpCursor> {
+        Counters::bump(&store(req)?.counters.dump);
+        let prefix = match req.attrs().get(entry::KEY) {
+            Some(a) => Some(Key::new(a.str_bytes()?)?),
+            None => None,
+        };
+        Ok(DumpCursor {
+            prefix,
+            last: [0; KEY_MAX_LEN as usize],
+            last_len: None,
+        })
+    }
+
+    fn dumpit(
+        req: &Request<'_>,
+        cursor: &mut DumpCursor,
+        out: &mut DumpWriter<'_>,
+    ) -> Result<DumpProgress> {
+        let store = store(req)?;
+        let from = match cursor.last_len {
+            Some(len) => Some(Key::new(&cursor.last[..len])?),
+            None => None,
+        };
+        let from = from.as_ref().or(cursor.prefix.as_ref());
+        let mut inner = store.inner.lock();
+        out.set_generation(inner.generation());
+
+        let prefix = cursor.prefix.as_ref().map(Key::as_bytes).unwrap_or(&[]);
+        let mut progress = Ok(DumpProgress::Done);
+        let (last, last_len) = (&mut cursor.last, &mut cursor.last_len);
+        inner.walk(from, last_len.is_some(), |k, e| {
+            let k = k.as_bytes();
+            if !k.starts_with(prefix) {
+                return false;
+            }
+            let written = out.entry().and_then(|mut m| {
+                put_entry(&mut m, k, &e.value, e.flags)?;
+                m.end();
+                Ok(())
+            });
+            match written {
+                Ok(()) => {
+                    last[..k.len()].copy_from_slice(k);
+                    *last_len = Some(k.len());
+                    true
+                }
+                Err(err) => {
+                    progress = if err == EMSGSIZE { Ok(DumpProgress::More) } else { Err(err) };
+                    false
+                }
+            }
+        });
+        progress
+    }
+}
+
+/// `del` do: removes an entry, replies with its key and the new generation, and multicasts
+/// `del-ntf`.
+pub(crate) struct Del;
+
+impl DoIt for Del {
+    fn doit(req: &Request<'_>) -> Result {
+        let store = store(req)?;
+        Counters::bump(&store.counters.del);
+        let key_attr = req.attrs().required(entry::KEY)?;
+        let key = key_of(&key_attr)?;
+        let lookup = Key::new(key)?;
+        let size = entry_size(key, 0);
+        let generation = {
+            let mut inner = store.inner.lock();
+            let generation = inner
+                .del(&lookup)
+                .ok_or_else(|| key_attr.reject(ENOENT, c"no entry with this key"))?;
+            notify(&store, req.net(), cmd::DEL_NTF, size, |m| {
+                m.put_str(entry::KEY, key)?;
+                m.put_u64(entry::GENERATION, generation, entry::PAD)
+            });
+            generation
+        };
+        let mut reply = req.reply(size)?;
+        reply.put_str(entry::KEY, key)?;
+        reply.put_u64(entry::GENERATION, generation, entry::PAD)?;
+        req.send_reply(reply)
+    }
+}
+
+/// `stats` do: counters and limits of the caller's namespace's store.
+pub(crate) struct Stats;
+
+impl DoIt for Stats {
+    fn doit(req: &Request<'_>) -> Result {
+        let store = store(req)?;
+        let c = &store.counters;
+        Counters::bump(&c.stats);
+        let (generation, entries, bytes) = {
+            let inner = store.inner.lock();
+            (inner.generation(), inner.entries(), inner.bytes())
+        };
+        let l = limits();
+        let mut reply = req.reply(16 * 2 * attr_size(8))?;
+        reply.put_u64(entry::GENERATION, generation, entry::PAD)?;
+        let mut nest = reply.nest(entry::STATS)?;
+        for (ty, v) in [
+            (stats::ENTRIES, entries),
+            (stats::BYTES, bytes),
+            (stats::MAX_ENTRIES, l.max_entries),
+            (stats::MAX_BYTES, l.max_bytes),
+            (stats::ECHO_COUNT, Counters::read(&c.echo)),
+            (stats::PUT_COUNT, Counters::read(&c.put)),
+            (stats::GET_COUNT, Counters::read(&c.get)),
+            (stats::DEL_COUNT, Counters::read(&c.del)),
+            (stats::DUMP_COUNT, Counters::read(&c.dump)),
+            (stats::STATS_COUNT, Counters::read(&c.stats)),
+            (stats::NOTIFY_SENT, Counters::read(&c.notify_sent)),
+            (stats::NOTIFY_DROPPED, Counters::read(&c.notify_dropped)),
+        ] {
+            nest.put_u64(ty, v, stats::PAD)?;
+        }
+        nest.end()?;
+        req.send_reply(reply)
+    }
+}

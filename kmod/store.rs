@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The key-value store of one network namespace: pure logic, no netlink.
+
+use core::cmp::Ordering;
+use kernel::{
+    new_mutex,
+    prelude::*,
+    rbtree::{RBTree, RBTreeNodeReservation},
+    sync::{
+        atomic::{Atomic, Relaxed},
+        Mutex,
+    },
+};
+
+/// A key: its bytes, ordered lexicographically.
+pub(crate) struct Key(KVec<u8>);
+
+impl Key {
+    /// Copies `bytes` into a new key.
+    pub(crate) fn new(bytes: &[u8]) -> Result<Self> {
+        let mut v = KVec::with_capacity(bytes.len(), GFP_KERNEL)?;
+        v.extend_from_slice(bytes, GFP_KERNEL)?;
+        Ok(Self(v))
+    }
+
+    /// The key's bytes.
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl Ord for Key {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.as_bytes().cmp(other.as_bytes())
+    }
+}
+
+impl PartialOrd for Key {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for Key {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_bytes() == other.as_bytes()
+    }
+}
+
+impl Eq for Key {}
+
+/// A stored value and its client-defined flags.
+pub(crate) struct Entry {
+    /// The value.
+    pub(crate) value: KVec<u8>,
+    /// The `entry-flags` bits.
+    pub(crate) flags: u32,
+}
+
+/// How a put treats an existing or missing entry (`NLM_F_CREATE` / `NLM_F_EXCL` /
+/// `NLM_F_REPLACE`, as rtnetlink reads them).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct PutMode {
+    /// Create the entry when it does not exist.
+    pub(crate) create: bool,
+    /// Fail with `EEXIST` when it exists.
+    pub(crate) excl: bool,
+    /// Replace it when it exists.
+    pub(crate) replace: bool,
+}
+
+/// Why a put failed.
+#[derive(Debug, PartialEq)]
+pub(crate) enum PutError {
+    /// The entry exists and the mode does not allow replacing it.
+    Exists,
+    /// The entry does not exist and the mode does not allow creating it.
+    Missing,
+    /// Creating it would pass `max_entries`.
+    TooManyEntries,
+    /// Storing it would pass `max_bytes`.
+    TooManyBytes,
+}
+
+/// Limits of one store, from the module parameters.
+#[derive(Clone, Copy)]
+pub(crate) struct Limits {
+    /// Most entries.
+    pub(crate) max_entries: u64,
+    /// Most bytes of keys and values together.
+    pub(crate) max_bytes: u64,
+}
+
+/// The store's contents. Every change bumps `generation`.
+pub(crate) struct Inner {
+    tree: RBTree<Key, Entry>,
+    entries: u64,
+    bytes: u64,
+    generation: u64,
+}
+
+impl Inner {
+    /// An empty store.
+    pub(crate) fn new() -> Self {
+        Self {
+            tree: RBTree::new(),
+            entries: 0,
+            bytes: 0,
+            generation: 0,
+        }
+    }
+
+    /// The change counter.
+    pub(crate) fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// Number of entries.
+    pub(crate) fn entries(&self) -> u64 {
+        self.entries
+    }
+
+    /// Bytes of keys and values.
+    pub(crate) fn bytes(&self) -> u64 {
+        self.bytes
+    }
+
+    /// The entry under `key`.
+    pub(crate) fn get(&self, key: &Key) -> Option<&Entry> {
+        self.tree.get(key)
+    }
+
+    /// Creates or replaces the entry under `key` according to `mode`; returns the new
+    /// generation. All memory is allocated by the caller, outside the lock: `slot` becomes the
+    /// tree node.
+    pub(crate) fn put(
+        &mut self,
+        key: Key,
+        entry: Entry,
+        slot: RBTreeNodeReservation<Key, Entry>,
+        mode: PutMode,
+        limits: Limits,
+    ) -> Result<u64, PutError> {
+        let new_size = (key.as_bytes().len() + entry.value.len()) as u64;
+        match self.tree.get(&key) {
+            Some(old) => {
+                if mode.excl || !mode.replace {
+                    return Err(PutError::Exists);
+                }
+                let old_size = (key.as_bytes().len() + old.value.len()) as u64;
+                if self.bytes - old_size + new_size > limits.max_bytes {
+                    return Err(PutError::TooManyBytes);
+                }
+                self.bytes = self.bytes - old_size + new_size;
+            }
+            None => {
+                if !mode.create {
+                    return Err(PutError::Missing);
+                }
+                if self.entries + 1 > limits.max_entries {
+                    return Err(PutError::TooManyEntries);
+                }
+                if self.bytes + new_size > limits.max_bytes {
+                    return Err(PutError::TooManyBytes);
+                }
+                self.entries += 1;
+                self.bytes += new_size;
+            }
+        }
+        // A replaced node is dropped here, under the lock: that only frees memory.
+        let _replaced = self.tree.insert(slot.into_node(key, entry));
+        self.generation += 1;
+        Ok(self.generation)
+    }
+
+    /// Removes the entry under `key`; returns the new generation, or `None` when absent.
+    pub(crate) fn del(&mut self, key: &Key) -> Option<u64> {
+        let old = self.tree.remove(key)?;
+        self.entries -= 1;
+        self.bytes -= (key.as_bytes().len() + old.value.len()) as u64;
+        self.generation += 1;
+        Some(self.generation)
+    }
+
+    /// Calls `f` on entries in key order, starting at the first key `>= from` (or the first key),
+    /// skipping `from` itself when `skip_from`, until `f` returns `false` or the keys run out.
+    pub(crate) fn walk(
+        &mut self,
+        from: Option<&Key>,
+        skip_from: bool,
+        mut f: impl FnMut(&Key, &Entry) -> bool,
+    ) {
+        let mut cursor = match from {
+            Some(k) => self.tree.cursor_lower_bound_mut(k),
+            None => self.tree.cursor_front_mut(),
+        };
+        if let (Some(c), Some(k), true) = (&cursor, from, skip_from) {
+            if c.current().0 == k {
+                cursor = cursor.and_then(|c| c.move_next());
+            }
+        }
+        while let Some(c) = cursor {
+            let (k, e) = c.current();
+            if !f(k, e) {
+                return;
+            }
+            cursor = c.move_next();
+        }
+    }
+}
+
+/// Per-command and notification counters of one store.
+pub(crate) struct Counters {
+    /// Echo requests served.
+    pub(crate) echo: Atomic<u64>,
+    /// Put requests served.
+    pub(crate) put: Atomic<u64>,
+    /// Get requests served (do).
+    pub(crate) get: Atomic<u64>,
+    /// Del requests served.
+    pub(crate) del: Atomic<u64>,
+    /// Dumps started.
+    pub(crate) dump: Atomic<u64>,
+    /// Stats requests served.
+    pub(crate) stats: Atomic<u64>,
+    /// Notifications delivered to at least one listener.
+    pub(crate) notify_sent: Atomic<u64>,
+    /// Notifications that could not be built or delivered.
+    pub(crate) notify_dropped: Atomic<u64>,
+}
+
+impl Counters {
+    /// All zero.
+    pub(crate) const fn new() -> Self {
+        Self {
+            echo: Atomic::new(0),
+            put: Atomic::new(0),
+            get: Atomic::new(0),
+            del: Atomic::new(0),
+            dump: Atomic::new(0),
+            stats: Atomic::new(0),
+            notify_sent: Atomic::new(0),
+            notify_dropped: Atomic::new(0),
+        }
+    }
+
+    /// Counts one event.
+    pub(crate) fn bump(counter: &Atomic<u64>) {
+        counter.fetch_add(1, Relaxed);
+    }
+
+    /// Reads a counter.
+    pub(crate) fn read(counter: &Atomic<u64>) -> u64 {
+        counter.load(Relaxed)
+    }
+}
+
+/// The store of one network namespace.
+#[pin_data]
+pub(crate) struct Store {
+    /// The contents.
+    #[pin]
+    pub(crate) inner: Mutex<Inner>,
+    /// Counters, outside the lock.
+    pub(crate) counters: Counters,
+}
+
+impl Store {
+    /// An empty store.
+    pub(crate) fn new() -> impl PinInit<Self, Error> {
+        try_pin_init!(Self {
+            inner <- new_mutex!(Inner::new(), "kvstore::Store::inner"),
+            counters: Counters::new(),
+        }? Error)
+    }
+}
+
+#[kernel::macros::kunit_tests(kvstore_store)]
+mod tests {
+    use super::*;
+
+    const UPSERT: PutMode = PutMode { create: true, excl: false, replace: true };
+    const CREATE_EXCL: PutMode = PutMode { create: true, excl: true, replace: false };
+    const REPLACE_ONLY: PutMode = PutMode { create: false, excl: false, replace: true };
+    const ROOMY: Limits = Limits { max_entries: 100, max_bytes: 1000 };
+
+    fn put(s: &mut Inner, key: &[u8], value: &[u8], mode: PutMode, l: Limits) -> Result<u64, PutError> {
+        let mut v = KVec::new();
+        v.extend_from_slice(value, GFP_KERNEL).unwrap();
+        let slot = RBTreeNodeReservation::new(GFP_KERNEL).unwrap();
+        s.put(Key::new(key).unwrap(), Entry { value: v, flags: 0 }, slot, mode, l)
+    }
+
+    #[test]
+    fn put_modes_follow_rtnetlink() {
+        let mut s = Inner::new();
+        assert_eq!(put(&mut s, b"a", b"1", REPLACE_ONLY, ROOMY), Err(PutError::Missing));
+        assert_eq!(put(&mut s, b"a", b"1", CREATE_EXCL, ROOMY), Ok(1));
+        assert_eq!(put(&mut s, b"a", b"2", CREATE_EXCL, ROOMY), Err(PutError::Exists));
+        let create_only = PutMode { create: true, excl: false, replace: false };
+        assert_eq!(put(&mut s, b"a", b"2", create_only, ROOMY), Err(PutError::Exists));
+        assert_eq!(put(&mut s, b"a", b"22", REPLACE_ONLY, ROOMY), Ok(2));
+        assert_eq!(put(&mut s, b"a", b"333", UPSERT, ROOMY), Ok(3));
+        assert_eq!(s.entries(), 1);
+        assert_eq!(s.bytes(), 4);
+        assert_eq!(s.get(&Key::new(b"a").unwrap()).unwrap().value.as_slice(), b"333");
+    }
+
+    #[test]
+    fn limits_are_enforced() {
+        let mut s = Inner::new();
+        let two = Limits { max_entries: 2, max_bytes: 10 };
+        assert_eq!(put(&mut s, b"a", b"1234", UPSERT, two), Ok(1));
+        assert_eq!(put(&mut s, b"b", b"1234", UPSERT, two), Ok(2));
+        assert_eq!(put(&mut s, b"c", b"", UPSERT, two), Err(PutError::TooManyEntries));
+        assert_eq!(put(&mut s, b"a", b"12345", UPSERT, two), Err(PutError::TooManyBytes));
+        assert_eq!(put(&mut s, b"a", b"1234", UPSERT, two), Ok(3));
+        assert_eq!(s.generation(), 3);
+        assert_eq!((s.entries(), s.bytes()), (2, 10));
+    }
+
+    #[test]
+    fn del_updates_counts() {
+        let mut s = Inner::new();
+        put(&mut s, b"k", b"vv", UPSERT, ROOMY).unwrap();
+        assert_eq!(s.del(&Key::new(b"x").unwrap()), None);
+        assert_eq!(s.del(&Key::new(b"k").unwrap()), Some(2));
+        assert_eq!((s.entries(), s.bytes()), (0, 0));
+    }
+
+    #[test]
+    fn walk_resumes_after_a_key() {
+        let mut s = Inner::new();
+        for k in [b"b", b"d", b"a", b"c"] {
+            put(&mut s, k, b"", UPSERT, ROOMY).unwrap();
+        }
+        let mut seen = KVec::new();
+        let from = Key::new(b"b").unwrap();
+        s.walk(Some(&from), true, |k, _| {
+            seen.push(k.as_bytes()[0], GFP_KERNEL).unwrap();
+            true
+        });
+        assert_eq!(seen.as_slice(), b"cd");
+        seen.clear();
+        let from = Key::new(b"bb").unwrap();
+        s.walk(Some(&from), true, |k, _| {
+            seen.push(k.as_bytes()[0], GFP_KERNEL).unwrap();
+            seen.len() < 1
+        });
+        assert_eq!(seen.as_slice(), b"c");
+    }
+}
