@@ -1,0 +1,137 @@
+//! Command-line definition.
+
+use std::{ffi::OsString, path::PathBuf};
+
+use clap::{ArgGroup, Parser, Subcommand};
+use kvstore::EntryFlags;
+
+const EXAMPLES: &str = "\
+Examples:
+  kvctl put greeting hello --flags text     create or overwrite an entry
+  kvctl put greeting hi --replace           only replace an existing entry
+  kvctl put blob --value-file ./blob.bin    value from a file (binary is fine)
+  kvctl get greeting                        print the value
+  kvctl list --prefix app/ --json           entries under a prefix, as JSON
+  kvctl del greeting
+  kvctl monitor                             print changes until interrupted
+  kvctl family                              what nlctrl says about the family
+  kvctl completions bash > /etc/bash_completion.d/kvctl
+
+Exit status: 0 success, 1 error from the kernel or the system, 2 usage error.
+put and del need CAP_NET_ADMIN in the network namespace's user namespace.";
+
+/// Client of the kvstore Generic Netlink family.
+#[derive(Debug, Parser)]
+#[command(name = "kvctl", version, about, after_help = EXAMPLES)]
+pub struct Cli {
+    /// Print machine-readable JSON instead of text.
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create or replace an entry (needs CAP_NET_ADMIN).
+    ///
+    /// Without --create/--excl/--replace the entry is created or overwritten
+    /// (NLM_F_CREATE). With any of them, exactly those netlink flags are sent:
+    /// --create --excl creates only (EEXIST if present), --replace only
+    /// replaces (ENOENT if absent).
+    #[command(group(ArgGroup::new("val").required(true).args(["value", "value_file"])))]
+    Put {
+        /// Entry key (1 to 255 bytes).
+        key: String,
+        /// Entry value.
+        value: Option<OsString>,
+        /// Read the value from a file instead.
+        #[arg(long, value_name = "FILE")]
+        value_file: Option<PathBuf>,
+        /// Send NLM_F_CREATE.
+        #[arg(long)]
+        create: bool,
+        /// Send NLM_F_EXCL: fail if the entry exists.
+        #[arg(long)]
+        excl: bool,
+        /// Send NLM_F_REPLACE: fail if the entry does not exist.
+        #[arg(long)]
+        replace: bool,
+        /// Entry flags: comma-separated `text`, `compressed` (or numbers).
+        #[arg(long, value_name = "FLAGS", default_value = "none")]
+        flags: EntryFlags,
+    },
+    /// Print one entry's value.
+    Get {
+        key: String,
+    },
+    /// Remove an entry (needs CAP_NET_ADMIN).
+    Del {
+        key: String,
+    },
+    /// List entries in key order.
+    List {
+        /// Only keys starting with this prefix.
+        #[arg(long)]
+        prefix: Option<String>,
+    },
+    /// Send an echo request; the kernel returns the attributes unchanged.
+    Echo {
+        #[arg(long)]
+        key: Option<String>,
+        #[arg(long)]
+        value: Option<OsString>,
+        #[arg(long)]
+        flags: Option<EntryFlags>,
+        #[arg(long)]
+        generation: Option<u64>,
+    },
+    /// Show the store's generation, counters and limits.
+    Stats,
+    /// Print new/del notifications until interrupted.
+    ///
+    /// The monitor keeps a view of the store (initially dumped). If the
+    /// kernel drops notifications because the socket buffer overflowed
+    /// (ENOBUFS), it says so, re-dumps and carries on.
+    Monitor {
+        /// Only keys starting with this prefix.
+        #[arg(long)]
+        prefix: Option<String>,
+        /// Stop after N new/del events (of keys under --prefix; events
+        /// already covered by the initial dump or a resync do not count).
+        #[arg(long, value_name = "N")]
+        count: Option<u64>,
+        /// Stop after SECS seconds (fails if --count was not reached).
+        #[arg(long, value_name = "SECS")]
+        timeout: Option<f64>,
+        /// Stop after SECS seconds without any event.
+        #[arg(long, value_name = "SECS")]
+        idle_timeout: Option<f64>,
+        /// At exit, print the monitor's view of the store, like `list`,
+        /// after a `# final view` line.
+        #[arg(long)]
+        dump_final: bool,
+        /// Do not print each event (overflows are still reported).
+        #[arg(long, short)]
+        quiet: bool,
+        /// Testing: SO_RCVBUF of the notification socket.
+        #[arg(long, value_name = "BYTES", hide = true)]
+        rcvbuf: Option<usize>,
+        /// Testing: block for MS milliseconds after the first event, as a slow
+        /// consumer would, so that the socket buffer overflows.
+        #[arg(long, value_name = "MS", hide = true)]
+        stall_ms: Option<u64>,
+    },
+    /// Show the family as the generic netlink controller reports it.
+    Family,
+    /// Run `put KEY VALUE` / `del KEY` lines from a file or stdin over one socket.
+    Batch {
+        /// File of commands (default: stdin).
+        file: Option<PathBuf>,
+    },
+    /// Print a shell completion script.
+    Completions {
+        shell: clap_complete::Shell,
+    },
+}

@@ -1,0 +1,296 @@
+//! `kvctl`: command-line client of the kvstore Generic Netlink family.
+
+mod cli;
+mod monitor;
+mod output;
+
+use std::{
+    io::{BufRead, Write},
+    os::unix::ffi::OsStrExt,
+    process::ExitCode,
+};
+
+use anyhow::{bail, Context, Result};
+use clap::{CommandFactory, Parser};
+use futures::TryStreamExt;
+use kvstore::{Client, Echo, Entry, Error, PutMode, PutRequest};
+use serde_json::json;
+
+use cli::{Cli, Command};
+use output::{entry_json, entry_line, json_flags, json_value, safe_value};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse(); // usage errors exit with 2
+    let name = command_name(&cli.command);
+    let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("kvctl: cannot start runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("kvctl: {name}: {}", describe(&e));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn command_name(cmd: &Command) -> &'static str {
+    match cmd {
+        Command::Put { .. } => "put",
+        Command::Get { .. } => "get",
+        Command::Del { .. } => "del",
+        Command::List { .. } => "list",
+        Command::Echo { .. } => "echo",
+        Command::Stats => "stats",
+        Command::Monitor { .. } => "monitor",
+        Command::Family => "family",
+        Command::Batch { .. } => "batch",
+        Command::Completions { .. } => "completions",
+    }
+}
+
+/// One line: the error chain, with a hint for permission errors.
+fn describe(e: &anyhow::Error) -> String {
+    let mut line = e.to_string();
+    if let Some(kerr) = e.chain().find_map(|c| c.downcast_ref::<Error>()) {
+        line = kerr.to_string();
+        if kerr.errno() == Some(1) {
+            line.push_str(" (permission denied: put and del need CAP_NET_ADMIN)");
+        }
+        for ctx in e.chain().take_while(|c| c.downcast_ref::<Error>().is_none()) {
+            line = format!("{ctx}: {line}");
+        }
+    }
+    line
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    let json = cli.json;
+    if let Command::Completions { shell } = cli.command {
+        clap_complete::generate(shell, &mut Cli::command(), "kvctl", &mut std::io::stdout());
+        return Ok(());
+    }
+    let client = Client::connect().await?;
+    match cli.command {
+        Command::Put { key, value, value_file, create, excl, replace, flags } => {
+            let value = match (value, value_file) {
+                (Some(v), _) => v.as_bytes().to_vec(),
+                (None, Some(path)) => {
+                    std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?
+                }
+                (None, None) => unreachable!("clap requires a value"),
+            };
+            let mut mode = PutMode::default();
+            if create || excl || replace {
+                mode = PutMode::NONE;
+                for (on, bit) in [(create, PutMode::CREATE), (excl, PutMode::EXCL), (replace, PutMode::REPLACE)] {
+                    if on {
+                        mode = mode | bit;
+                    }
+                }
+            }
+            let reply = client.put(&PutRequest::new(key, value).flags(flags).mode(mode)).await?;
+            if json {
+                let mut j = entry_json(&reply.entry);
+                j["generation"] = json!(reply.generation);
+                println!("{j}");
+            } else {
+                println!("put {} (generation {})", reply.entry.key, reply.generation);
+            }
+        }
+        Command::Get { key } => {
+            let entry = client.get(&key).await?;
+            if json {
+                println!("{}", entry_json(&entry));
+            } else {
+                println!("{}", safe_value(&entry.value));
+            }
+        }
+        Command::Del { key } => {
+            let reply = client.del(&key).await?;
+            if json {
+                println!("{}", json!({"key": reply.key, "generation": reply.generation}));
+            } else {
+                println!("deleted {} (generation {})", reply.key, reply.generation);
+            }
+        }
+        Command::List { prefix } => {
+            let entries: Vec<Entry> = client.list(prefix.as_deref()).try_collect().await?;
+            if json {
+                println!("{}", serde_json::Value::Array(entries.iter().map(entry_json).collect()));
+            } else {
+                for e in &entries {
+                    println!("{}", entry_line(e));
+                }
+            }
+        }
+        Command::Echo { key, value, flags, generation } => {
+            let req = Echo { key, value: value.map(|v| v.as_bytes().to_vec()), flags, generation };
+            let reply = client.echo(&req).await?;
+            if json {
+                let mut j = json!({});
+                if let Some(k) = &reply.key {
+                    j["key"] = json!(k);
+                }
+                if let Some(v) = &reply.value {
+                    let (value, encoding) = json_value(v);
+                    j["value"] = value;
+                    j["encoding"] = json!(encoding);
+                }
+                if let Some(f) = reply.flags {
+                    j["flags"] = json_flags(f);
+                }
+                if let Some(g) = reply.generation {
+                    j["generation"] = json!(g);
+                }
+                println!("{j}");
+            } else {
+                if let Some(k) = &reply.key {
+                    println!("key: {k}");
+                }
+                if let Some(v) = &reply.value {
+                    println!("value: {}", safe_value(v));
+                }
+                if let Some(f) = reply.flags {
+                    println!("flags: {f}");
+                }
+                if let Some(g) = reply.generation {
+                    println!("generation: {g}");
+                }
+            }
+        }
+        Command::Stats => {
+            let reply = client.stats().await?;
+            if json {
+                let mut j = json!({"generation": reply.generation});
+                for (name, v) in reply.stats.fields() {
+                    j[name] = json!(v);
+                }
+                println!("{j}");
+            } else {
+                println!("generation: {}", reply.generation);
+                for (name, v) in reply.stats.fields() {
+                    println!("{name}: {v}");
+                }
+            }
+        }
+        Command::Monitor { prefix, count, timeout, idle_timeout, dump_final, quiet, rcvbuf, stall_ms } => {
+            let opts = monitor::Options {
+                prefix,
+                count,
+                timeout,
+                idle_timeout,
+                dump_final,
+                quiet,
+                rcvbuf,
+                stall_ms,
+                json,
+            };
+            monitor::run(&client, opts).await?;
+        }
+        Command::Family => family(&client, json).await?,
+        Command::Batch { file } => batch(&client, file, json).await?,
+        Command::Completions { .. } => unreachable!(),
+    }
+    Ok(())
+}
+
+async fn family(client: &Client, json: bool) -> Result<()> {
+    let info = client.family_info().await?;
+    if json {
+        let ops: Vec<_> = info
+            .ops
+            .iter()
+            .map(|o| json!({"id": o.id, "name": o.name, "flags": o.flags, "flag_names": o.flag_names()}))
+            .collect();
+        let groups: Vec<_> = info.mcast_groups.iter().map(|g| json!({"name": g.name, "id": g.id})).collect();
+        let op_policies: Vec<_> = info
+            .op_policies
+            .iter()
+            .map(|o| json!({"cmd": o.cmd, "do": o.do_policy, "dump": o.dump_policy}))
+            .collect();
+        let policies: Vec<_> = info
+            .policies
+            .iter()
+            .map(|p| {
+                let props: serde_json::Map<_, _> =
+                    p.properties.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
+                json!({"policy": p.policy, "attr": p.attr, "name": p.attr_name, "properties": props})
+            })
+            .collect();
+        println!(
+            "{}",
+            json!({"name": info.name, "id": info.id, "version": info.version, "hdrsize": info.hdrsize,
+                   "maxattr": info.maxattr, "ops": ops, "mcast_groups": groups,
+                   "op_policies": op_policies, "policies": policies, "policy_error": info.policy_error})
+        );
+        return Ok(());
+    }
+    println!("family {} id {} version {} hdrsize {} maxattr {}", info.name, info.id, info.version, info.hdrsize, info.maxattr);
+    println!("ops:");
+    for o in &info.ops {
+        println!("  {:>2} {:<8} {}", o.id, o.name.unwrap_or("?"), o.flag_names().join(","));
+    }
+    println!("multicast groups:");
+    for g in &info.mcast_groups {
+        println!("  {} id {}", g.name, g.id);
+    }
+    if let Some(err) = &info.policy_error {
+        println!("policies: unavailable ({err})");
+        return Ok(());
+    }
+    println!("op policies:");
+    for o in &info.op_policies {
+        let name = kvstore::spec::CMD_NAMES.get(o.cmd as usize).copied().unwrap_or("?");
+        let fmt = |p: Option<u32>| p.map_or("-".to_owned(), |i| i.to_string());
+        println!("  {:<8} do {} dump {}", name, fmt(o.do_policy), fmt(o.dump_policy));
+    }
+    println!("policies:");
+    for p in &info.policies {
+        let props: Vec<String> = p.properties.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        println!("  [{}] {:>2} {:<12} {}", p.policy, p.attr, p.attr_name.unwrap_or("?"), props.join(" "));
+    }
+    Ok(())
+}
+
+/// Runs `put KEY VALUE` / `del KEY` lines; stops at the first failure.
+async fn batch(client: &Client, file: Option<std::path::PathBuf>, json: bool) -> Result<()> {
+    let reader: Box<dyn BufRead> = match &file {
+        Some(path) => Box::new(std::io::BufReader::new(
+            std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?,
+        )),
+        None => Box::new(std::io::stdin().lock()),
+    };
+    let (mut puts, mut dels) = (0u64, 0u64);
+    for (n, line) in reader.lines().enumerate() {
+        let line = line.context("reading commands")?;
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let mut words = line.splitn(3, ' ');
+        let ctx = || format!("line {}", n + 1);
+        match (words.next(), words.next(), words.next()) {
+            (Some("put"), Some(key), value) => {
+                client.put(&PutRequest::new(key, value.unwrap_or("").as_bytes())).await.with_context(ctx)?;
+                puts += 1;
+            }
+            (Some("del"), Some(key), None) => {
+                client.del(key).await.with_context(ctx)?;
+                dels += 1;
+            }
+            _ => bail!("line {}: expected `put KEY VALUE` or `del KEY`", n + 1),
+        }
+    }
+    if json {
+        println!("{}", json!({"put": puts, "del": dels}));
+    } else {
+        println!("{puts} put, {dels} del");
+    }
+    std::io::stdout().flush().ok();
+    Ok(())
+}

@@ -1,0 +1,164 @@
+//! `kvctl monitor`: a view of the store kept up to date from notifications,
+//! resynchronised by a dump whenever notifications were lost (ENOBUFS).
+
+use std::{collections::BTreeMap, time::Duration};
+
+use anyhow::{bail, Context, Result};
+use futures::{StreamExt, TryStreamExt};
+use kvstore::{Client, Entry, Event, SubscribeOptions};
+use serde_json::json;
+use tokio::time::{sleep_until, Instant};
+
+use crate::output::{entry_json, entry_line, json_value, safe_value};
+
+/// Options of the monitor command.
+pub struct Options {
+    pub prefix: Option<String>,
+    pub count: Option<u64>,
+    pub timeout: Option<f64>,
+    pub idle_timeout: Option<f64>,
+    pub dump_final: bool,
+    pub quiet: bool,
+    pub rcvbuf: Option<usize>,
+    pub stall_ms: Option<u64>,
+    pub json: bool,
+}
+
+/// The monitor's view of the store.
+struct View {
+    entries: BTreeMap<String, Entry>,
+    /// Events up to this generation are already reflected in `entries`.
+    synced_at: u64,
+}
+
+impl View {
+    /// Replaces the view by a dump. The generation is read *before* dumping:
+    /// every change after it is still to come as a notification, and
+    /// replaying those (in order) over the dump converges to the store.
+    async fn resync(client: &Client, prefix: Option<&str>) -> Result<Self> {
+        let synced_at = client.stats().await.context("stats")?.generation;
+        let entries: Vec<Entry> = client.list(prefix).try_collect().await.context("dump")?;
+        Ok(Self { entries: entries.into_iter().map(|e| (e.key.clone(), e)).collect(), synced_at })
+    }
+}
+
+fn secs(s: f64) -> Duration {
+    Duration::from_secs_f64(s.max(0.0))
+}
+
+pub async fn run(client: &Client, opts: Options) -> Result<()> {
+    let prefix = opts.prefix.as_deref().filter(|p| !p.is_empty());
+    let mut sub = client
+        .subscribe(SubscribeOptions { rcvbuf: opts.rcvbuf })
+        .await
+        .context("subscribe")?;
+    let mut view = View::resync(client, prefix).await?;
+    eprintln!(
+        "kvctl: monitoring kvstore group notify ({}), {} entries at generation {}",
+        sub.group(),
+        view.entries.len(),
+        view.synced_at
+    );
+
+    let deadline = opts.timeout.map(|t| Instant::now() + secs(t));
+    let far = Instant::now() + Duration::from_secs(365 * 86400);
+    let mut events = 0u64;
+    let mut overflows = 0u64;
+    let mut stalled = false;
+    let mut timed_out = false;
+    let mut interrupted = std::pin::pin!(tokio::signal::ctrl_c());
+
+    while opts.count.is_none_or(|n| events < n) {
+        let idle = opts.idle_timeout.map(|t| Instant::now() + secs(t));
+        let wake = deadline.into_iter().chain(idle).min().unwrap_or(far);
+        let event = tokio::select! {
+            ev = sub.next() => ev,
+            _ = sleep_until(wake) => { timed_out = true; break }
+            _ = &mut interrupted => break,
+        };
+        let Some(event) = event else { bail!("the notification socket closed") };
+        let event = match event {
+            Ok(ev) => ev,
+            Err(e) => {
+                eprintln!("kvctl: monitor: ignoring undecodable notification: {e}");
+                continue;
+            }
+        };
+        match event {
+            Event::Overflow => {
+                overflows += 1;
+                report(opts.json, json!({"event": "overflow"}), || {
+                    "overflow: notifications were lost (ENOBUFS); resyncing".to_owned()
+                });
+                view = View::resync(client, prefix).await?;
+                report(
+                    opts.json,
+                    json!({"event": "resync", "entries": view.entries.len(), "generation": view.synced_at}),
+                    || format!("resynced: {} entries at generation {}", view.entries.len(), view.synced_at),
+                );
+                continue;
+            }
+            Event::New(put) => {
+                let e = put.entry;
+                if prefix.is_some_and(|p| !e.key.starts_with(p)) || put.generation <= view.synced_at {
+                    continue;
+                }
+                events += 1;
+                if !opts.quiet {
+                    let (value, encoding) = json_value(&e.value);
+                    report(
+                        opts.json,
+                        json!({"event": "new", "key": e.key, "value": value, "encoding": encoding,
+                               "flags": e.flags.names(), "generation": put.generation}),
+                        || format!("new {} {} (generation {})", e.key, safe_value(&e.value), put.generation),
+                    );
+                }
+                view.entries.insert(e.key.clone(), e);
+            }
+            Event::Del(del) => {
+                if prefix.is_some_and(|p| !del.key.starts_with(p)) || del.generation <= view.synced_at {
+                    continue;
+                }
+                events += 1;
+                if !opts.quiet {
+                    report(
+                        opts.json,
+                        json!({"event": "del", "key": del.key, "generation": del.generation}),
+                        || format!("del {} (generation {})", del.key, del.generation),
+                    );
+                }
+                view.entries.remove(&del.key);
+            }
+        }
+        if let (Some(ms), false) = (opts.stall_ms, stalled) {
+            // Deliberately block the (single-threaded) runtime: nothing reads
+            // the socket meanwhile, as with a slow consumer.
+            stalled = true;
+            std::thread::sleep(Duration::from_millis(ms));
+        }
+    }
+
+    if opts.dump_final {
+        if opts.json {
+            let entries: Vec<_> = view.entries.values().map(entry_json).collect();
+            println!("{}", json!({"final_view": entries, "events": events, "overflows": overflows}));
+        } else {
+            println!("# final view ({} entries, {} events, {} overflows)", view.entries.len(), events, overflows);
+            for e in view.entries.values() {
+                println!("{}", entry_line(e));
+            }
+        }
+    }
+    if let (true, Some(n)) = (timed_out, opts.count) {
+        bail!("timed out after {events} of {n} events");
+    }
+    Ok(())
+}
+
+fn report(json: bool, value: serde_json::Value, text: impl FnOnce() -> String) {
+    if json {
+        println!("{value}");
+    } else {
+        println!("{}", text());
+    }
+}

@@ -1,0 +1,181 @@
+//! The asynchronous client: the "handle" half, like `genetlink::GenetlinkHandle`.
+
+use std::future::ready;
+
+use futures::{stream, Stream, StreamExt, TryStreamExt};
+use genetlink::{resolver::Family, GenetlinkHandle};
+use netlink_packet_core::{
+    ErrorMessage, Nla, NetlinkMessage, NetlinkPayload, NLA_HEADER_SIZE, NLM_F_ACK, NLM_F_DUMP,
+    NLM_F_REQUEST,
+};
+use netlink_packet_generic::GenlMessage;
+use netlink_sys::AsyncSocket;
+
+use crate::{
+    error::{Error, KernelError, Result},
+    extack::{self, Extack},
+    message::{EntryAttr, KvstoreCmd, KvstoreMessage},
+    spec,
+    subscription::{SubscribeOptions, Subscription},
+    types::{DelReply, Echo, Entry, PutReply, PutRequest, StatsReply},
+};
+
+/// A connection to the `kvstore` family.
+///
+/// [`Client::connect`] spawns the netlink connection on the current tokio
+/// runtime, enables extended acks and resolves (and caches) the family ID and
+/// the `notify` group ID through nlctrl. Clones share the connection.
+#[derive(Clone, Debug)]
+pub struct Client {
+    handle: GenetlinkHandle,
+    family: Family,
+}
+
+impl Client {
+    /// Opens a generic netlink socket and resolves the family.
+    ///
+    /// Fails with [`Error::NotLoaded`] if the family is not registered.
+    /// Must be called within a tokio runtime.
+    pub async fn connect() -> Result<Self> {
+        let (mut conn, handle, _unsolicited) = genetlink::new_connection()?;
+        let socket = conn.socket_mut().socket_mut();
+        socket.set_ext_ack(true)?;
+        // Errors then echo only the request's header, not the whole request.
+        socket.set_cap_ack(true)?;
+        tokio::spawn(conn);
+        let family = handle.resolve_family::<KvstoreMessage>().await?;
+        Ok(Self { handle, family })
+    }
+
+    /// The family ID the controller assigned.
+    pub fn family_id(&self) -> u16 {
+        self.family.id
+    }
+
+    /// The ID of the `notify` multicast group, if the family has it.
+    pub fn notify_group(&self) -> Option<u32> {
+        self.family.multicast_groups.get(spec::MCGRP_NOTIFY).copied()
+    }
+
+    /// The underlying genetlink handle (e.g. for nlctrl requests).
+    pub fn genetlink_handle(&self) -> &GenetlinkHandle {
+        &self.handle
+    }
+
+    /// `echo`: the kernel returns the attributes unchanged.
+    pub async fn echo(&self, req: &Echo) -> Result<Echo> {
+        self.do_request(KvstoreCmd::Echo, req.attrs(), 0).await?.try_into()
+    }
+
+    /// `put`: creates or replaces an entry (needs CAP_NET_ADMIN).
+    pub async fn put(&self, req: &PutRequest) -> Result<PutReply> {
+        self.do_request(KvstoreCmd::Put, req.attrs(), req.mode.nlmsg_flags()).await?.try_into()
+    }
+
+    /// `get`: one entry by key (ENOENT if absent).
+    pub async fn get(&self, key: &str) -> Result<Entry> {
+        self.do_request(KvstoreCmd::Get, vec![EntryAttr::Key(key.to_owned())], 0).await?.try_into()
+    }
+
+    /// `del`: removes an entry by key (needs CAP_NET_ADMIN; ENOENT if absent).
+    pub async fn del(&self, key: &str) -> Result<DelReply> {
+        self.do_request(KvstoreCmd::Del, vec![EntryAttr::Key(key.to_owned())], 0).await?.try_into()
+    }
+
+    /// `stats`: counters and limits of the caller's namespace's store.
+    pub async fn stats(&self) -> Result<StatsReply> {
+        self.do_request(KvstoreCmd::Stats, Vec::new(), 0).await?.try_into()
+    }
+
+    /// `get` dump: all entries in key order, optionally under `prefix`.
+    pub fn list(&self, prefix: Option<&str>) -> impl Stream<Item = Result<Entry>> + Send + 'static {
+        let attrs = match prefix {
+            Some(p) if !p.is_empty() => vec![EntryAttr::Key(p.to_owned())],
+            _ => Vec::new(),
+        };
+        match self.send(KvstoreCmd::Get, attrs, NLM_F_DUMP) {
+            Ok(replies) => replies.and_then(|m| ready(Entry::try_from(m))).left_stream(),
+            Err(e) => stream::once(ready(Err(e))).right_stream(),
+        }
+    }
+
+    /// Subscribes to the `notify` group on a socket of its own.
+    pub async fn subscribe(&self, opts: SubscribeOptions) -> Result<Subscription> {
+        let group = self
+            .notify_group()
+            .ok_or_else(|| Error::Netlink("the kvstore family has no `notify` group".into()))?;
+        Subscription::new(self.family.id, group, opts)
+    }
+
+    /// Sends a `do` request and returns its one reply.
+    async fn do_request(
+        &self,
+        cmd: KvstoreCmd,
+        attrs: Vec<EntryAttr>,
+        flags: u16,
+    ) -> Result<KvstoreMessage> {
+        let mut replies = Box::pin(self.send(cmd, attrs, flags | NLM_F_ACK)?);
+        let mut reply = None;
+        while let Some(msg) = replies.next().await {
+            let msg = msg?;
+            reply.get_or_insert(msg);
+        }
+        reply.ok_or(Error::NoReply)
+    }
+
+    /// Sends a request; the stream yields the replies and fails on NLMSG_ERROR.
+    fn send(
+        &self,
+        cmd: KvstoreCmd,
+        attrs: Vec<EntryAttr>,
+        flags: u16,
+    ) -> Result<impl Stream<Item = Result<KvstoreMessage>> + Send + 'static> {
+        check_encodable(&attrs)?;
+        let mut genl = GenlMessage::from_payload(KvstoreMessage::new(cmd, attrs.clone()));
+        genl.set_resolved_family_id(self.family.id);
+        let mut nl = NetlinkMessage::from(genl);
+        nl.header.flags = NLM_F_REQUEST | flags;
+        nl.finalize();
+        let replies = self.handle.clone().send_request(nl)?;
+        Ok(replies.filter_map(move |item| {
+            ready(match item {
+                Err(e) => Some(Err(e.into())),
+                Ok(msg) => {
+                    let nl_flags = msg.header.flags;
+                    match msg.payload {
+                        NetlinkPayload::InnerMessage(genl) => Some(Ok(genl.payload)),
+                        NetlinkPayload::Error(e) if e.code.is_some() => {
+                            Some(Err(kernel_error(&e, nl_flags, &attrs).into()))
+                        }
+                        _ => None,
+                    }
+                }
+            })
+        }))
+    }
+}
+
+/// Rejects attributes whose length does not fit the 16-bit `nla_len`.
+fn check_encodable(attrs: &[EntryAttr]) -> Result<()> {
+    for attr in attrs {
+        let max = u16::MAX as usize - NLA_HEADER_SIZE;
+        if attr.value_len() > max {
+            return Err(Error::InvalidRequest(format!(
+                "attribute `{}` is {} bytes; a netlink attribute holds at most {max}",
+                attr.name(),
+                attr.value_len()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Builds a [`KernelError`] and names the offending attribute of `request`.
+pub(crate) fn kernel_error(err: &ErrorMessage, nl_flags: u16, request: &[EntryAttr]) -> KernelError {
+    let ext = Extack::parse(err, nl_flags);
+    let missing = ext.missing_type.and_then(extack::entry_attr_name);
+    let at = ext.offset.and_then(|off| extack::attr_at_offset(request, off));
+    let mut ke = KernelError::new(err.raw_code(), ext);
+    ke.attribute = at.or(missing).map(str::to_owned);
+    ke
+}

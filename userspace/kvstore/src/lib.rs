@@ -1,0 +1,35 @@
+//! Client library for the `kvstore` Generic Netlink family (see
+//! `specs/kvstore.yaml`), built on the rust-netlink crates.
+//!
+//! The layers follow rust-netlink's split:
+//! - [`spec`]: the family's numbers, mirroring the YAML spec;
+//! - [`message`]: packet types ([`KvstoreMessage`], [`EntryAttr`], [`StatsAttr`]);
+//! - [`types`]: typed requests, replies and events;
+//! - [`Client`] (async, tokio) and [`Subscription`]: the handle;
+//! - [`blocking::Client`]: a blocking facade.
+//!
+//! ```no_run
+//! # async fn demo() -> kvstore::Result<()> {
+//! use futures::TryStreamExt;
+//! let client = kvstore::Client::connect().await?;
+//! client.put(&kvstore::PutRequest::new("greeting", "hello")).await?;
+//! let entries: Vec<kvstore::Entry> = client.list(Some("greet")).try_collect().await?;
+//! # Ok(()) }
+//! ```
+
+pub mod blocking;
+mod client;
+pub mod ctrl;
+pub mod error;
+pub mod extack;
+pub mod message;
+pub mod spec;
+mod subscription;
+pub mod types;
+
+pub use client::Client;
+pub use ctrl::FamilyInfo;
+pub use error::{Error, KernelError, Result};
+pub use message::{EntryAttr, KvstoreCmd, KvstoreMessage, StatsAttr};
+pub use subscription::{SubscribeOptions, Subscription};
+pub use types::{DelReply, Echo, Entry, EntryFlags, Event, PutMode, PutReply, PutRequest, Stats, StatsReply};

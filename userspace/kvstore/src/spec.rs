@@ -1,0 +1,87 @@
+//! Numbers of the `kvstore` Generic Netlink family.
+//!
+//! This module mirrors `specs/kvstore.yaml` (YNL genetlink format) and is meant
+//! to be generated from it: keep it a plain table of constants, with no logic.
+//! IDs follow the YNL default numbering (commands and attributes start at 1).
+
+/// Family name registered with the generic netlink controller.
+pub const FAMILY_NAME: &str = "kvstore";
+/// Family version.
+pub const FAMILY_VERSION: u8 = 1;
+
+/// Multicast group carrying `new-ntf` and `del-ntf`.
+pub const MCGRP_NOTIFY: &str = "notify";
+
+// definitions: entry-flags (flags)
+/// The value is UTF-8 text.
+pub const ENTRY_FLAG_TEXT: u32 = 1 << 0;
+/// The value is compressed by the client.
+pub const ENTRY_FLAG_COMPRESSED: u32 = 1 << 1;
+/// All flag bits the family defines.
+pub const ENTRY_FLAGS_MASK: u32 = ENTRY_FLAG_TEXT | ENTRY_FLAG_COMPRESSED;
+
+// operations
+pub const CMD_ECHO: u8 = 1;
+pub const CMD_PUT: u8 = 2;
+pub const CMD_GET: u8 = 3;
+pub const CMD_DEL: u8 = 4;
+pub const CMD_STATS: u8 = 5;
+pub const CMD_NEW_NTF: u8 = 6;
+pub const CMD_DEL_NTF: u8 = 7;
+
+// attribute-set: entry
+pub const ENTRY_KEY: u16 = 1;
+pub const ENTRY_VALUE: u16 = 2;
+pub const ENTRY_FLAGS: u16 = 3;
+pub const ENTRY_GENERATION: u16 = 4;
+pub const ENTRY_STATS: u16 = 5;
+pub const ENTRY_PAD: u16 = 6;
+
+/// Key length limits (bytes, terminating NUL not counted).
+pub const ENTRY_KEY_MIN_LEN: usize = 1;
+pub const ENTRY_KEY_MAX_LEN: usize = 255;
+/// Value length limit (bytes).
+pub const ENTRY_VALUE_MAX_LEN: usize = 65535;
+
+// attribute-set: stats
+pub const STATS_ENTRIES: u16 = 1;
+pub const STATS_BYTES: u16 = 2;
+pub const STATS_MAX_ENTRIES: u16 = 3;
+pub const STATS_MAX_BYTES: u16 = 4;
+pub const STATS_ECHO_COUNT: u16 = 5;
+pub const STATS_PUT_COUNT: u16 = 6;
+pub const STATS_GET_COUNT: u16 = 7;
+pub const STATS_DEL_COUNT: u16 = 8;
+pub const STATS_DUMP_COUNT: u16 = 9;
+pub const STATS_STATS_COUNT: u16 = 10;
+pub const STATS_NOTIFY_SENT: u16 = 11;
+pub const STATS_NOTIFY_DROPPED: u16 = 12;
+pub const STATS_PAD: u16 = 13;
+
+/// Command names, indexed by ID (index 0 is unused).
+pub const CMD_NAMES: &[&str] = &[
+    "", "echo", "put", "get", "del", "stats", "new-ntf", "del-ntf",
+];
+
+/// `entry` attribute names, indexed by ID (index 0 is unused).
+pub const ENTRY_ATTR_NAMES: &[&str] = &[
+    "", "key", "value", "flags", "generation", "stats", "pad",
+];
+
+/// `stats` attribute names, indexed by ID (index 0 is unused).
+pub const STATS_ATTR_NAMES: &[&str] = &[
+    "",
+    "entries",
+    "bytes",
+    "max-entries",
+    "max-bytes",
+    "echo-count",
+    "put-count",
+    "get-count",
+    "del-count",
+    "dump-count",
+    "stats-count",
+    "notify-sent",
+    "notify-dropped",
+    "pad",
+];

@@ -1,0 +1,93 @@
+//! Subscription to the `notify` multicast group.
+
+use std::{
+    pin::Pin,
+    task::{Context, Poll},
+};
+
+use futures::{channel::mpsc::UnboundedReceiver, Stream, StreamExt};
+use genetlink::{message::RawGenlMessage, GenetlinkHandle};
+use netlink_packet_core::{NetlinkMessage, NetlinkPayload};
+use netlink_sys::{AsyncSocket, SocketAddr};
+
+use crate::{
+    error::Result,
+    message::KvstoreMessage,
+    types::Event,
+};
+
+/// Options of [`crate::Client::subscribe`].
+#[derive(Clone, Debug, Default)]
+pub struct SubscribeOptions {
+    /// SO_RCVBUF of the subscription socket (the kernel doubles it and
+    /// enforces a minimum). Small values make overflows (ENOBUFS) likely.
+    pub rcvbuf: Option<usize>,
+}
+
+/// A stream of [`Event`]s from the `notify` group.
+///
+/// When the socket's receive buffer overflows the kernel drops
+/// notifications and the stream yields [`Event::Overflow`]; the subscriber
+/// must then resynchronise (e.g. re-dump with [`crate::Client::list`]).
+/// The stream ends if the socket fails. Dropping it closes the socket.
+pub struct Subscription {
+    rx: UnboundedReceiver<(NetlinkMessage<RawGenlMessage>, SocketAddr)>,
+    family_id: u16,
+    group: u32,
+    task: tokio::task::JoinHandle<()>,
+    _handle: GenetlinkHandle,
+}
+
+impl std::fmt::Debug for Subscription {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Subscription").field("family_id", &self.family_id).field("group", &self.group).finish()
+    }
+}
+
+impl Subscription {
+    pub(crate) fn new(family_id: u16, group: u32, opts: SubscribeOptions) -> Result<Self> {
+        let (mut conn, handle, rx) = genetlink::new_connection()?;
+        let socket = conn.socket_mut().socket_mut();
+        socket.bind_auto()?;
+        if let Some(size) = opts.rcvbuf {
+            socket.set_rx_buf_sz(size)?;
+        }
+        socket.add_membership(group)?;
+        let task = tokio::spawn(conn);
+        Ok(Self { rx, family_id, group, task, _handle: handle })
+    }
+
+    /// The multicast group ID subscribed to.
+    pub fn group(&self) -> u32 {
+        self.group
+    }
+}
+
+impl Drop for Subscription {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl Stream for Subscription {
+    type Item = Result<Event>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        loop {
+            let Some((msg, _addr)) = futures::ready!(self.rx.poll_next_unpin(cx)) else {
+                return Poll::Ready(None);
+            };
+            match msg.payload {
+                NetlinkPayload::Overrun(_) => return Poll::Ready(Some(Ok(Event::Overflow))),
+                NetlinkPayload::InnerMessage(raw) if raw.family_id == self.family_id => {
+                    let event = raw
+                        .parse_into_genlmsg::<KvstoreMessage>()
+                        .map_err(Into::into)
+                        .and_then(|genl| Event::try_from(genl.payload));
+                    return Poll::Ready(Some(event));
+                }
+                _ => continue,
+            }
+        }
+    }
+}

@@ -1,0 +1,493 @@
+//! Typed requests, replies and events of the `kvstore` family.
+
+use std::{fmt, ops::BitOr, str::FromStr};
+
+use netlink_packet_core::{NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE};
+
+use crate::{
+    error::{Error, Result},
+    message::{EntryAttr, KvstoreCmd, KvstoreMessage, StatsAttr},
+    spec,
+};
+
+/// `entry-flags`: client-defined hints stored with an entry.
+///
+/// Undefined bits can be represented (so that callers can see what the
+/// kernel does with them) but the kernel rejects them with EINVAL.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct EntryFlags(pub u32);
+
+impl EntryFlags {
+    pub const NONE: EntryFlags = EntryFlags(0);
+    pub const TEXT: EntryFlags = EntryFlags(spec::ENTRY_FLAG_TEXT);
+    pub const COMPRESSED: EntryFlags = EntryFlags(spec::ENTRY_FLAG_COMPRESSED);
+
+    /// Whether all bits of `other` are set.
+    pub fn contains(self, other: EntryFlags) -> bool {
+        self.0 & other.0 == other.0
+    }
+
+    /// Names of the set bits; undefined bits appear as hex.
+    pub fn names(self) -> Vec<String> {
+        let mut names = Vec::new();
+        if self.contains(Self::TEXT) {
+            names.push("text".to_owned());
+        }
+        if self.contains(Self::COMPRESSED) {
+            names.push("compressed".to_owned());
+        }
+        let unknown = self.0 & !spec::ENTRY_FLAGS_MASK;
+        if unknown != 0 {
+            names.push(format!("{unknown:#x}"));
+        }
+        names
+    }
+}
+
+impl BitOr for EntryFlags {
+    type Output = EntryFlags;
+    fn bitor(self, rhs: EntryFlags) -> EntryFlags {
+        EntryFlags(self.0 | rhs.0)
+    }
+}
+
+impl fmt::Display for EntryFlags {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names = self.names();
+        if names.is_empty() {
+            f.write_str("none")
+        } else {
+            f.write_str(&names.join(","))
+        }
+    }
+}
+
+impl FromStr for EntryFlags {
+    type Err = String;
+
+    /// Parses `text,compressed`, `none`, or numbers (`4`, `0x4`) joined by commas.
+    fn from_str(s: &str) -> Result<Self, String> {
+        let mut flags = EntryFlags::NONE;
+        for word in s.split(',').map(str::trim).filter(|w| !w.is_empty()) {
+            let bits = match word {
+                "text" => spec::ENTRY_FLAG_TEXT,
+                "compressed" => spec::ENTRY_FLAG_COMPRESSED,
+                "none" => 0,
+                _ => match word.strip_prefix("0x") {
+                    Some(hex) => u32::from_str_radix(hex, 16),
+                    None => word.parse(),
+                }
+                .map_err(|_| format!("unknown entry flag `{word}` (known: text, compressed)"))?,
+            };
+            flags.0 |= bits;
+        }
+        Ok(flags)
+    }
+}
+
+/// How `put` treats an existing or missing entry: the rtnetlink-style
+/// `NLM_F_CREATE` / `NLM_F_EXCL` / `NLM_F_REPLACE` request flags.
+///
+/// The default is [`PutMode::CREATE`]: create the entry or overwrite it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct PutMode(u16);
+
+impl PutMode {
+    /// No flag: only update an existing entry (ENOENT otherwise).
+    pub const NONE: PutMode = PutMode(0);
+    /// Create the entry if it does not exist.
+    pub const CREATE: PutMode = PutMode(NLM_F_CREATE);
+    /// Fail with EEXIST if the entry exists.
+    pub const EXCL: PutMode = PutMode(NLM_F_EXCL);
+    /// Replace an existing entry (ENOENT if it does not exist).
+    pub const REPLACE: PutMode = PutMode(NLM_F_REPLACE);
+
+    /// The netlink header flags.
+    pub fn nlmsg_flags(self) -> u16 {
+        self.0
+    }
+}
+
+impl Default for PutMode {
+    fn default() -> Self {
+        PutMode::CREATE
+    }
+}
+
+impl BitOr for PutMode {
+    type Output = PutMode;
+    fn bitor(self, rhs: PutMode) -> PutMode {
+        PutMode(self.0 | rhs.0)
+    }
+}
+
+/// An entry of the store.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Entry {
+    pub key: String,
+    pub value: Vec<u8>,
+    pub flags: EntryFlags,
+}
+
+/// A `put` request.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PutRequest {
+    pub key: String,
+    pub value: Vec<u8>,
+    pub flags: EntryFlags,
+    pub mode: PutMode,
+}
+
+impl PutRequest {
+    /// Create-or-overwrite `key` with `value`, no entry flags.
+    pub fn new(key: impl Into<String>, value: impl Into<Vec<u8>>) -> Self {
+        Self { key: key.into(), value: value.into(), ..Default::default() }
+    }
+
+    /// Sets the entry flags.
+    pub fn flags(mut self, flags: EntryFlags) -> Self {
+        self.flags = flags;
+        self
+    }
+
+    /// Sets the create/excl/replace mode.
+    pub fn mode(mut self, mode: PutMode) -> Self {
+        self.mode = mode;
+        self
+    }
+
+    pub(crate) fn attrs(&self) -> Vec<EntryAttr> {
+        vec![
+            EntryAttr::Key(self.key.clone()),
+            EntryAttr::Value(self.value.clone()),
+            EntryAttr::Flags(self.flags.0),
+        ]
+    }
+}
+
+/// The reply to `put`, also the payload of `new-ntf`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PutReply {
+    pub entry: Entry,
+    /// The store's generation after the change.
+    pub generation: u64,
+}
+
+/// The reply to `del`, also the payload of `del-ntf`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DelReply {
+    pub key: String,
+    /// The store's generation after the change.
+    pub generation: u64,
+}
+
+/// `echo` request and reply: every attribute optional.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Echo {
+    pub key: Option<String>,
+    pub value: Option<Vec<u8>>,
+    pub flags: Option<EntryFlags>,
+    pub generation: Option<u64>,
+}
+
+impl Echo {
+    pub(crate) fn attrs(&self) -> Vec<EntryAttr> {
+        let mut attrs = Vec::new();
+        if let Some(k) = &self.key {
+            attrs.push(EntryAttr::Key(k.clone()));
+        }
+        if let Some(v) = &self.value {
+            attrs.push(EntryAttr::Value(v.clone()));
+        }
+        if let Some(f) = self.flags {
+            attrs.push(EntryAttr::Flags(f.0));
+        }
+        if let Some(g) = self.generation {
+            attrs.push(EntryAttr::Generation(g));
+        }
+        attrs
+    }
+}
+
+/// Counters and limits of a namespace's store.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    pub entries: u64,
+    pub bytes: u64,
+    pub max_entries: u64,
+    pub max_bytes: u64,
+    pub echo_count: u64,
+    pub put_count: u64,
+    pub get_count: u64,
+    pub del_count: u64,
+    pub dump_count: u64,
+    pub stats_count: u64,
+    pub notify_sent: u64,
+    pub notify_dropped: u64,
+}
+
+impl Stats {
+    /// `(spec name, value)` pairs in spec order.
+    pub fn fields(&self) -> [(&'static str, u64); 12] {
+        [
+            ("entries", self.entries),
+            ("bytes", self.bytes),
+            ("max-entries", self.max_entries),
+            ("max-bytes", self.max_bytes),
+            ("echo-count", self.echo_count),
+            ("put-count", self.put_count),
+            ("get-count", self.get_count),
+            ("del-count", self.del_count),
+            ("dump-count", self.dump_count),
+            ("stats-count", self.stats_count),
+            ("notify-sent", self.notify_sent),
+            ("notify-dropped", self.notify_dropped),
+        ]
+    }
+
+    fn from_attrs(attrs: &[StatsAttr]) -> Self {
+        let mut s = Stats::default();
+        for attr in attrs {
+            match *attr {
+                StatsAttr::Entries(v) => s.entries = v,
+                StatsAttr::Bytes(v) => s.bytes = v,
+                StatsAttr::MaxEntries(v) => s.max_entries = v,
+                StatsAttr::MaxBytes(v) => s.max_bytes = v,
+                StatsAttr::EchoCount(v) => s.echo_count = v,
+                StatsAttr::PutCount(v) => s.put_count = v,
+                StatsAttr::GetCount(v) => s.get_count = v,
+                StatsAttr::DelCount(v) => s.del_count = v,
+                StatsAttr::DumpCount(v) => s.dump_count = v,
+                StatsAttr::StatsCount(v) => s.stats_count = v,
+                StatsAttr::NotifySent(v) => s.notify_sent = v,
+                StatsAttr::NotifyDropped(v) => s.notify_dropped = v,
+                StatsAttr::Pad(_) | StatsAttr::Other(_) => {}
+            }
+        }
+        s
+    }
+
+    pub(crate) fn to_attrs(&self) -> Vec<StatsAttr> {
+        vec![
+            StatsAttr::Entries(self.entries),
+            StatsAttr::Bytes(self.bytes),
+            StatsAttr::MaxEntries(self.max_entries),
+            StatsAttr::MaxBytes(self.max_bytes),
+            StatsAttr::EchoCount(self.echo_count),
+            StatsAttr::PutCount(self.put_count),
+            StatsAttr::GetCount(self.get_count),
+            StatsAttr::DelCount(self.del_count),
+            StatsAttr::DumpCount(self.dump_count),
+            StatsAttr::StatsCount(self.stats_count),
+            StatsAttr::NotifySent(self.notify_sent),
+            StatsAttr::NotifyDropped(self.notify_dropped),
+        ]
+    }
+}
+
+/// The reply to `stats`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StatsReply {
+    pub generation: u64,
+    pub stats: Stats,
+}
+
+/// An event of the `notify` multicast group.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// `new-ntf`: an entry was created or replaced.
+    New(PutReply),
+    /// `del-ntf`: an entry was removed.
+    Del(DelReply),
+    /// The socket's receive buffer overflowed (ENOBUFS): notifications were
+    /// lost and the subscriber must resynchronise (e.g. re-dump).
+    Overflow,
+}
+
+/// Attribute values of a message, picked out by type.
+#[derive(Default)]
+struct Fields {
+    key: Option<String>,
+    value: Option<Vec<u8>>,
+    flags: Option<u32>,
+    generation: Option<u64>,
+    stats: Option<Vec<StatsAttr>>,
+}
+
+impl Fields {
+    fn of(msg: KvstoreMessage) -> Self {
+        let mut f = Fields::default();
+        for attr in msg.attrs {
+            match attr {
+                EntryAttr::Key(k) => f.key = Some(k),
+                EntryAttr::Value(v) => f.value = Some(v),
+                EntryAttr::Flags(v) => f.flags = Some(v),
+                EntryAttr::Generation(g) => f.generation = Some(g),
+                EntryAttr::Stats(s) => f.stats = Some(s),
+                EntryAttr::Pad(_) | EntryAttr::Other(_) => {}
+            }
+        }
+        f
+    }
+}
+
+fn expect_cmd(msg: &KvstoreMessage, want: &[KvstoreCmd]) -> Result<()> {
+    if want.contains(&msg.cmd) {
+        Ok(())
+    } else {
+        Err(Error::Decode(format!("expected a `{}` message, got `{}`", want[0], msg.cmd)))
+    }
+}
+
+fn need<T>(v: Option<T>, cmd: KvstoreCmd, attr: &'static str) -> Result<T> {
+    v.ok_or(Error::MissingAttribute { cmd: cmd.name(), attr })
+}
+
+impl TryFrom<KvstoreMessage> for Entry {
+    type Error = Error;
+
+    /// From a `get` reply or dump message. A missing value means empty, a
+    /// missing flags attribute means no flags.
+    fn try_from(msg: KvstoreMessage) -> Result<Self> {
+        expect_cmd(&msg, &[KvstoreCmd::Get])?;
+        let cmd = msg.cmd;
+        let f = Fields::of(msg);
+        Ok(Entry {
+            key: need(f.key, cmd, "key")?,
+            value: f.value.unwrap_or_default(),
+            flags: EntryFlags(f.flags.unwrap_or_default()),
+        })
+    }
+}
+
+impl TryFrom<KvstoreMessage> for PutReply {
+    type Error = Error;
+
+    /// From a `put` reply or a `new-ntf` notification.
+    fn try_from(msg: KvstoreMessage) -> Result<Self> {
+        expect_cmd(&msg, &[KvstoreCmd::Put, KvstoreCmd::NewNtf])?;
+        let cmd = msg.cmd;
+        let f = Fields::of(msg);
+        Ok(PutReply {
+            entry: Entry {
+                key: need(f.key, cmd, "key")?,
+                value: f.value.unwrap_or_default(),
+                flags: EntryFlags(f.flags.unwrap_or_default()),
+            },
+            generation: need(f.generation, cmd, "generation")?,
+        })
+    }
+}
+
+impl TryFrom<KvstoreMessage> for DelReply {
+    type Error = Error;
+
+    /// From a `del` reply or a `del-ntf` notification.
+    fn try_from(msg: KvstoreMessage) -> Result<Self> {
+        expect_cmd(&msg, &[KvstoreCmd::Del, KvstoreCmd::DelNtf])?;
+        let cmd = msg.cmd;
+        let f = Fields::of(msg);
+        Ok(DelReply {
+            key: need(f.key, cmd, "key")?,
+            generation: need(f.generation, cmd, "generation")?,
+        })
+    }
+}
+
+impl TryFrom<KvstoreMessage> for Echo {
+    type Error = Error;
+
+    fn try_from(msg: KvstoreMessage) -> Result<Self> {
+        expect_cmd(&msg, &[KvstoreCmd::Echo])?;
+        let f = Fields::of(msg);
+        Ok(Echo { key: f.key, value: f.value, flags: f.flags.map(EntryFlags), generation: f.generation })
+    }
+}
+
+impl TryFrom<KvstoreMessage> for StatsReply {
+    type Error = Error;
+
+    fn try_from(msg: KvstoreMessage) -> Result<Self> {
+        expect_cmd(&msg, &[KvstoreCmd::Stats])?;
+        let cmd = msg.cmd;
+        let f = Fields::of(msg);
+        Ok(StatsReply {
+            generation: need(f.generation, cmd, "generation")?,
+            stats: Stats::from_attrs(&need(f.stats, cmd, "stats")?),
+        })
+    }
+}
+
+impl TryFrom<KvstoreMessage> for Event {
+    type Error = Error;
+
+    fn try_from(msg: KvstoreMessage) -> Result<Self> {
+        match msg.cmd {
+            KvstoreCmd::NewNtf => Ok(Event::New(msg.try_into()?)),
+            KvstoreCmd::DelNtf => Ok(Event::Del(msg.try_into()?)),
+            other => Err(Error::Decode(format!("`{other}` is not a notification"))),
+        }
+    }
+}
+
+impl From<&PutReply> for KvstoreMessage {
+    /// The message the kernel sends as `new-ntf` (used by tests and tools).
+    fn from(r: &PutReply) -> Self {
+        KvstoreMessage::new(
+            KvstoreCmd::NewNtf,
+            vec![
+                EntryAttr::Key(r.entry.key.clone()),
+                EntryAttr::Value(r.entry.value.clone()),
+                EntryAttr::Flags(r.entry.flags.0),
+                EntryAttr::Generation(r.generation),
+            ],
+        )
+    }
+}
+
+impl From<&StatsReply> for KvstoreMessage {
+    fn from(r: &StatsReply) -> Self {
+        KvstoreMessage::new(
+            KvstoreCmd::Stats,
+            vec![EntryAttr::Generation(r.generation), EntryAttr::Stats(r.stats.to_attrs())],
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entry_flags_parse_and_display() {
+        assert_eq!("text,compressed".parse::<EntryFlags>().unwrap(), EntryFlags(3));
+        assert_eq!("none".parse::<EntryFlags>().unwrap(), EntryFlags(0));
+        assert_eq!("0x4".parse::<EntryFlags>().unwrap(), EntryFlags(4));
+        assert!("bogus".parse::<EntryFlags>().is_err());
+        assert_eq!(EntryFlags(3).to_string(), "text,compressed");
+        assert_eq!(EntryFlags(0).to_string(), "none");
+        assert_eq!(EntryFlags(5).to_string(), "text,0x4");
+    }
+
+    #[test]
+    fn put_mode_flags() {
+        assert_eq!(PutMode::default().nlmsg_flags(), NLM_F_CREATE);
+        assert_eq!((PutMode::CREATE | PutMode::EXCL).nlmsg_flags(), NLM_F_CREATE | NLM_F_EXCL);
+    }
+
+    #[test]
+    fn missing_attributes_are_reported() {
+        let msg = KvstoreMessage::new(KvstoreCmd::Del, vec![EntryAttr::Key("k".into())]);
+        let err = DelReply::try_from(msg).unwrap_err();
+        assert_eq!(err.to_string(), "malformed reply: `del` reply lacks attribute `generation`");
+        let msg = KvstoreMessage::new(KvstoreCmd::Stats, vec![EntryAttr::Generation(1)]);
+        assert!(matches!(StatsReply::try_from(msg), Err(Error::MissingAttribute { attr: "stats", .. })));
+    }
+
+    #[test]
+    fn wrong_command_is_rejected() {
+        let msg = KvstoreMessage::new(KvstoreCmd::Echo, vec![EntryAttr::Key("k".into())]);
+        assert!(Entry::try_from(msg.clone()).is_err());
+        assert!(Event::try_from(msg).is_err());
+    }
+}
