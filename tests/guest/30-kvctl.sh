@@ -1,0 +1,175 @@
+#!/usr/bin/env bash
+# shellcheck shell=bash
+# kvctl end to end, inside the guest, as root, with kvstore loaded.
+# Covers every command, monitor with a concurrent writer, unprivileged
+# callers, ENOBUFS resync of the monitor, and the module being unloaded.
+# Leaves the module loaded and deletes its keys.
+
+# shellcheck source=lib.sh
+source "$GENLKIT_ROOT/tests/guest/lib.sh"
+
+P="kvctl-test-$$-"
+TMP=$(mktemp -d /tmp/kvctl-test.XXXXXX)
+chmod 755 "$TMP"
+
+# run CMD...: sets $out (stdout+stderr) and $rc.
+run() { out=$("$@" 2>&1) && rc=0 || rc=$?; }
+
+# wait_for FILE REGEX: wait up to 10 s for a line matching REGEX in FILE.
+wait_for() {
+    local i
+    for ((i = 0; i < 100; i++)); do
+        grep -Eq "$2" "$1" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+# --- put / get ---------------------------------------------------------------
+expect_ok put "$KVCTL" put "${P}a" hello --flags text
+expect_eq get "hello" "$("$KVCTL" get "${P}a" 2>&1)"
+expect_match get-json '"flags":\["text"\]' "$("$KVCTL" --json get "${P}a" 2>&1)"
+expect_match get-json-value '"value":"hello"' "$("$KVCTL" --json get "${P}a" 2>&1)"
+
+printf '\000\001\377' >"$TMP/bin"
+expect_ok put-value-file "$KVCTL" put "${P}bin" --value-file "$TMP/bin"
+expect_eq get-binary-as-hex "hex:0001ff" "$("$KVCTL" get "${P}bin" 2>&1)"
+
+run "$KVCTL" put "${P}a" x --create --excl
+expect_eq put-excl-existing-rc 1 "$rc"
+expect_match put-excl-existing-msg '^kvctl: put: .*\(EEXIST\)' "$out"
+
+run "$KVCTL" put "${P}missing" x --replace
+expect_eq put-replace-missing-rc 1 "$rc"
+expect_match put-replace-missing-msg '\(ENOENT\)' "$out"
+
+expect_ok put-replace "$KVCTL" put "${P}a" world --replace
+expect_eq get-replaced "world" "$("$KVCTL" get "${P}a" 2>&1)"
+
+expect_ok put-create-excl-new "$KVCTL" put "${P}new" fresh --create --excl
+expect_match put-json '"generation":[0-9]+' "$("$KVCTL" --json put "${P}new" again 2>&1)"
+
+run "$KVCTL" put "${P}badflags" x --flags 0x4
+expect_eq put-undefined-flag-rc 1 "$rc"
+expect_match put-undefined-flag-msg '\(EINVAL\)' "$out"
+
+long=$(printf 'k%.0s' {1..300})
+run "$KVCTL" put "$long" x
+expect_eq put-long-key-rc 1 "$rc"
+expect_match put-long-key-attr '\[attribute: key\]' "$out"
+
+run "$KVCTL" get "${P}nonexistent"
+expect_eq get-missing-rc 1 "$rc"
+expect_match get-missing-msg '^kvctl: get: No such file or directory \(ENOENT\)' "$out"
+
+expect_exit usage-error 2 "$KVCTL" put only-a-key
+expect_exit usage-unknown-command 2 "$KVCTL" frobnicate
+
+# --- list ----------------------------------------------------------------------
+expect_eq list-prefix "$(printf '%s\t%s\n%s\t%s\n%s\t%s' "${P}a" world "${P}bin" hex:0001ff "${P}new" again)" \
+    "$("$KVCTL" list --prefix "$P" 2>&1)"
+expect_match list-json "^\[\{.*\"key\":\"${P}a\"" "$("$KVCTL" --json list --prefix "$P" 2>&1)"
+expect_match list-all "${P}bin" "$("$KVCTL" list 2>&1)"
+
+# --- echo ------------------------------------------------------------------------
+expect_eq echo "$(printf 'key: k\nvalue: v\nflags: text,compressed\ngeneration: 42')" \
+    "$("$KVCTL" echo --key k --value v --flags text,compressed --generation 42 2>&1)"
+expect_match echo-json '"generation":7' "$("$KVCTL" --json echo --generation 7 2>&1)"
+
+# --- stats / family / completions ------------------------------------------------
+stats=$("$KVCTL" stats 2>&1)
+expect_match stats-generation '^generation: [0-9]+' "$stats"
+expect_match stats-put-count 'put-count: [1-9][0-9]*' "$stats"
+expect_match stats-json '"notify-dropped":[0-9]+' "$("$KVCTL" --json stats 2>&1)"
+
+family=$("$KVCTL" family 2>&1)
+expect_match family-header '^family kvstore id [0-9]+ version 1' "$family"
+expect_match family-ops ' put +.*uns-admin-perm' "$family"
+expect_match family-group 'notify id [0-9]+' "$family"
+expect_match family-policy 'key +.*type=(nul-)?string' "$family"
+expect_match family-json '"mcast_groups":\[\{"id":[0-9]+,"name":"notify"\}\]' "$("$KVCTL" --json family 2>&1)"
+
+expect_ok completions-bash "$KVCTL" completions bash
+
+# --- del ---------------------------------------------------------------------------
+expect_match del "^deleted ${P}new \(generation [0-9]+\)$" "$("$KVCTL" del "${P}new" 2>&1)"
+expect_exit del-then-get 1 "$KVCTL" get "${P}new"
+run "$KVCTL" del "${P}new"
+expect_match del-missing '\(ENOENT\)' "$out"
+
+# --- unprivileged ------------------------------------------------------------------
+expect_eq nobody-get "world" "$(as_nobody "$KVCTL" get "${P}a" 2>&1)"
+expect_ok nobody-list as_nobody "$KVCTL" list --prefix "$P"
+run as_nobody "$KVCTL" put "${P}a" evil
+expect_eq nobody-put-rc 1 "$rc"
+expect_match nobody-put-msg '^kvctl: put: Operation not permitted \(EPERM\).*permission denied' "$out"
+run as_nobody "$KVCTL" del "${P}a"
+expect_eq nobody-del-rc 1 "$rc"
+expect_match nobody-del-msg 'Operation not permitted \(EPERM\)' "$out"
+expect_eq nobody-put-changed-nothing "world" "$("$KVCTL" get "${P}a" 2>&1)"
+
+# --- monitor with a concurrent writer ----------------------------------------------
+"$KVCTL" monitor --prefix "${P}m" --count 3 --timeout 30 >"$TMP/mon.out" 2>"$TMP/mon.err" &
+mpid=$!
+if wait_for "$TMP/mon.err" '^kvctl: monitoring'; then pass monitor-ready; else fail monitor-ready "no ready line: $(cat "$TMP/mon.err")"; fi
+"$KVCTL" put "${P}m1" one >/dev/null
+"$KVCTL" put "${P}m2" two --flags text >/dev/null
+"$KVCTL" del "${P}m1" >/dev/null
+wait "$mpid" && rc=0 || rc=$?
+expect_eq monitor-rc 0 "$rc"
+expect_eq monitor-events "$(printf 'new %sm1 one\nnew %sm2 two\ndel %sm1' "$P" "$P" "$P")" \
+    "$(sed -E 's/ \(generation [0-9]+\)$//' "$TMP/mon.out")"
+
+# as nobody: subscribing needs no privilege
+as_nobody "$KVCTL" --json monitor --prefix "${P}m" --count 1 --timeout 30 >"$TMP/mon2.out" 2>"$TMP/mon2.err" &
+mpid=$!
+wait_for "$TMP/mon2.err" '^kvctl: monitoring' || true
+"$KVCTL" put "${P}m3" three >/dev/null
+wait "$mpid" && rc=0 || rc=$?
+expect_eq monitor-nobody-rc 0 "$rc"
+expect_match monitor-json '"event":"new","flags":\[\],"generation":[0-9]+,"key":"'"${P}"'m3"' "$(cat "$TMP/mon2.out")"
+
+# --- ENOBUFS: tiny receive buffer, slow consumer, burst of 2000 puts -----------------
+# 2000 puts, then every 7th key deleted and every 9th (re)written.
+{
+    for i in $(seq 1 2000); do echo "put ${P}burst$i value-$i"; done
+    for i in $(seq 1 7 2000); do echo "del ${P}burst$i"; done
+    for i in $(seq 2 9 2000); do echo "put ${P}burst$i changed-$i"; done
+} >"$TMP/burst.cmds"
+burst_expected=0
+for ((i = 1; i <= 2000; i++)); do
+    if ((i % 7 != 1 || i % 9 == 2)); then burst_expected=$((burst_expected + 1)); fi
+done
+"$KVCTL" monitor --prefix "${P}burst" --rcvbuf 1024 --stall-ms 300 --idle-timeout 5 --timeout 120 \
+    --quiet --dump-final >"$TMP/burst.out" 2>"$TMP/burst.err" &
+mpid=$!
+if wait_for "$TMP/burst.err" '^kvctl: monitoring'; then pass burst-monitor-ready; else fail burst-monitor-ready "$(cat "$TMP/burst.err")"; fi
+run "$KVCTL" batch "$TMP/burst.cmds"
+expect_eq burst-batch-rc 0 "$rc"
+wait "$mpid" && rc=0 || rc=$?
+expect_eq burst-monitor-rc 0 "$rc"
+expect_match burst-overflow-reported '(^|'$'\n'')overflow: .*ENOBUFS' "$(cat "$TMP/burst.out")"
+expect_match burst-resynced '(^|'$'\n'')resynced: [0-9]+ entries' "$(cat "$TMP/burst.out")"
+final=$(sed -n '/^# final view/,$p' "$TMP/burst.out" | tail -n +2)
+listed=$("$KVCTL" list --prefix "${P}burst" 2>&1)
+expect_eq burst-final-view-equals-list "$listed" "$final"
+expect_eq burst-entry-count "$burst_expected" "$(printf '%s\n' "$listed" | grep -c .)"
+
+# --- cleanup -------------------------------------------------------------------------
+"$KVCTL" list --prefix "$P" | cut -f1 | sed 's/^/del /' >"$TMP/cleanup.cmds"
+expect_ok cleanup "$KVCTL" batch "$TMP/cleanup.cmds"
+expect_eq cleanup-empty "" "$("$KVCTL" list --prefix "$P" 2>&1)"
+
+# --- module unloaded ---------------------------------------------------------------
+if rmmod kvstore; then
+    run "$KVCTL" get x
+    expect_eq unloaded-rc 1 "$rc"
+    expect_match unloaded-msg 'kvstore is not loaded' "$out"
+    insmod "$KMOD"
+else
+    fail unloaded-rmmod "rmmod kvstore failed"
+fi
+if module_loaded; then pass module-reloaded; else fail module-reloaded "kvstore not in /proc/modules"; fi
+expect_ok after-reload-stats "$KVCTL" stats
+
+rm -rf "$TMP"
