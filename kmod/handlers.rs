@@ -10,7 +10,7 @@ use crate::{
         Attr, AttrWriter, DoIt, DumpIt, DumpProgress, DumpWriter, MsgFlags, Net, PerNet,
         PerNetState, Request,
     },
-    spec::{cmd, entry, group, stats, KEY_MAX_LEN},
+    spec::{cmd, entry, group, stats, KEY_MAX_LEN, VALUE_MAX_LEN},
     store::{Counters, Entry, Key, Limits, PutError, PutMode, Store},
     FAMILY,
 };
@@ -215,6 +215,13 @@ pub(crate) struct GetDump;
 
 impl DumpIt for GetDump {
     type Cursor = DumpCursor;
+
+    /// Headers (`nlmsghdr`, `genlmsghdr`) and the largest entry.
+    const MIN_DUMP_ALLOC: u32 = (16
+        + 4
+        + attr_size(KEY_MAX_LEN as usize + 1)
+        + attr_size(VALUE_MAX_LEN as usize)
+        + attr_size(4)) as u32;
 
     fn start(req: &Request<'_>) -> Result<DumpCursor> {
         Counters::bump(&store(req)?.counters.dump);

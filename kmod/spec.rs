@@ -66,8 +66,8 @@ pub(crate) mod group {
 
 /// Longest key, in bytes (without the NUL).
 pub(crate) const KEY_MAX_LEN: u16 = 255;
-/// Longest value, in bytes.
-pub(crate) const VALUE_MAX_LEN: u16 = 65535;
+/// Longest value, in bytes: the longest entry still fits one 64 KiB message.
+pub(crate) const VALUE_MAX_LEN: u16 = 65000;
 
 const KEY: AttrPolicy = AttrPolicy::nul_string(KEY_MAX_LEN);
 const VALUE: AttrPolicy = AttrPolicy::binary(0, VALUE_MAX_LEN);

@@ -29,6 +29,11 @@ pub trait DumpIt {
     /// Position in the dump, kept between rounds.
     type Cursor: Send;
 
+    /// The skb size a round needs so that the largest entry fits (`min_dump_alloc`); 0 for the
+    /// core's default (a page, or up to 32 KiB when the reader's buffer is that large). Readers
+    /// must read with buffers at least this large, or datagrams are truncated.
+    const MIN_DUMP_ALLOC: u32 = 0;
+
     /// Called once when the dump starts, with the request's validated attributes.
     fn start(req: &Request<'_>) -> Result<Self::Cursor>;
 
@@ -189,7 +194,11 @@ unsafe extern "C" fn start_callback<H: DumpIt>(cb: *mut bindings::netlink_callba
         Err(_) => return ENOMEM.to_errno(),
     };
     // SAFETY: `cb` is valid and used only by this thread during the call.
-    let slot = cursor_slot::<H::Cursor>(unsafe { &mut *cb });
+    let cb = unsafe { &mut *cb };
+    if H::MIN_DUMP_ALLOC > cb.min_dump_alloc {
+        cb.min_dump_alloc = H::MIN_DUMP_ALLOC;
+    }
+    let slot = cursor_slot::<H::Cursor>(cb);
     // SAFETY: `slot` points into `cb`'s scratch area; `done_callback` takes the box back.
     unsafe { *slot = KBox::into_raw(cursor) };
     0

@@ -17,7 +17,7 @@ json=$("$KVCTL" family --json 2>&1)
 rust_ids=$(/usr/bin/python3 -c '
 import json, sys
 f = json.loads(sys.argv[1])
-groups = {g["name"]: g["id"] for g in f["groups"]}
+groups = {g["name"]: g["id"] for g in f["mcast_groups"]}
 print(hex(f["id"]), hex(groups["notify"]))' "$json" 2>&1)
 expect_eq "Rust client resolves the family and notify group IDs" "$((fam_id)) $((grp_id))" \
     "$(read -r a b <<<"$rust_ids"; echo "$((a)) $((b))" 2>/dev/null || echo "$rust_ids")"

@@ -37,9 +37,10 @@ pub enum Command {
     /// Create or replace an entry (needs CAP_NET_ADMIN).
     ///
     /// Without --create/--excl/--replace the entry is created or overwritten
-    /// (NLM_F_CREATE). With any of them, exactly those netlink flags are sent:
-    /// --create --excl creates only (EEXIST if present), --replace only
-    /// replaces (ENOENT if absent).
+    /// (NLM_F_CREATE|NLM_F_REPLACE). With any of them, exactly those netlink
+    /// flags are sent, read as rtnetlink reads them: --create --excl creates
+    /// only (EEXIST if present), --replace only replaces (ENOENT if absent),
+    /// --create alone creates (EEXIST if present).
     #[command(group(ArgGroup::new("val").required(true).args(["value", "value_file"])))]
     Put {
         /// Entry key (1 to 255 bytes).

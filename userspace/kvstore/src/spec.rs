@@ -40,8 +40,9 @@ pub const ENTRY_PAD: u16 = 6;
 /// Key length limits (bytes, terminating NUL not counted).
 pub const ENTRY_KEY_MIN_LEN: usize = 1;
 pub const ENTRY_KEY_MAX_LEN: usize = 255;
-/// Value length limit (bytes).
-pub const ENTRY_VALUE_MAX_LEN: usize = 65535;
+/// Value length limit (bytes): an entry with the longest key and value still fits one
+/// 64 KiB netlink message.
+pub const ENTRY_VALUE_MAX_LEN: usize = 65000;
 
 // attribute-set: stats
 pub const STATS_ENTRIES: u16 = 1;

@@ -88,7 +88,8 @@ impl FromStr for EntryFlags {
 /// How `put` treats an existing or missing entry: the rtnetlink-style
 /// `NLM_F_CREATE` / `NLM_F_EXCL` / `NLM_F_REPLACE` request flags.
 ///
-/// The default is [`PutMode::CREATE`]: create the entry or overwrite it.
+/// The default is [`PutMode::UPSERT`] (`NLM_F_CREATE | NLM_F_REPLACE`): create the entry or
+/// overwrite it. `CREATE` alone fails with EEXIST on an existing entry, as in rtnetlink.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct PutMode(u16);
 
@@ -101,6 +102,8 @@ impl PutMode {
     pub const EXCL: PutMode = PutMode(NLM_F_EXCL);
     /// Replace an existing entry (ENOENT if it does not exist).
     pub const REPLACE: PutMode = PutMode(NLM_F_REPLACE);
+    /// Create or replace.
+    pub const UPSERT: PutMode = PutMode(NLM_F_CREATE | NLM_F_REPLACE);
 
     /// The netlink header flags.
     pub fn nlmsg_flags(self) -> u16 {
@@ -110,7 +113,7 @@ impl PutMode {
 
 impl Default for PutMode {
     fn default() -> Self {
-        PutMode::CREATE
+        PutMode::UPSERT
     }
 }
 
@@ -471,7 +474,7 @@ mod tests {
 
     #[test]
     fn put_mode_flags() {
-        assert_eq!(PutMode::default().nlmsg_flags(), NLM_F_CREATE);
+        assert_eq!(PutMode::default().nlmsg_flags(), NLM_F_CREATE | NLM_F_REPLACE);
         assert_eq!((PutMode::CREATE | PutMode::EXCL).nlmsg_flags(), NLM_F_CREATE | NLM_F_EXCL);
     }
 
