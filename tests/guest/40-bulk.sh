@@ -21,7 +21,7 @@ python_out=$(/usr/bin/python3 - "$GENLKIT_ROOT" <<'PY' 2>&1
 import json, socket, struct, subprocess, sys
 root = sys.argv[1]
 # Change the store after the first round of a dump.
-s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_GENERIC)
+s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 16)  # NETLINK_GENERIC
 kvctl = f"{root}/target/release/kvctl"
 fam = json.loads(subprocess.run([kvctl, "family", "--json"], capture_output=True, text=True).stdout)["id"]
 body = struct.pack("BBH", 3, 1, 0) + struct.pack("HH", 10, 1) + b"bulk/\0" + b"\0\0"
