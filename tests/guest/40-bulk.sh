@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# A dump of a million entries arrives whole: no loss, no duplicate, in key order.
+# A big dump arrives whole: no loss, no duplicate, in key order.
+# scripts/test uses 100,000 entries (a put costs ~0.5 ms under TCG with KASAN and kmemleak);
+# the million-entry run: GENLKIT_BULK_ENTRIES=1000000 GENLKIT_TEST_FILE_TIMEOUT=3600 scripts/test bulk
 source "$GENLKIT_ROOT/tests/guest/lib.sh"
 KVTEST=${KVTEST:-$GENLKIT_ROOT/target/release/kvtest}
-N=${GENLKIT_BULK_ENTRIES:-1000000}
+N=${GENLKIT_BULK_ENTRIES:-100000}
 
 start=$SECONDS
 out=$("$KVTEST" fill --count "$N" --prefix bulk/ 2>&1) && rc=0 || rc=$?

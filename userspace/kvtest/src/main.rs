@@ -34,6 +34,9 @@ enum Cmd {
         batch: u32,
         #[arg(long, default_value_t = 8)]
         value_len: usize,
+        /// Sockets putting in parallel, each its share of the keys.
+        #[arg(long, default_value_t = 2)]
+        threads: u32,
     },
     /// Dump entries under PREFIX and check they are exactly the COUNT that `fill` wrote, in
     /// order, each once, with the values `fill` gave them.
@@ -112,12 +115,28 @@ impl Raw {
     }
 }
 
-fn fill(count: u32, prefix: &str, batch: u32, value_len: usize) -> Result<()> {
+fn fill(count: u32, prefix: &str, batch: u32, value_len: usize, threads: u32) -> Result<()> {
+    let threads = threads.max(1);
+    let per = count.div_ceil(threads);
+    std::thread::scope(|s| {
+        let workers: Vec<_> = (0..threads)
+            .map(|t| {
+                let (from, to) = ((t * per).min(count), ((t + 1) * per).min(count));
+                s.spawn(move || fill_range(from, to, prefix, batch, value_len))
+            })
+            .collect();
+        workers.into_iter().try_for_each(|w| w.join().expect("fill thread panicked"))
+    })?;
+    println!("filled {count} entries under '{prefix}'");
+    Ok(())
+}
+
+fn fill_range(from: u32, to: u32, prefix: &str, batch: u32, value_len: usize) -> Result<()> {
     let mut raw = Raw::open()?;
-    let mut sent = 0;
+    let mut sent = from;
     let mut out = Vec::new();
-    while sent < count {
-        let n = batch.min(count - sent);
+    while sent < to {
+        let n = batch.min(to - sent);
         out.clear();
         for i in sent..sent + n {
             let attrs = vec![EntryAttr::Key(key(prefix, i)), EntryAttr::Value(value(i, value_len))];
@@ -138,7 +157,6 @@ fn fill(count: u32, prefix: &str, batch: u32, value_len: usize) -> Result<()> {
         }
         sent += n;
     }
-    println!("filled {count} entries under '{prefix}'");
     Ok(())
 }
 
@@ -200,7 +218,9 @@ fn dump_check(count: u32, prefix: &str, value_len: usize) -> Result<()> {
 
 fn main() -> Result<()> {
     match Cli::parse().cmd {
-        Cmd::Fill { count, prefix, batch, value_len } => fill(count, &prefix, batch, value_len),
+        Cmd::Fill { count, prefix, batch, value_len, threads } => {
+            fill(count, &prefix, batch, value_len, threads)
+        }
         Cmd::DumpCheck { count, prefix, value_len } => dump_check(count, &prefix, value_len),
     }
 }
