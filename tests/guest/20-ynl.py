@@ -15,7 +15,7 @@ import time
 
 ROOT = os.environ["GENLKIT_ROOT"]
 KSRC = os.environ["KSRC"]
-KMOD = os.environ.get("KMOD", f"{ROOT}/kmod/kvstore.ko")
+KMOD = os.environ.get("KMOD", f"{ROOT}/kmod/kvstore/kvstore.ko")
 SPEC = f"{ROOT}/specs/kvstore.yaml"
 SCHEMA = f"{KSRC}/Documentation/netlink/genetlink.yaml"
 sys.path.insert(0, f"{KSRC}/tools/net/ynl")

@@ -5,6 +5,8 @@
 //! The genlkit example family: `specs/kvstore.yaml` is its contract, [`spec`] its tables,
 //! [`handlers`] its operations, [`store`] its data, and [`genl`] the safe layer they stand on.
 
+// The genl layer is shared by the families of this kit: each module compiles it in.
+#[path = "../genl/mod.rs"]
 mod genl;
 mod handlers;
 mod spec;
