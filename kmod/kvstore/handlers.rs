@@ -6,14 +6,14 @@ use core::pin::Pin;
 use kernel::{prelude::*, rbtree::RBTreeNodeReservation};
 
 use crate::{
-    genl::{
-        Attr, AttrWriter, DoIt, DumpIt, DumpProgress, DumpWriter, MsgFlags, Net, PerNet,
-        PerNetState, Request,
-    },
-    spec::{cmd, entry, group, stats, KEY_MAX_LEN, VALUE_MAX_LEN},
+    genl::{Attr, AttrWriter, DumpProgress, DumpWriter, MsgFlags, Net, PerNet, PerNetState, Request},
+    nl_gen::{cmd, entry, group, stats, KvstoreOps},
     store::{Counters, Entry, Key, Limits, PutError, PutMode, Store},
     FAMILY,
 };
+
+/// The kvstore operations: [`KvstoreOps`], generated from the spec, implemented in safe Rust.
+pub(crate) struct KvStore;
 
 /// Every namespace's store.
 pub(crate) static STORES: PerNet<Store> = PerNet::new();
@@ -88,11 +88,17 @@ fn notify(
     }
 }
 
-/// `echo` do: returns the request's attributes unchanged.
-pub(crate) struct Echo;
+/// Where a `get` dump stands between rounds.
+pub(crate) struct DumpCursor {
+    prefix: Option<Key>,
+    /// The last key sent, to resume after; `last_len == None` before the first entry.
+    last: [u8; entry::KEY_MAX_LEN],
+    last_len: Option<usize>,
+}
 
-impl DoIt for Echo {
-    fn doit(req: &Request<'_>) -> Result {
+impl KvstoreOps for KvStore {
+    /// Returns the request's attributes unchanged.
+    fn echo_do(req: &Request<'_>) -> Result {
         Counters::bump(&store(req)?.counters.echo);
         let attrs = req.attrs();
         let (key, value) = (attrs.get(entry::KEY), attrs.get(entry::VALUE));
@@ -114,16 +120,13 @@ impl DoIt for Echo {
         }
         req.send_reply(reply)
     }
-}
 
-/// `put` do: creates or replaces an entry, replies with it and the new generation, and
-/// multicasts `new-ntf`.
-pub(crate) struct Put;
+    const PUT_DO_ACCEPT_FLAGS: MsgFlags =
+        MsgFlags::CREATE.union(MsgFlags::EXCL).union(MsgFlags::REPLACE);
 
-impl DoIt for Put {
-    const ACCEPT_FLAGS: MsgFlags = MsgFlags::CREATE.union(MsgFlags::EXCL).union(MsgFlags::REPLACE);
-
-    fn doit(req: &Request<'_>) -> Result {
+    /// Creates or replaces an entry, replies with it and the new generation, and multicasts
+    /// `new-ntf`.
+    fn put_do(req: &Request<'_>) -> Result {
         let store = store(req)?;
         Counters::bump(&store.counters.put);
         let attrs = req.attrs();
@@ -179,13 +182,9 @@ impl DoIt for Put {
         reply.put_u64(entry::GENERATION, generation, entry::PAD)?;
         req.send_reply(reply)
     }
-}
 
-/// `get` do: one entry by key.
-pub(crate) struct Get;
-
-impl DoIt for Get {
-    fn doit(req: &Request<'_>) -> Result {
+    /// One entry by key.
+    fn get_do(req: &Request<'_>) -> Result {
         let store = store(req)?;
         Counters::bump(&store.counters.get);
         let key_attr = req.attrs().required(entry::KEY)?;
@@ -200,30 +199,19 @@ impl DoIt for Get {
         drop(inner);
         req.send_reply(reply)
     }
-}
 
-/// Where a `get` dump stands between rounds.
-pub(crate) struct DumpCursor {
-    prefix: Option<Key>,
-    /// The last key sent, to resume after; `last_len == None` before the first entry.
-    last: [u8; KEY_MAX_LEN as usize],
-    last_len: Option<usize>,
-}
 
-/// `get` dump: every entry in key order, under an optional key prefix.
-pub(crate) struct GetDump;
-
-impl DumpIt for GetDump {
-    type Cursor = DumpCursor;
+    type GetDumpCursor = DumpCursor;
 
     /// Headers (`nlmsghdr`, `genlmsghdr`) and the largest entry.
-    const MIN_DUMP_ALLOC: u32 = (16
+    const GET_DUMP_MIN_ALLOC: u32 = (16
         + 4
-        + attr_size(KEY_MAX_LEN as usize + 1)
-        + attr_size(VALUE_MAX_LEN as usize)
+        + attr_size(entry::KEY_MAX_LEN + 1)
+        + attr_size(entry::VALUE_MAX_LEN)
         + attr_size(4)) as u32;
 
-    fn start(req: &Request<'_>) -> Result<DumpCursor> {
+    /// Every entry in key order, under an optional key prefix.
+    fn get_dump_start(req: &Request<'_>) -> Result<DumpCursor> {
         Counters::bump(&store(req)?.counters.dump);
         let prefix = match req.attrs().get(entry::KEY) {
             Some(a) => Some(Key::new(a.str_bytes()?)?),
@@ -231,12 +219,12 @@ impl DumpIt for GetDump {
         };
         Ok(DumpCursor {
             prefix,
-            last: [0; KEY_MAX_LEN as usize],
+            last: [0; entry::KEY_MAX_LEN],
             last_len: None,
         })
     }
 
-    fn dumpit(
+    fn get_dump(
         req: &Request<'_>,
         cursor: &mut DumpCursor,
         out: &mut DumpWriter<'_>,
@@ -277,14 +265,9 @@ impl DumpIt for GetDump {
         });
         progress
     }
-}
 
-/// `del` do: removes an entry, replies with its key and the new generation, and multicasts
-/// `del-ntf`.
-pub(crate) struct Del;
-
-impl DoIt for Del {
-    fn doit(req: &Request<'_>) -> Result {
+    /// Removes an entry, replies with its key and the new generation, and multicasts `del-ntf`.
+    fn del_do(req: &Request<'_>) -> Result {
         let store = store(req)?;
         Counters::bump(&store.counters.del);
         let key_attr = req.attrs().required(entry::KEY)?;
@@ -307,13 +290,9 @@ impl DoIt for Del {
         reply.put_u64(entry::GENERATION, generation, entry::PAD)?;
         req.send_reply(reply)
     }
-}
 
-/// `stats` do: counters and limits of the caller's namespace's store.
-pub(crate) struct Stats;
-
-impl DoIt for Stats {
-    fn doit(req: &Request<'_>) -> Result {
+    /// Counters and limits of the caller's namespace's store.
+    fn stats_do(req: &Request<'_>) -> Result {
         let store = store(req)?;
         let c = &store.counters;
         Counters::bump(&c.stats);

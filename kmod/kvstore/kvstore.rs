@@ -2,14 +2,15 @@
 
 //! kvstore: a key-value store per network namespace, served over Generic Netlink.
 //!
-//! The genlkit example family: `specs/kvstore.yaml` is its contract, [`spec`] its tables,
-//! [`handlers`] its operations, [`store`] its data, and [`genl`] the safe layer they stand on.
+//! The genlkit example family: `specs/kvstore.yaml` is its contract, [`nl_gen`] its tables
+//! (generated from the spec), [`handlers`] its operations, [`store`] its data, and [`genl`] the
+//! safe layer they stand on.
 
 // The genl layer is shared by the families of this kit: each module compiles it in.
 #[path = "../genl/mod.rs"]
 mod genl;
 mod handlers;
-mod spec;
+mod nl_gen;
 mod store;
 
 use kernel::prelude::*;
@@ -32,16 +33,19 @@ module! {
     },
 }
 
+/// The split-ops table, from the spec, served by [`handlers::KvStore`].
+static OPS: [genl::SplitOp; nl_gen::N_SPLIT_OPS] = nl_gen::split_ops::<handlers::KvStore>();
+
 /// The kvstore family. Its commands below `resv_start_op` skip the core's `nlmsg_flags` check,
 /// which would refuse `NLM_F_CREATE`/`NLM_F_EXCL`/`NLM_F_REPLACE` on `put`; the genl layer
-/// checks each op's flags instead (`DoIt::ACCEPT_FLAGS`).
+/// checks each op's flags instead (`PUT_DO_ACCEPT_FLAGS`).
 pub(crate) static FAMILY: genl::Family = genl::Family::const_new(
     kernel::module::this_module::<crate::LocalModule>(),
-    spec::FAMILY_NAME,
-    spec::FAMILY_VERSION,
-    spec::cmd::MAX_PLUS_ONE,
-    &spec::OPS,
-    &spec::MCGRPS,
+    nl_gen::FAMILY_NAME,
+    nl_gen::FAMILY_VERSION,
+    nl_gen::cmd::MAX + 1,
+    &OPS,
+    &nl_gen::MCGRPS,
 );
 
 /// # Invariants
@@ -68,5 +72,28 @@ impl kernel::Module for KvStoreModule {
 impl Drop for KvStoreModule {
     fn drop(&mut self) {
         pr_info!("unloading\n");
+    }
+}
+
+#[kernel::macros::kunit_tests(kvstore_tables)]
+mod tests {
+    use super::nl_gen::*;
+    use kernel::bindings;
+
+    #[test]
+    fn policies_match_the_spec() {
+        assert_eq!(PUT_DO_POLICY.maxattr(), entry::FLAGS as u32);
+        assert_eq!(GET_DO_POLICY.get(entry::KEY).unwrap().nla_type(), bindings::NLA_NUL_STRING);
+        assert_eq!(PUT_DO_POLICY.get(entry::VALUE).unwrap().nla_type(), bindings::NLA_BINARY);
+        assert_eq!(PUT_DO_POLICY.get(entry::FLAGS).unwrap().nla_type(), bindings::NLA_U32);
+        // Attributes an op does not take stay UNSPEC, which strict validation rejects.
+        assert!(PUT_DO_POLICY.get(entry::GENERATION).is_none());
+        assert_eq!(ECHO_DO_POLICY.get(entry::GENERATION).unwrap().nla_type(), bindings::NLA_U64);
+        assert_eq!(STATS_DO_POLICY.maxattr(), 0);
+    }
+
+    #[test]
+    fn ops_table_is_sorted_do_before_dump() {
+        assert!(super::OPS.windows(2).all(|w| w[0].cmd() <= w[1].cmd()));
     }
 }

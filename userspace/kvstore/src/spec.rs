@@ -1,24 +1,22 @@
 //! Numbers of the `kvstore` Generic Netlink family.
 //!
-//! This module mirrors `specs/kvstore.yaml` (YNL genetlink format) and is meant
-//! to be generated from it: keep it a plain table of constants, with no logic.
-//! IDs follow the YNL default numbering (commands and attributes start at 1).
+//! Generated from specs/kvstore.yaml by genlkit-codegen; do not edit.
 
 /// Family name registered with the generic netlink controller.
 pub const FAMILY_NAME: &str = "kvstore";
 /// Family version.
 pub const FAMILY_VERSION: u8 = 1;
 
-/// Multicast group carrying `new-ntf` and `del-ntf`.
+/// Multicast group `notify`.
 pub const MCGRP_NOTIFY: &str = "notify";
 
 // definitions: entry-flags (flags)
 /// The value is UTF-8 text.
-pub const ENTRY_FLAG_TEXT: u32 = 1 << 0;
+pub const ENTRY_FLAGS_TEXT: u32 = 0x1;
 /// The value is compressed by the client.
-pub const ENTRY_FLAG_COMPRESSED: u32 = 1 << 1;
+pub const ENTRY_FLAGS_COMPRESSED: u32 = 0x2;
 /// All flag bits the family defines.
-pub const ENTRY_FLAGS_MASK: u32 = ENTRY_FLAG_TEXT | ENTRY_FLAG_COMPRESSED;
+pub const ENTRY_FLAGS_MASK: u32 = ENTRY_FLAGS_TEXT | ENTRY_FLAGS_COMPRESSED;
 
 // operations
 pub const CMD_ECHO: u8 = 1;
@@ -36,12 +34,11 @@ pub const ENTRY_FLAGS: u16 = 3;
 pub const ENTRY_GENERATION: u16 = 4;
 pub const ENTRY_STATS: u16 = 5;
 pub const ENTRY_PAD: u16 = 6;
-
-/// Key length limits (bytes, terminating NUL not counted).
+/// `key` check `min-len`.
 pub const ENTRY_KEY_MIN_LEN: usize = 1;
+/// `key` check `max-len`.
 pub const ENTRY_KEY_MAX_LEN: usize = 255;
-/// Value length limit (bytes): an entry with the longest key and value still fits one
-/// 64 KiB netlink message.
+/// `value` check `max-len`.
 pub const ENTRY_VALUE_MAX_LEN: usize = 65000;
 
 // attribute-set: stats
@@ -61,12 +58,25 @@ pub const STATS_PAD: u16 = 13;
 
 /// Command names, indexed by ID (index 0 is unused).
 pub const CMD_NAMES: &[&str] = &[
-    "", "echo", "put", "get", "del", "stats", "new-ntf", "del-ntf",
+    "",
+    "echo",
+    "put",
+    "get",
+    "del",
+    "stats",
+    "new-ntf",
+    "del-ntf",
 ];
 
 /// `entry` attribute names, indexed by ID (index 0 is unused).
 pub const ENTRY_ATTR_NAMES: &[&str] = &[
-    "", "key", "value", "flags", "generation", "stats", "pad",
+    "",
+    "key",
+    "value",
+    "flags",
+    "generation",
+    "stats",
+    "pad",
 ];
 
 /// `stats` attribute names, indexed by ID (index 0 is unused).

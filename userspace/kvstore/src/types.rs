@@ -19,8 +19,8 @@ pub struct EntryFlags(pub u32);
 
 impl EntryFlags {
     pub const NONE: EntryFlags = EntryFlags(0);
-    pub const TEXT: EntryFlags = EntryFlags(spec::ENTRY_FLAG_TEXT);
-    pub const COMPRESSED: EntryFlags = EntryFlags(spec::ENTRY_FLAG_COMPRESSED);
+    pub const TEXT: EntryFlags = EntryFlags(spec::ENTRY_FLAGS_TEXT);
+    pub const COMPRESSED: EntryFlags = EntryFlags(spec::ENTRY_FLAGS_COMPRESSED);
 
     /// Whether all bits of `other` are set.
     pub fn contains(self, other: EntryFlags) -> bool {
@@ -70,8 +70,8 @@ impl FromStr for EntryFlags {
         let mut flags = EntryFlags::NONE;
         for word in s.split(',').map(str::trim).filter(|w| !w.is_empty()) {
             let bits = match word {
-                "text" => spec::ENTRY_FLAG_TEXT,
-                "compressed" => spec::ENTRY_FLAG_COMPRESSED,
+                "text" => spec::ENTRY_FLAGS_TEXT,
+                "compressed" => spec::ENTRY_FLAGS_COMPRESSED,
                 "none" => 0,
                 _ => match word.strip_prefix("0x") {
                     Some(hex) => u32::from_str_radix(hex, 16),

@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: GPL-2.0
+// Generated from specs/kvstore.yaml by genlkit-codegen; do not edit.
+
+//! The `kvstore` family's numbers, policies, split-ops table and handler trait.
+
+#![allow(dead_code)]
+
+use core::marker::PhantomData;
+use kernel::prelude::*;
+
+use crate::genl::{
+    AttrPolicy, DoIt, DumpIt, DumpProgress, DumpWriter, MsgFlags, MulticastGroup, Perm, Policy,
+    Request, SplitOp,
+};
+
+/// The family name, NUL-terminated.
+pub(crate) const FAMILY_NAME: &[u8] = b"kvstore\0";
+/// The family version.
+pub(crate) const FAMILY_VERSION: u32 = 1;
+
+/// Commands (`operations`).
+pub(crate) mod cmd {
+    /// Return the request's attributes unchanged (latency probe).
+    pub(crate) const ECHO: u8 = 1;
+    /// Create or replace an entry. NLM_F_CREATE, NLM_F_EXCL and NLM_F_REPLACE
+    /// are honoured as in rtnetlink; the reply carries the entry and the new
+    /// generation.
+    pub(crate) const PUT: u8 = 2;
+    /// Get one entry by key, or dump all entries in key order (optionally under a key prefix).
+    pub(crate) const GET: u8 = 3;
+    /// Remove an entry by key.
+    pub(crate) const DEL: u8 = 4;
+    /// Counters and limits of the caller's namespace's store.
+    pub(crate) const STATS: u8 = 5;
+    /// An entry was created or replaced.
+    pub(crate) const NEW_NTF: u8 = 6;
+    /// An entry was removed.
+    pub(crate) const DEL_NTF: u8 = 7;
+    /// The highest command.
+    pub(crate) const MAX: u8 = 7;
+}
+
+/// Attribute set `entry`.
+pub(crate) mod entry {
+    /// The entry's key, 1 to 255 bytes (terminating NUL not counted).
+    pub(crate) const KEY: u16 = 1;
+    /// The entry's value, up to 65000 bytes: an entry with the longest key and
+    /// value still fits one 64 KiB netlink message (a dump sends one entry per
+    /// message, so readers need 64 KiB receive buffers, as YNL's are).
+    pub(crate) const VALUE: u16 = 2;
+    pub(crate) const FLAGS: u16 = 3;
+    /// The store's change counter after the operation; bumped on every change.
+    pub(crate) const GENERATION: u16 = 4;
+    pub(crate) const STATS: u16 = 5;
+    pub(crate) const PAD: u16 = 6;
+    /// The highest attribute.
+    pub(crate) const MAX: u16 = 6;
+    /// `key` check `min-len`.
+    pub(crate) const KEY_MIN_LEN: usize = 1;
+    /// `key` check `max-len`.
+    pub(crate) const KEY_MAX_LEN: usize = 255;
+    /// `value` check `max-len`.
+    pub(crate) const VALUE_MAX_LEN: usize = 65000;
+}
+
+/// Attribute set `stats`.
+pub(crate) mod stats {
+    /// Entries in the store.
+    pub(crate) const ENTRIES: u16 = 1;
+    /// Bytes of keys and values in the store.
+    pub(crate) const BYTES: u16 = 2;
+    /// Limit on entries (module parameter max_entries).
+    pub(crate) const MAX_ENTRIES: u16 = 3;
+    /// Limit on bytes (module parameter max_bytes).
+    pub(crate) const MAX_BYTES: u16 = 4;
+    pub(crate) const ECHO_COUNT: u16 = 5;
+    pub(crate) const PUT_COUNT: u16 = 6;
+    pub(crate) const GET_COUNT: u16 = 7;
+    pub(crate) const DEL_COUNT: u16 = 8;
+    /// Dumps started.
+    pub(crate) const DUMP_COUNT: u16 = 9;
+    pub(crate) const STATS_COUNT: u16 = 10;
+    /// Notifications multicast to at least one listener.
+    pub(crate) const NOTIFY_SENT: u16 = 11;
+    /// Notifications that could not be allocated or sent.
+    pub(crate) const NOTIFY_DROPPED: u16 = 12;
+    pub(crate) const PAD: u16 = 13;
+    /// The highest attribute.
+    pub(crate) const MAX: u16 = 13;
+}
+
+/// Flags `entry-flags`.
+/// Client-defined hints stored with an entry; undefined bits are rejected.
+pub(crate) mod entry_flags {
+    /// The value is UTF-8 text.
+    pub(crate) const TEXT: u32 = 0x1;
+    /// The value is compressed by the client.
+    pub(crate) const COMPRESSED: u32 = 0x2;
+    /// Every defined bit.
+    pub(crate) const MASK: u32 = 0x3;
+}
+
+/// Multicast groups, as indices into [`MCGRPS`].
+pub(crate) mod group {
+    pub(crate) const NOTIFY: u32 = 0;
+}
+
+/// Multicast groups (`mcast-groups`).
+pub(crate) static MCGRPS: [MulticastGroup; 1] = [
+    MulticastGroup::const_new(c"notify"),
+];
+
+/// `echo` do request: `[key, value, flags, generation]`.
+pub(crate) static ECHO_DO_POLICY: Policy<5> = Policy::new(&[
+    (entry::KEY, AttrPolicy::nul_string(255)),
+    (entry::VALUE, AttrPolicy::binary(0, 65000)),
+    (entry::FLAGS, AttrPolicy::u32_mask(entry_flags::MASK)),
+    (entry::GENERATION, AttrPolicy::u64()),
+]);
+
+/// `put` do request: `[key, value, flags]`.
+pub(crate) static PUT_DO_POLICY: Policy<4> = Policy::new(&[
+    (entry::KEY, AttrPolicy::nul_string(255)),
+    (entry::VALUE, AttrPolicy::binary(0, 65000)),
+    (entry::FLAGS, AttrPolicy::u32_mask(entry_flags::MASK)),
+]);
+
+/// `get` do request: `[key]`.
+pub(crate) static GET_DO_POLICY: Policy<2> = Policy::new(&[
+    (entry::KEY, AttrPolicy::nul_string(255)),
+]);
+
+/// `get` dump request: `[key]`.
+pub(crate) static GET_DUMP_POLICY: Policy<2> = Policy::new(&[
+    (entry::KEY, AttrPolicy::nul_string(255)),
+]);
+
+/// `del` do request: `[key]`.
+pub(crate) static DEL_DO_POLICY: Policy<2> = Policy::new(&[
+    (entry::KEY, AttrPolicy::nul_string(255)),
+]);
+
+/// `stats` do request: `[]`.
+pub(crate) static STATS_DO_POLICY: Policy<1> = Policy::new(&[]);
+
+/// The `kvstore` family's operations: implement this, and register
+/// [`split_ops`] for the implementing type.
+pub(crate) trait KvstoreOps: 'static {
+    /// `nlmsg_flags` the `echo` do accepts beyond REQUEST, ACK and ECHO.
+    const ECHO_DO_ACCEPT_FLAGS: MsgFlags = MsgFlags::NONE;
+    /// `echo` do.
+    ///
+    /// Return the request's attributes unchanged (latency probe).
+    fn echo_do(req: &Request<'_>) -> Result;
+    /// `nlmsg_flags` the `put` do accepts beyond REQUEST, ACK and ECHO.
+    const PUT_DO_ACCEPT_FLAGS: MsgFlags = MsgFlags::NONE;
+    /// `put` do.
+    ///
+    /// Create or replace an entry. NLM_F_CREATE, NLM_F_EXCL and NLM_F_REPLACE
+    /// are honoured as in rtnetlink; the reply carries the entry and the new
+    /// generation.
+    fn put_do(req: &Request<'_>) -> Result;
+    /// `nlmsg_flags` the `get` do accepts beyond REQUEST, ACK and ECHO.
+    const GET_DO_ACCEPT_FLAGS: MsgFlags = MsgFlags::NONE;
+    /// `get` do.
+    ///
+    /// Get one entry by key, or dump all entries in key order (optionally under a key prefix).
+    fn get_do(req: &Request<'_>) -> Result;
+    /// Where a `get` dump stands between rounds.
+    type GetDumpCursor: Send;
+    /// `min_dump_alloc` of a `get` dump: room for its largest entry.
+    const GET_DUMP_MIN_ALLOC: u32 = 0;
+    /// Starts a `get` dump.
+    fn get_dump_start(req: &Request<'_>) -> Result<Self::GetDumpCursor>;
+    /// `get` dump.
+    ///
+    /// Get one entry by key, or dump all entries in key order (optionally under a key prefix).
+    fn get_dump(
+        req: &Request<'_>,
+        cursor: &mut Self::GetDumpCursor,
+        out: &mut DumpWriter<'_>,
+    ) -> Result<DumpProgress>;
+    /// `nlmsg_flags` the `del` do accepts beyond REQUEST, ACK and ECHO.
+    const DEL_DO_ACCEPT_FLAGS: MsgFlags = MsgFlags::NONE;
+    /// `del` do.
+    ///
+    /// Remove an entry by key.
+    fn del_do(req: &Request<'_>) -> Result;
+    /// `nlmsg_flags` the `stats` do accepts beyond REQUEST, ACK and ECHO.
+    const STATS_DO_ACCEPT_FLAGS: MsgFlags = MsgFlags::NONE;
+    /// `stats` do.
+    ///
+    /// Counters and limits of the caller's namespace's store.
+    fn stats_do(req: &Request<'_>) -> Result;
+}
+
+/// The `echo` do, served by `H`.
+pub(crate) struct EchoDo<H>(PhantomData<fn() -> H>);
+
+impl<H: KvstoreOps> DoIt for EchoDo<H> {
+    const ACCEPT_FLAGS: MsgFlags = H::ECHO_DO_ACCEPT_FLAGS;
+    fn doit(req: &Request<'_>) -> Result {
+        H::echo_do(req)
+    }
+}
+
+/// The `put` do, served by `H`.
+pub(crate) struct PutDo<H>(PhantomData<fn() -> H>);
+
+impl<H: KvstoreOps> DoIt for PutDo<H> {
+    const ACCEPT_FLAGS: MsgFlags = H::PUT_DO_ACCEPT_FLAGS;
+    fn doit(req: &Request<'_>) -> Result {
+        H::put_do(req)
+    }
+}
+
+/// The `get` do, served by `H`.
+pub(crate) struct GetDo<H>(PhantomData<fn() -> H>);
+
+impl<H: KvstoreOps> DoIt for GetDo<H> {
+    const ACCEPT_FLAGS: MsgFlags = H::GET_DO_ACCEPT_FLAGS;
+    fn doit(req: &Request<'_>) -> Result {
+        H::get_do(req)
+    }
+}
+
+/// The `get` dump, served by `H`.
+pub(crate) struct GetDump<H>(PhantomData<fn() -> H>);
+
+impl<H: KvstoreOps> DumpIt for GetDump<H> {
+    type Cursor = H::GetDumpCursor;
+    const MIN_DUMP_ALLOC: u32 = H::GET_DUMP_MIN_ALLOC;
+    fn start(req: &Request<'_>) -> Result<Self::Cursor> {
+        H::get_dump_start(req)
+    }
+    fn dumpit(
+        req: &Request<'_>,
+        cursor: &mut Self::Cursor,
+        out: &mut DumpWriter<'_>,
+    ) -> Result<DumpProgress> {
+        H::get_dump(req, cursor, out)
+    }
+}
+
+/// The `del` do, served by `H`.
+pub(crate) struct DelDo<H>(PhantomData<fn() -> H>);
+
+impl<H: KvstoreOps> DoIt for DelDo<H> {
+    const ACCEPT_FLAGS: MsgFlags = H::DEL_DO_ACCEPT_FLAGS;
+    fn doit(req: &Request<'_>) -> Result {
+        H::del_do(req)
+    }
+}
+
+/// The `stats` do, served by `H`.
+pub(crate) struct StatsDo<H>(PhantomData<fn() -> H>);
+
+impl<H: KvstoreOps> DoIt for StatsDo<H> {
+    const ACCEPT_FLAGS: MsgFlags = H::STATS_DO_ACCEPT_FLAGS;
+    fn doit(req: &Request<'_>) -> Result {
+        H::stats_do(req)
+    }
+}
+
+/// Number of entries in [`split_ops`].
+pub(crate) const N_SPLIT_OPS: usize = 6;
+
+/// The split-ops table for handlers `H`, sorted by command, do before dump.
+pub(crate) const fn split_ops<H: KvstoreOps>() -> [SplitOp; N_SPLIT_OPS] {
+    [
+        SplitOp::doit::<EchoDo<H>, 5>(cmd::ECHO, &ECHO_DO_POLICY, Perm::Anyone),
+        SplitOp::doit::<PutDo<H>, 4>(cmd::PUT, &PUT_DO_POLICY, Perm::NetnsAdmin),
+        SplitOp::doit::<GetDo<H>, 2>(cmd::GET, &GET_DO_POLICY, Perm::Anyone),
+        SplitOp::dumpit::<GetDump<H>, 2>(cmd::GET, &GET_DUMP_POLICY, Perm::Anyone),
+        SplitOp::doit::<DelDo<H>, 2>(cmd::DEL, &DEL_DO_POLICY, Perm::NetnsAdmin),
+        SplitOp::doit::<StatsDo<H>, 1>(cmd::STATS, &STATS_DO_POLICY, Perm::Anyone),
+    ]
+}
