@@ -6,6 +6,7 @@ notifications. Malformed requests that YNL refuses to encode go through a raw so
 Prints `ok NAME` / `not ok NAME: expected ..., got ...` per check.
 """
 import errno
+import json
 import os
 import socket
 import struct
@@ -244,6 +245,22 @@ except NlError as e:
               (pol["value"].type, pol["value"].max_length))
         check("put policy: flags is a u32 mask of the defined bits", ("u32", 3),
               (pol["flags"].type, pol["flags"].mask))
+
+    # --- kvctl (the Rust client) and YNL agree on the same store
+    kvctl = f"{ROOT}/target/release/kvctl"
+    subprocess.run([kvctl, "put", "agree/bin", "--value-file", "/proc/self/cmdline"], check=True,
+                   capture_output=True)
+    subprocess.run([kvctl, "put", "agree/txt", "hello", "--flags", "text"], check=True, capture_output=True)
+    ours = json.loads(subprocess.run([kvctl, "list", "--json"], capture_output=True, text=True).stdout)
+    def as_ynl(e):
+        v = e["value"].encode() if e["encoding"] == "utf8" else bytes.fromhex(e["value"].removeprefix("hex:"))
+        return (e["key"], v, set(e["flags"]))
+    theirs = [(e["key"], e["value"], set(e.get("flags", []))) for e in y.dump("get", {})]
+    check("kvctl list and YNL's dump agree", theirs, [as_ynl(e) for e in ours])
+    st_ynl = y.do("stats", {})
+    st_kvctl = json.loads(subprocess.run([kvctl, "stats", "--json"], capture_output=True, text=True).stdout)
+    check("kvctl stats and YNL agree on entries and generation",
+          (st_ynl["stats"]["entries"], st_ynl["generation"]), (st_kvctl.get("entries"), st_kvctl.get("generation")))
 
     # --- limits (module parameters): ENOSPC with a message
     reload("max_entries=2", "max_bytes=10")
