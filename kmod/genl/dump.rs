@@ -182,6 +182,11 @@ unsafe fn dump_request<'a>(cb: *mut bindings::netlink_callback) -> Request<'a> {
     }
 }
 
+/// The `start` callback of a dump op served by `H`: creates the cursor.
+///
+/// # Safety
+///
+/// Called by the genetlink core only, with the callback of a dump of one of our families.
 unsafe extern "C" fn start_callback<H: DumpIt>(cb: *mut bindings::netlink_callback) -> c_int {
     // SAFETY: called by the core for a started dump, `cb` valid during the call.
     let req = unsafe { dump_request(cb) };
@@ -204,6 +209,11 @@ unsafe extern "C" fn start_callback<H: DumpIt>(cb: *mut bindings::netlink_callba
     0
 }
 
+/// The `dumpit` callback of a dump op served by `H`: one round.
+///
+/// # Safety
+///
+/// Called by the genetlink core only, after `start_callback` succeeded, one round at a time.
 unsafe extern "C" fn dumpit_callback<H: DumpIt>(
     skb: *mut bindings::sk_buff,
     cb: *mut bindings::netlink_callback,
@@ -236,6 +246,11 @@ unsafe extern "C" fn dumpit_callback<H: DumpIt>(
     }
 }
 
+/// The `done` callback of a dump op served by `H`: drops the cursor.
+///
+/// # Safety
+///
+/// Called by the genetlink core only, once, when a started dump ends.
 unsafe extern "C" fn done_callback<H: DumpIt>(cb: *mut bindings::netlink_callback) -> c_int {
     // SAFETY: called by the core when the dump ends, `cb` valid during the call.
     let slot = cursor_slot::<H::Cursor>(unsafe { &mut *cb });

@@ -139,6 +139,11 @@ unsafe fn slot_by_id<T>(net: *mut bindings::net, id: u32) -> *mut T {
     }
 }
 
+/// `pernet_operations.init`: initialises `T` in the memory the core allocated for `net`.
+///
+/// # Safety
+///
+/// Called by the core only, for the ops of a `PerNet<T>` being or having been registered.
 unsafe extern "C" fn init_callback<T: PerNetState>(net: *mut bindings::net) -> c_int {
     // The core zero-allocated `size_of::<T>()` bytes at `ptr[id]` before calling `init`.
     // SAFETY: `register_pernet_subsys` wrote our id before calling `init` for any namespace.
@@ -155,6 +160,11 @@ unsafe extern "C" fn init_callback<T: PerNetState>(net: *mut bindings::net) -> c
     }
 }
 
+/// `pernet_operations.exit`: drops the `T` of `net`.
+///
+/// # Safety
+///
+/// Called by the core only, once per namespace whose `init` succeeded.
 unsafe extern "C" fn exit_callback<T: PerNetState>(net: *mut bindings::net) {
     // SAFETY: assigned at registration, unchanged until it ends.
     let id = unsafe { *T::pernet().id.get() };
