@@ -21,6 +21,7 @@ SPEC = f"{ROOT}/specs/kvstore.yaml"
 SCHEMA = f"{KSRC}/Documentation/netlink/genetlink.yaml"
 sys.path.insert(0, f"{KSRC}/tools/net/ynl")
 from pyynl.lib import NlError, YnlFamily  # noqa: E402
+from pyynl.lib.ynl import GenlProtocol  # noqa: E402
 
 NLM_F_REPLACE, NLM_F_EXCL, NLM_F_CREATE = 0x100, 0x200, 0x400
 failures = 0
@@ -54,6 +55,8 @@ def ynl():
 def reload(*params):
     subprocess.run(["rmmod", "kvstore"], check=False)
     subprocess.run(["insmod", KMOD, *params], check=True)
+    # YNL caches family IDs per process; a reloaded family gets a new one.
+    GenlProtocol.genl_family_name_to_id = {}
 
 
 # --- raw requests: for what YNL will not encode ----------------------------------------
@@ -69,25 +72,30 @@ def raw_request(family_id, cmd, attrs, flags=0, reserved=0, version=1):
     body = struct.pack("BBH", cmd, version, reserved) + payload
     msg = struct.pack("IHHII", 16 + len(body), family_id, 1 | 4 | flags, 1, 0) + body
     s.sendto(msg, (0, 0))
-    data = s.recv(65536)
-    s.close()
-    off = 0
-    while off < len(data):
-        length, mtype = struct.unpack_from("IH", data, off)
-        if mtype == NLMSG_ERROR:
-            err = -struct.unpack_from("i", data, off + 16)[0]
-            text, offs = "", None
-            a = off + 16 + 20  # nlmsgerr with the request header capped
-            while a + 4 <= off + length:
-                alen, atype = struct.unpack_from("HH", data, a)
-                if atype == NLMSGERR_ATTR_MSG:
-                    text = data[a + 4:a + alen].rstrip(b"\0").decode()
-                if atype == NLMSGERR_ATTR_OFFS:
-                    offs = struct.unpack_from("I", data, a + 4)[0]
-                a += (alen + 3) & ~3
-            return err, text, offs
-        off += (length + 3) & ~3
-    return None, "", None
+    s.settimeout(30)
+    try:
+        while True:  # a reply may come before the ACK, in its own datagram
+            data = s.recv(65536)
+            off = 0
+            while off < len(data):
+                length, mtype = struct.unpack_from("IH", data, off)
+                if mtype == NLMSG_ERROR:
+                    err = -struct.unpack_from("i", data, off + 16)[0]
+                    text, offs = "", None
+                    a = off + 16 + 20  # nlmsgerr with the request header capped
+                    while a + 4 <= off + length:
+                        alen, atype = struct.unpack_from("HH", data, a)
+                        if atype == NLMSGERR_ATTR_MSG:
+                            text = data[a + 4:a + alen].rstrip(b"\0").decode()
+                        if atype == NLMSGERR_ATTR_OFFS:
+                            offs = struct.unpack_from("I", data, a + 4)[0]
+                        a += (alen + 3) & ~3
+                    return err, text, offs
+                off += (length + 3) & ~3
+    except socket.timeout:
+        return None, "no ACK", None
+    finally:
+        s.close()
 
 
 def as_subprocess(name, argv, code):
@@ -264,7 +272,14 @@ except NlError as e:
 
     # --- limits (module parameters): ENOSPC with a message
     reload("max_entries=2", "max_bytes=10")
-    y = ynl()
+    try:
+        limits(ynl())
+    finally:
+        reload()
+    return 1 if failures else 0
+
+
+def limits(y):
     y.do("put", {"key": "a", "value": b"1"}, [NLM_F_CREATE])
     y.do("put", {"key": "b", "value": b"1"}, [NLM_F_CREATE])
     e, ext = nlerror(lambda: y.do("put", {"key": "c", "value": b"1"}, [NLM_F_CREATE]))
@@ -273,8 +288,6 @@ except NlError as e:
     e, ext = nlerror(lambda: y.do("put", {"key": "a", "value": b"123456789"}, [NLM_F_REPLACE]))
     check("put past max_bytes: ENOSPC at value", (errno.ENOSPC, ".value", "store is full (max_bytes reached)"),
           (e, ext.get("bad-attr"), ext.get("msg")))
-    reload()
-    return 1 if failures else 0
 
 
 if __name__ == "__main__":
