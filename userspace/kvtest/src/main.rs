@@ -12,6 +12,11 @@ use netlink_packet_core::{
 use netlink_packet_generic::GenlMessage;
 use netlink_sys::{protocols::NETLINK_GENERIC, Socket, SocketAddr};
 
+mod fuzz;
+mod life;
+mod nl;
+mod stress;
+
 const NLM_F_REPLACE: u16 = 0x100;
 const NLM_F_CREATE: u16 = 0x400;
 
@@ -48,6 +53,14 @@ enum Cmd {
         #[arg(long, default_value_t = 8)]
         value_len: usize,
     },
+    /// Send seeded, mutated kvstore messages from several threads and namespaces.
+    Fuzz(fuzz::FuzzArgs),
+    /// Writers, readers, dumpers and a monitor at once, checking the store's invariants.
+    Stress(stress::StressArgs),
+    /// Try every operation; print what the kernel answered to each.
+    Privs(life::PrivsArgs),
+    /// Keep a dump open after its first round until a file is removed.
+    HoldDump(life::HoldDumpArgs),
 }
 
 fn key(prefix: &str, i: u32) -> String {
@@ -222,5 +235,9 @@ fn main() -> Result<()> {
             fill(count, &prefix, batch, value_len, threads)
         }
         Cmd::DumpCheck { count, prefix, value_len } => dump_check(count, &prefix, value_len),
+        Cmd::Fuzz(args) => fuzz::run(args),
+        Cmd::Stress(args) => stress::run(args),
+        Cmd::Privs(args) => life::privs(args),
+        Cmd::HoldDump(args) => life::hold_dump(args),
     }
 }
