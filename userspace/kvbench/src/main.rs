@@ -1,0 +1,853 @@
+//! `kvbench`: kvstore against its C twin (`bench/ctwin`, family `kvctwin`) and the raw-socket
+//! floor, in one run on one kernel. Runs in the guest with both modules loaded (`scripts/bench`,
+//! and the smoke run of `tests/guest/70-bench-smoke.sh`); prints one table and writes the numbers
+//! as JSON for `scripts/bench` to plot. It asserts nothing about speed: it fails only when a
+//! request fails or a measurement cannot be made.
+//!
+//! 1. `echo` round trips, p50/p99 latency and ops/s with 1 and 2 threads: kvstore through the
+//!    client library, kvstore and the C twin through the same raw loop, and nlctrl's
+//!    `CTRL_CMD_GETFAMILY` do as the kernel's own baseline.
+//! 2. `get` dumps of N entries (entries/s, MB/s): kvstore vs the C twin.
+//! 3. `put` throughput (raw batched, raw one at a time, client library) and slab memory per entry.
+//! 4. Notifications to 1 and 4 listeners: events/s, with every loss counted.
+
+mod nl;
+
+use std::{
+    fmt::Write as _,
+    sync::{
+        atomic::{AtomicBool, Ordering},
+        Barrier,
+    },
+    time::{Duration, Instant},
+};
+
+use anyhow::{bail, ensure, Context, Result};
+use clap::Parser;
+use nl::{msgs, set_seq, Builder, Family, Sock};
+
+/// Numbers shared by kvstore (specs/kvstore.yaml) and the C twin.
+const CMD_ECHO: u8 = 1;
+const CMD_PUT: u8 = 2;
+const CMD_GET: u8 = 3;
+const CMD_NEW_NTF: u8 = 6;
+/// The C twin's own `fill` do: builds N synthetic entries (count in `generation`).
+const CMD_CTWIN_FILL: u8 = 8;
+const A_KEY: u16 = 1;
+const A_VALUE: u16 = 2;
+const A_FLAGS: u16 = 3;
+const A_GENERATION: u16 = 4;
+
+#[derive(Parser)]
+#[command(about = "Benchmark kvstore against its C twin and the raw-socket floor (in the guest)")]
+struct Cli {
+    /// Tiny counts for a smoke run (asserts nothing about speed).
+    #[arg(long)]
+    smoke: bool,
+    /// Measured echo round trips per thread and variant.
+    #[arg(long)]
+    echo_iters: Option<usize>,
+    /// Dump sizes (entries), ascending, comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    dump_sizes: Option<Vec<u32>>,
+    /// Dumps per size and family (the fastest counts).
+    #[arg(long)]
+    dump_reps: Option<u32>,
+    /// Puts one at a time, through the raw loop and through the client library.
+    #[arg(long)]
+    single_puts: Option<u32>,
+    /// Notification events per listener count.
+    #[arg(long)]
+    notify_events: Option<u32>,
+    /// Write the results as JSON here.
+    #[arg(long)]
+    json: Option<String>,
+    /// Only run N client-library echo round trips (for strace/callgrind), then exit.
+    #[arg(long, hide = true)]
+    profile_client: Option<usize>,
+    /// Only run N raw-loop echo round trips to kvstore (for strace/callgrind), then exit.
+    #[arg(long, hide = true)]
+    profile_raw: Option<usize>,
+}
+
+struct Params {
+    echo_iters: usize,
+    echo_warmup: usize,
+    dump_sizes: Vec<u32>,
+    dump_reps: u32,
+    single_puts: u32,
+    notify_events: u32,
+    fill_batch: u32,
+    fill_threads: u32,
+}
+
+impl Params {
+    fn from(cli: &Cli) -> Self {
+        let mut p = if cli.smoke {
+            Params {
+                echo_iters: 200,
+                echo_warmup: 20,
+                dump_sizes: vec![100, 1000],
+                dump_reps: 1,
+                single_puts: 100,
+                notify_events: 200,
+                fill_batch: 64,
+                fill_threads: 2,
+            }
+        } else {
+            Params {
+                echo_iters: 10_000,
+                echo_warmup: 500,
+                dump_sizes: vec![10_000, 100_000, 1_000_000],
+                dump_reps: 3,
+                single_puts: 5_000,
+                notify_events: 20_000,
+                fill_batch: 256,
+                fill_threads: 2,
+            }
+        };
+        if let Some(v) = cli.echo_iters {
+            p.echo_iters = v;
+        }
+        if let Some(v) = &cli.dump_sizes {
+            p.dump_sizes = v.clone();
+        }
+        if let Some(v) = cli.dump_reps {
+            p.dump_reps = v.max(1);
+        }
+        if let Some(v) = cli.single_puts {
+            p.single_puts = v;
+        }
+        if let Some(v) = cli.notify_events {
+            p.notify_events = v;
+        }
+        p
+    }
+}
+
+/// kvstore's dump entries and the C twin's synthetic ones: same keys, values and flags.
+fn key(prefix: char, i: u32) -> String {
+    format!("{prefix}{i:08}")
+}
+
+fn value(i: u32) -> [u8; 8] {
+    let b = i.to_le_bytes();
+    [b[0], b[1], b[2], b[3], b[0], b[1], b[2], b[3]]
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measurements
+// ---------------------------------------------------------------------------------------------
+
+/// Latencies of one thread's measured phase, and when it ran.
+struct ThreadRun {
+    lat_ns: Vec<u64>,
+    start: Instant,
+    end: Instant,
+}
+
+/// Runs `f` on `threads` threads; each warms up, waits at the barrier, then measures.
+fn run_threads<F>(threads: usize, f: F) -> Result<Vec<ThreadRun>>
+where
+    F: Fn(&Barrier) -> Result<ThreadRun> + Sync,
+{
+    let barrier = Barrier::new(threads);
+    std::thread::scope(|s| {
+        let hs: Vec<_> = (0..threads).map(|_| s.spawn(|| f(&barrier))).collect();
+        hs.into_iter().map(|h| h.join().expect("benchmark thread panicked")).collect()
+    })
+}
+
+#[derive(Clone, Copy, Default)]
+struct EchoStats {
+    p50_ns: u64,
+    p99_ns: u64,
+    ops_per_s: f64,
+}
+
+fn summarize(runs: Vec<ThreadRun>) -> EchoStats {
+    let start = runs.iter().map(|r| r.start).min().unwrap();
+    let end = runs.iter().map(|r| r.end).max().unwrap();
+    let mut lat: Vec<u64> = runs.into_iter().flat_map(|r| r.lat_ns).collect();
+    lat.sort_unstable();
+    let n = lat.len();
+    EchoStats {
+        p50_ns: lat[n / 2],
+        p99_ns: lat[(n * 99 / 100).min(n - 1)],
+        ops_per_s: n as f64 / (end - start).as_secs_f64(),
+    }
+}
+
+/// One request at a time on a raw socket: send the pre-encoded request, wait for its reply.
+fn raw_loop(req: &[u8], reply_ty: u16, warmup: usize, iters: usize, barrier: &Barrier) -> Result<ThreadRun> {
+    let sock = Sock::open()?;
+    let mut req = req.to_vec();
+    let mut buf = vec![0u8; 64 << 10];
+    let mut lat = Vec::with_capacity(iters);
+    let mut start = Instant::now();
+    for i in 0..warmup + iters {
+        if i == warmup {
+            barrier.wait();
+            start = Instant::now();
+        }
+        let seq = i as u32 + 1;
+        set_seq(&mut req, seq);
+        let t0 = Instant::now();
+        sock.send(&req)?;
+        'reply: loop {
+            let data = sock.recv_whole(&mut buf)?;
+            for m in msgs(data) {
+                match m.error() {
+                    Some(0) => {}
+                    Some(e) => bail!("request failed: errno {}", -e),
+                    None if m.seq == seq && m.ty == reply_ty => break 'reply,
+                    None => {}
+                }
+            }
+        }
+        if i >= warmup {
+            lat.push(t0.elapsed().as_nanos() as u64);
+        }
+    }
+    Ok(ThreadRun { lat_ns: lat, start, end: Instant::now() })
+}
+
+fn echo_request(family: u16) -> Vec<u8> {
+    let mut b = Builder::new();
+    b.msg(family, nl::NLM_F_REQUEST, 0, CMD_ECHO, 1)
+        .str(A_KEY, &key('b', 0))
+        .attr(A_VALUE, &value(0))
+        .u32(A_FLAGS, 0)
+        .u64(A_GENERATION, 1);
+    b.buf
+}
+
+fn client_echo_loop(warmup: usize, iters: usize, barrier: &Barrier) -> Result<ThreadRun> {
+    let client = kvstore::blocking::Client::connect()?;
+    let req = kvstore::Echo {
+        key: Some(key('b', 0)),
+        value: Some(value(0).to_vec()),
+        flags: Some(kvstore::EntryFlags(0)),
+        generation: Some(1),
+    };
+    let mut lat = Vec::with_capacity(iters);
+    let mut start = Instant::now();
+    for i in 0..warmup + iters {
+        if i == warmup {
+            barrier.wait();
+            start = Instant::now();
+        }
+        let t0 = Instant::now();
+        let reply = client.echo(&req)?;
+        if i >= warmup {
+            lat.push(t0.elapsed().as_nanos() as u64);
+        }
+        ensure!(reply.generation == Some(1), "echo reply differs from the request");
+    }
+    Ok(ThreadRun { lat_ns: lat, start, end: Instant::now() })
+}
+
+const ECHO_VARIANTS: [&str; 4] = [
+    "kvstore, client library",
+    "kvstore, raw loop",
+    "C twin, raw loop",
+    "nlctrl GETFAMILY, raw loop",
+];
+
+fn echo_bench(p: &Params, kv: &Family, ct: &Family) -> Result<Vec<[EchoStats; 2]>> {
+    let kv_req = echo_request(kv.id);
+    let ct_req = echo_request(ct.id);
+    let ctrl_req = nl::getfamily_request("kvstore", 0);
+    let mut out = Vec::new();
+    for v in 0..ECHO_VARIANTS.len() {
+        let mut per = [EchoStats::default(); 2];
+        for (slot, threads) in [1usize, 2].into_iter().enumerate() {
+            let (w, n) = (p.echo_warmup, p.echo_iters);
+            let runs = run_threads(threads, |b| match v {
+                0 => client_echo_loop(w, n, b),
+                1 => raw_loop(&kv_req, kv.id, w, n, b),
+                2 => raw_loop(&ct_req, ct.id, w, n, b),
+                _ => raw_loop(&ctrl_req, nl::GENL_ID_CTRL, w, n, b),
+            })
+            .with_context(|| format!("echo: {}", ECHO_VARIANTS[v]))?;
+            per[slot] = summarize(runs);
+        }
+        eprintln!(
+            "kvbench: echo {:<28} p50 {:>8.2} us  1 thr {:>9.0}/s  2 thr {:>9.0}/s",
+            ECHO_VARIANTS[v],
+            per[0].p50_ns as f64 / 1e3,
+            per[0].ops_per_s,
+            per[1].ops_per_s
+        );
+        out.push(per);
+    }
+    Ok(out)
+}
+
+#[derive(Clone, Copy, Default)]
+struct DumpRun {
+    entries: u64,
+    bytes: u64,
+    secs: f64,
+    intr: u64,
+}
+
+/// One whole `get` dump through the raw socket.
+fn dump_once(family: u16) -> Result<DumpRun> {
+    let sock = Sock::open()?;
+    sock.set_rcvbuf(1 << 20)?;
+    let mut b = Builder::new();
+    b.msg(family, nl::NLM_F_REQUEST | nl::NLM_F_DUMP, 1, CMD_GET, 1);
+    let mut buf = vec![0u8; 128 << 10];
+    let mut r = DumpRun::default();
+    let t0 = Instant::now();
+    sock.send(&b.buf)?;
+    'dump: loop {
+        let data = sock.recv_whole(&mut buf)?;
+        r.bytes += data.len() as u64;
+        for m in msgs(data) {
+            if m.flags & nl::NLM_F_DUMP_INTR != 0 {
+                r.intr += 1;
+            }
+            match m.ty {
+                nl::NLMSG_DONE => break 'dump,
+                nl::NLMSG_ERROR => bail!("dump failed: errno {}", -m.error().unwrap_or(0)),
+                t if t == family => r.entries += 1,
+                _ => {}
+            }
+        }
+    }
+    r.secs = t0.elapsed().as_secs_f64();
+    Ok(r)
+}
+
+fn dump_best(family: u16, n: u32, reps: u32) -> Result<DumpRun> {
+    let mut best: Option<DumpRun> = None;
+    for _ in 0..reps {
+        let r = dump_once(family)?;
+        ensure!(r.entries == n as u64, "dumped {} entries, expected {n}", r.entries);
+        if best.is_none_or(|b| r.secs < b.secs) {
+            best = Some(r);
+        }
+    }
+    Ok(best.unwrap())
+}
+
+/// Waits for the replies (or acks) to `n` requests on `sock`.
+fn await_replies(sock: &Sock, buf: &mut [u8], n: u32, what: &str) -> Result<()> {
+    let mut got = 0;
+    while got < n {
+        let data = sock.recv_whole(buf)?;
+        for m in msgs(data) {
+            match m.error() {
+                Some(0) => got += 1,
+                Some(e) => bail!("{what} #{} failed: errno {}", m.seq, -e),
+                None => got += 1,
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Puts keys `prefix{from..to}` into kvstore, `batch` requests per sendmsg, on `threads` sockets.
+fn put_batched(family: u16, prefix: char, from: u32, to: u32, batch: u32, threads: u32) -> Result<f64> {
+    let per = (to - from).div_ceil(threads.max(1));
+    let t0 = Instant::now();
+    std::thread::scope(|s| {
+        let ws: Vec<_> = (0..threads.max(1))
+            .map(|t| {
+                let (a, z) = ((from + t * per).min(to), (from + (t + 1) * per).min(to));
+                s.spawn(move || -> Result<()> {
+                    let sock = Sock::open()?;
+                    sock.set_rcvbuf(8 << 20)?;
+                    let mut buf = vec![0u8; 1 << 20];
+                    let mut b = Builder::new();
+                    let mut i = a;
+                    while i < z {
+                        let n = batch.min(z - i);
+                        b.buf.clear();
+                        for j in i..i + n {
+                            b.msg(family, nl::NLM_F_REQUEST | nl::NLM_F_CREATE | nl::NLM_F_REPLACE, j + 1, CMD_PUT, 1)
+                                .str(A_KEY, &key(prefix, j))
+                                .attr(A_VALUE, &value(j));
+                        }
+                        sock.send(&b.buf)?;
+                        await_replies(&sock, &mut buf, n, "put")?;
+                        i += n;
+                    }
+                    Ok(())
+                })
+            })
+            .collect();
+        ws.into_iter().try_for_each(|w| w.join().expect("put thread panicked"))
+    })?;
+    Ok(t0.elapsed().as_secs_f64())
+}
+
+/// Puts one at a time through the raw loop: puts/s.
+fn put_single_raw(family: u16, n: u32) -> Result<f64> {
+    let sock = Sock::open()?;
+    let mut buf = vec![0u8; 64 << 10];
+    let t0 = Instant::now();
+    for i in 0..n {
+        let mut b = Builder::new();
+        b.msg(family, nl::NLM_F_REQUEST | nl::NLM_F_CREATE | nl::NLM_F_REPLACE, i + 1, CMD_PUT, 1)
+            .str(A_KEY, &key('r', i))
+            .attr(A_VALUE, &value(i));
+        sock.send(&b.buf)?;
+        await_replies(&sock, &mut buf, 1, "put")?;
+    }
+    Ok(n as f64 / t0.elapsed().as_secs_f64())
+}
+
+/// Puts one at a time through the client library: puts/s.
+fn put_single_client(n: u32) -> Result<f64> {
+    let client = kvstore::blocking::Client::connect()?;
+    let t0 = Instant::now();
+    for i in 0..n {
+        client.put(&kvstore::PutRequest::new(key('c', i), value(i).to_vec()))?;
+    }
+    Ok(n as f64 / t0.elapsed().as_secs_f64())
+}
+
+fn ctwin_fill(family: u16, n: u32) -> Result<()> {
+    let sock = Sock::open()?;
+    let mut b = Builder::new();
+    b.msg(family, nl::NLM_F_REQUEST | nl::NLM_F_ACK, 1, CMD_CTWIN_FILL, 1).u64(A_GENERATION, n as u64);
+    sock.send(&b.buf)?;
+    let mut buf = vec![0u8; 64 << 10];
+    await_replies(&sock, &mut buf, 1, "C twin fill")
+}
+
+/// Slab usage: `Slab:` of /proc/meminfo in bytes, and bytes per cache from /proc/slabinfo.
+struct SlabSnapshot {
+    slab: u64,
+    caches: Vec<(String, u64)>,
+}
+
+fn slab_snapshot() -> Result<SlabSnapshot> {
+    let meminfo = std::fs::read_to_string("/proc/meminfo")?;
+    let slab = meminfo
+        .lines()
+        .find_map(|l| l.strip_prefix("Slab:"))
+        .and_then(|v| v.split_whitespace().next()?.parse::<u64>().ok())
+        .context("no Slab: line in /proc/meminfo")?
+        * 1024;
+    let mut caches = Vec::new();
+    if let Ok(info) = std::fs::read_to_string("/proc/slabinfo") {
+        for l in info.lines().skip(2) {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            if f.len() >= 4 {
+                if let (Ok(num), Ok(size)) = (f[2].parse::<u64>(), f[3].parse::<u64>()) {
+                    caches.push((f[0].to_string(), num * size));
+                }
+            }
+        }
+    }
+    Ok(SlabSnapshot { slab, caches })
+}
+
+/// Caches that grew, largest growth first.
+fn slab_growth(a: &SlabSnapshot, b: &SlabSnapshot) -> Vec<(String, i64)> {
+    let mut v: Vec<(String, i64)> = b
+        .caches
+        .iter()
+        .map(|(name, bytes)| {
+            let before = a.caches.iter().find(|(n, _)| n == name).map_or(0, |&(_, x)| x);
+            (name.clone(), *bytes as i64 - before as i64)
+        })
+        .filter(|&(_, d)| d > 0)
+        .collect();
+    v.sort_by_key(|&(_, d)| -d);
+    v.truncate(5);
+    v
+}
+
+#[derive(Default)]
+struct NotifyRun {
+    listeners: usize,
+    events: u32,
+    received: Vec<u64>,
+    enobufs: Vec<u64>,
+    secs: f64,
+    put_secs: f64,
+    kernel_sent: u64,
+    kernel_dropped: u64,
+}
+
+fn kv_stats() -> Result<kvstore::Stats> {
+    Ok(kvstore::blocking::Client::connect()?.stats()?.stats)
+}
+
+/// `events` puts (batched, replacing 1024 keys) while `listeners` sockets read the notify group
+/// with the default receive buffer. Every listener counts what it got and every ENOBUFS.
+fn notify_bench(kv: &Family, listeners: usize, events: u32, batch: u32) -> Result<NotifyRun> {
+    let group = kv.group("notify").context("kvstore has no notify group")?;
+    let before = kv_stats()?;
+    let ready = Barrier::new(listeners + 1);
+    let done = AtomicBool::new(false);
+    let family = kv.id;
+    let (results, t0, put_secs) = std::thread::scope(|s| -> Result<_> {
+        let hs: Vec<_> = (0..listeners)
+            .map(|_| {
+                s.spawn(|| -> Result<(u64, u64, Instant)> {
+                    let sock = Sock::open()?;
+                    sock.join(group)?;
+                    sock.set_rcvtimeo(Duration::from_millis(200))?;
+                    let mut buf = vec![0u8; 128 << 10];
+                    let (mut got, mut enobufs, mut last) = (0u64, 0u64, Instant::now());
+                    ready.wait();
+                    while got < events as u64 {
+                        match sock.recv(&mut buf) {
+                            Ok(n) => {
+                                for m in msgs(&buf[..n.min(buf.len())]) {
+                                    if m.ty == family && m.cmd() == CMD_NEW_NTF {
+                                        got += 1;
+                                    }
+                                }
+                                last = Instant::now();
+                            }
+                            Err(e) if e.raw_os_error() == Some(libc::ENOBUFS) => enobufs += 1,
+                            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                                if done.load(Ordering::Acquire) {
+                                    break;
+                                }
+                            }
+                            Err(e) => return Err(e.into()),
+                        }
+                    }
+                    Ok((got, enobufs, last))
+                })
+            })
+            .collect();
+        ready.wait();
+        let t0 = Instant::now();
+        let put = put_notify_load(family, events, batch);
+        let put_secs = t0.elapsed().as_secs_f64();
+        done.store(true, Ordering::Release);
+        let results: Vec<_> =
+            hs.into_iter().map(|h| h.join().expect("listener panicked")).collect::<Result<_>>()?;
+        put?;
+        Ok((results, t0, put_secs))
+    })?;
+    let after = kv_stats()?;
+    let end = results.iter().map(|r| r.2).max().unwrap_or(t0);
+    Ok(NotifyRun {
+        listeners,
+        events,
+        received: results.iter().map(|r| r.0).collect(),
+        enobufs: results.iter().map(|r| r.1).collect(),
+        secs: end.saturating_duration_since(t0).as_secs_f64().max(put_secs),
+        put_secs,
+        kernel_sent: after.notify_sent - before.notify_sent,
+        kernel_dropped: after.notify_dropped - before.notify_dropped,
+    })
+}
+
+fn put_notify_load(family: u16, events: u32, batch: u32) -> Result<()> {
+    let sock = Sock::open()?;
+    sock.set_rcvbuf(8 << 20)?;
+    let mut buf = vec![0u8; 1 << 20];
+    let mut b = Builder::new();
+    let mut i = 0;
+    while i < events {
+        let n = batch.min(events - i);
+        b.buf.clear();
+        for j in i..i + n {
+            b.msg(family, nl::NLM_F_REQUEST | nl::NLM_F_CREATE | nl::NLM_F_REPLACE, j + 1, CMD_PUT, 1)
+                .str(A_KEY, &key('n', j % 1024))
+                .attr(A_VALUE, &value(j));
+        }
+        sock.send(&b.buf)?;
+        await_replies(&sock, &mut buf, n, "put")?;
+        i += n;
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+// ---------------------------------------------------------------------------------------------
+
+struct Report {
+    mode: String,
+    kernel: String,
+    echo: Vec<[EchoStats; 2]>,
+    /// (N, kvstore, C twin)
+    dumps: Vec<(u32, DumpRun, DumpRun)>,
+    put_batched: Vec<(u32, f64)>,
+    put_single_raw: f64,
+    put_single_client: f64,
+    slab_entries: u64,
+    slab_bytes: i64,
+    slab_caches: Vec<(String, i64)>,
+    notify: Vec<NotifyRun>,
+}
+
+fn us(ns: u64) -> f64 {
+    ns as f64 / 1e3
+}
+
+fn ratio_line(out: &mut String, name: &str, r: f64, target: Option<f64>) {
+    let verdict = match target {
+        Some(t) if r <= t => format!("target <= {t:.2}: met"),
+        Some(t) => format!("target <= {t:.2}: MISSED by {:.1}%", (r / t - 1.0) * 100.0),
+        None => "(reference)".into(),
+    };
+    let _ = writeln!(out, "  {name:<52} {r:>7.3}x   {verdict}");
+}
+
+impl Report {
+    fn table(&self) -> String {
+        let mut o = String::new();
+        let _ = writeln!(o, "kvbench: kernel {}, mode {}", self.kernel, self.mode);
+        let _ = writeln!(o);
+        let _ = writeln!(o, "1. echo round trip (one request in flight per thread)");
+        let _ = writeln!(
+            o,
+            "  {:<28} {:>9} {:>9} {:>11} | {:>9} {:>9} {:>11}",
+            "variant", "p50 us", "p99 us", "ops/s", "p50 us", "p99 us", "ops/s"
+        );
+        let _ = writeln!(o, "  {:<28} {:^31} | {:^31}", "", "1 thread", "2 threads");
+        for (name, e) in ECHO_VARIANTS.iter().zip(&self.echo) {
+            let _ = writeln!(
+                o,
+                "  {:<28} {:>9.2} {:>9.2} {:>11.0} | {:>9.2} {:>9.2} {:>11.0}",
+                name,
+                us(e[0].p50_ns),
+                us(e[0].p99_ns),
+                e[0].ops_per_s,
+                us(e[1].p50_ns),
+                us(e[1].p99_ns),
+                e[1].ops_per_s
+            );
+        }
+        let _ = writeln!(o);
+        let _ = writeln!(o, "2. get dump through the raw socket (fastest of the runs)");
+        let _ = writeln!(
+            o,
+            "  {:>9} | {:>12} {:>8} {:>9} | {:>12} {:>8} {:>9} | {:>8}",
+            "N", "kv entries/s", "kv MB/s", "kv ns/ent", "C entries/s", "C MB/s", "C ns/ent", "kv/C"
+        );
+        for (n, kv, ct) in &self.dumps {
+            let _ = writeln!(
+                o,
+                "  {:>9} | {:>12.0} {:>8.1} {:>9.1} | {:>12.0} {:>8.1} {:>9.1} | {:>7.3}x",
+                n,
+                kv.entries as f64 / kv.secs,
+                kv.bytes as f64 / kv.secs / 1e6,
+                kv.secs * 1e9 / *n as f64,
+                ct.entries as f64 / ct.secs,
+                ct.bytes as f64 / ct.secs / 1e6,
+                ct.secs * 1e9 / *n as f64,
+                kv.secs / ct.secs
+            );
+        }
+        let intr: u64 = self.dumps.iter().map(|(_, a, b)| a.intr + b.intr).sum();
+        if intr > 0 {
+            let _ = writeln!(o, "  note: {intr} dump messages flagged NLM_F_DUMP_INTR");
+        }
+        let _ = writeln!(o);
+        let _ = writeln!(o, "3. put (kvstore)");
+        for (n, rate) in &self.put_batched {
+            let _ = writeln!(o, "  {:<52} {:>11.0} puts/s", format!("raw, 256 per sendmsg, 2 threads, to {n} entries"), rate);
+        }
+        let _ = writeln!(o, "  {:<52} {:>11.0} puts/s", "raw loop, one at a time", self.put_single_raw);
+        let _ = writeln!(o, "  {:<52} {:>11.0} puts/s", "client library, one at a time", self.put_single_client);
+        if self.slab_entries > 0 {
+            let _ = writeln!(
+                o,
+                "  slab memory: {:.1} bytes/entry over {} entries (key 9 B + value 8 B; /proc/meminfo Slab)",
+                self.slab_bytes as f64 / self.slab_entries as f64,
+                self.slab_entries
+            );
+            let caches: Vec<String> = self
+                .slab_caches
+                .iter()
+                .map(|(n, d)| format!("{n} {:.1}", *d as f64 / self.slab_entries as f64))
+                .collect();
+            let _ = writeln!(o, "  grown caches, bytes/entry: {}", caches.join(", "));
+        }
+        let _ = writeln!(o);
+        let _ = writeln!(o, "4. notifications (puts replacing 1024 keys, 64 per sendmsg; default rcvbuf)");
+        let _ = writeln!(
+            o,
+            "  {:>9} {:>8} {:>12} {:>14} {:>10} {:>8} {:>14}",
+            "listeners", "events", "events/s", "deliveries/s", "lost", "ENOBUFS", "kernel dropped"
+        );
+        for r in &self.notify {
+            let got: u64 = r.received.iter().sum();
+            let lost = r.events as u64 * r.listeners as u64 - got;
+            let enobufs: u64 = r.enobufs.iter().sum();
+            let _ = writeln!(
+                o,
+                "  {:>9} {:>8} {:>12.0} {:>14.0} {:>10} {:>8} {:>14}{}",
+                r.listeners,
+                r.events,
+                r.events as f64 / r.secs,
+                got as f64 / r.secs,
+                lost,
+                enobufs,
+                r.kernel_dropped,
+                if lost > 0 && enobufs == 0 { "  SILENT LOSS" } else { "" }
+            );
+        }
+        let _ = writeln!(o);
+        let _ = writeln!(o, "ratios (time per request or per entry; lower is better for the first name)");
+        let (e_cli, e_kv, e_ct, e_ctrl) = (&self.echo[0], &self.echo[1], &self.echo[2], &self.echo[3]);
+        ratio_line(&mut o, "echo p50, kvstore/C twin (raw loop, 1 thread)", e_kv[0].p50_ns as f64 / e_ct[0].p50_ns as f64, Some(1.05));
+        ratio_line(&mut o, "echo ops/s, C twin/kvstore (raw loop, 2 threads)", e_ct[1].ops_per_s / e_kv[1].ops_per_s, Some(1.05));
+        ratio_line(&mut o, "echo p50, client library/raw loop (kvstore)", e_cli[0].p50_ns as f64 / e_kv[0].p50_ns as f64, Some(1.3));
+        ratio_line(&mut o, "echo ops/s, raw loop/client library (2 threads)", e_kv[1].ops_per_s / e_cli[1].ops_per_s, Some(1.3));
+        ratio_line(&mut o, "put, client library/raw loop (one at a time)", self.put_single_raw / self.put_single_client, Some(1.3));
+        ratio_line(&mut o, "echo p50, kvstore/nlctrl GETFAMILY", e_kv[0].p50_ns as f64 / e_ctrl[0].p50_ns as f64, None);
+        if let Some((n, kv, ct)) = self.dumps.last() {
+            ratio_line(&mut o, &format!("dump {n}, kvstore/C twin"), kv.secs / ct.secs, Some(1.05));
+        }
+        if let (Some((n0, kv0, ct0)), Some((n1, kv1, ct1))) = (self.dumps.first(), self.dumps.last()) {
+            if n1 > n0 {
+                let per = |r: &DumpRun, n: u32| r.secs / n as f64;
+                ratio_line(&mut o, &format!("dump linearity, kvstore ns/entry {n1} / {n0}"), per(kv1, *n1) / per(kv0, *n0), Some(1.3));
+                ratio_line(&mut o, &format!("dump linearity, C twin ns/entry {n1} / {n0}"), per(ct1, *n1) / per(ct0, *n0), None);
+            }
+        }
+        o
+    }
+
+    fn json(&self) -> String {
+        let mut j = String::new();
+        let _ = write!(j, "{{\"mode\":{:?},\"kernel\":{:?},\"echo\":[", self.mode, self.kernel);
+        for (i, (name, e)) in ECHO_VARIANTS.iter().zip(&self.echo).enumerate() {
+            let _ = write!(
+                j,
+                "{}{{\"variant\":{:?},\"p50_ns\":[{},{}],\"p99_ns\":[{},{}],\"ops_per_s\":[{:.1},{:.1}]}}",
+                if i > 0 { "," } else { "" },
+                name,
+                e[0].p50_ns,
+                e[1].p50_ns,
+                e[0].p99_ns,
+                e[1].p99_ns,
+                e[0].ops_per_s,
+                e[1].ops_per_s
+            );
+        }
+        j.push_str("],\"dump\":[");
+        for (i, (n, kv, ct)) in self.dumps.iter().enumerate() {
+            let _ = write!(
+                j,
+                "{}{{\"n\":{n},\"kvstore\":{{\"secs\":{:.9},\"bytes\":{}}},\"ctwin\":{{\"secs\":{:.9},\"bytes\":{}}}}}",
+                if i > 0 { "," } else { "" },
+                kv.secs,
+                kv.bytes,
+                ct.secs,
+                ct.bytes
+            );
+        }
+        let _ = write!(
+            j,
+            "],\"put_single_raw\":{:.1},\"put_single_client\":{:.1},\"slab_bytes_per_entry\":{:.1},\"notify\":[",
+            self.put_single_raw,
+            self.put_single_client,
+            if self.slab_entries > 0 { self.slab_bytes as f64 / self.slab_entries as f64 } else { 0.0 }
+        );
+        for (i, r) in self.notify.iter().enumerate() {
+            let _ = write!(
+                j,
+                "{}{{\"listeners\":{},\"events\":{},\"received\":{:?},\"enobufs\":{:?},\"secs\":{:.9},\"put_secs\":{:.9},\"kernel_sent\":{},\"kernel_dropped\":{}}}",
+                if i > 0 { "," } else { "" },
+                r.listeners,
+                r.events,
+                r.received,
+                r.enobufs,
+                r.secs,
+                r.put_secs,
+                r.kernel_sent,
+                r.kernel_dropped
+            );
+        }
+        j.push_str("]}\n");
+        j
+    }
+}
+
+fn main() -> Result<()> {
+    let cli = Cli::parse();
+    let p = Params::from(&cli);
+    if let Some(n) = cli.profile_client {
+        let r = run_threads(1, |b| client_echo_loop(0, n, b))?;
+        println!("client echo: p50 {:.2} us", summarize(r).p50_ns as f64 / 1e3);
+        return Ok(());
+    }
+    if let Some(n) = cli.profile_raw {
+        let kv = nl::resolve("kvstore")?.context("kvstore not loaded")?;
+        let r = run_threads(1, |b| raw_loop(&echo_request(kv.id), kv.id, 0, n, b))?;
+        println!("raw echo: p50 {:.2} us", summarize(r).p50_ns as f64 / 1e3);
+        return Ok(());
+    }
+    let kv = nl::resolve("kvstore")?.context("the kvstore family is not registered (insmod kvstore.ko)")?;
+    let ct = nl::resolve("kvctwin")?
+        .context("the C twin family kvctwin is not registered (insmod bench/ctwin/kvstore_ctwin.ko)")?;
+    let start_stats = kv_stats()?;
+    ensure!(
+        start_stats.entries == 0,
+        "kvstore's store already holds {} entries: kvbench needs a freshly loaded module",
+        start_stats.entries
+    );
+    let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default().trim().to_string();
+    let mode = std::env::var("GENLKIT_BENCH_MODE")
+        .unwrap_or_else(|_| std::env::var("GENLKIT_VM_ACCEL").unwrap_or_else(|_| "unknown".into()));
+    let t_all = Instant::now();
+
+    eprintln!("kvbench: 1. echo");
+    let echo = echo_bench(&p, &kv, &ct)?;
+
+    eprintln!("kvbench: 2./3. fill and dump {:?}", p.dump_sizes);
+    let slab_before = slab_snapshot()?;
+    let (mut dumps, mut put_rates, mut filled) = (Vec::new(), Vec::new(), 0u32);
+    for &n in &p.dump_sizes {
+        ensure!(n >= filled, "dump sizes must ascend");
+        let secs = put_batched(kv.id, 'b', filled, n, p.fill_batch, p.fill_threads)?;
+        put_rates.push((n, (n - filled) as f64 / secs));
+        filled = n;
+        let kv_run = dump_best(kv.id, n, p.dump_reps)?;
+        ctwin_fill(ct.id, n)?;
+        let ct_run = dump_best(ct.id, n, p.dump_reps)?;
+        eprintln!(
+            "kvbench: dump {n}: kvstore {:.3} s, C twin {:.3} s ({:.3}x)",
+            kv_run.secs,
+            ct_run.secs,
+            kv_run.secs / ct_run.secs
+        );
+        dumps.push((n, kv_run, ct_run));
+    }
+    let slab_after = slab_snapshot()?;
+    ctwin_fill(ct.id, 0)?;
+    let put_single_raw = put_single_raw(kv.id, p.single_puts)?;
+    let put_single_client = put_single_client(p.single_puts)?;
+
+    eprintln!("kvbench: 4. notifications");
+    let mut notify = Vec::new();
+    for listeners in [1, 4] {
+        notify.push(notify_bench(&kv, listeners, p.notify_events, 64)?);
+    }
+
+    let report = Report {
+        mode,
+        kernel,
+        echo,
+        dumps,
+        put_batched: put_rates,
+        put_single_raw,
+        put_single_client,
+        slab_entries: filled as u64,
+        slab_bytes: slab_after.slab as i64 - slab_before.slab as i64,
+        slab_caches: slab_growth(&slab_before, &slab_after),
+        notify,
+    };
+    print!("{}", report.table());
+    println!("(benchmark took {:.1} s of guest time)", t_all.elapsed().as_secs_f64());
+    if let Some(path) = &cli.json {
+        std::fs::write(path, report.json()).with_context(|| format!("writing {path}"))?;
+    }
+    Ok(())
+}
