@@ -5,7 +5,7 @@ use std::future::ready;
 use futures::{stream, Stream, StreamExt, TryStreamExt};
 use genetlink::{resolver::Family, GenetlinkHandle};
 use netlink_packet_core::{
-    ErrorMessage, Nla, NetlinkMessage, NetlinkPayload, NLA_HEADER_SIZE, NLM_F_ACK, NLM_F_DUMP,
+    ErrorMessage, Nla, NetlinkMessage, NetlinkPayload, NLA_HEADER_SIZE, NLM_F_DUMP,
     NLM_F_REQUEST,
 };
 use netlink_packet_generic::GenlMessage;
@@ -108,13 +108,17 @@ impl Client {
     }
 
     /// Sends a `do` request and returns its one reply.
+    ///
+    /// Without `NLM_F_ACK`: every kvstore `do` answers with exactly one (non-multipart) reply or
+    /// an `NLMSG_ERROR`, either of which completes the request in netlink-proto; an ack on top
+    /// cost the kernel a second message and us a second receive per request (docs/bench.md).
     async fn do_request(
         &self,
         cmd: KvstoreCmd,
         attrs: Vec<EntryAttr>,
         flags: u16,
     ) -> Result<KvstoreMessage> {
-        let mut replies = Box::pin(self.send(cmd, attrs, flags | NLM_F_ACK)?);
+        let mut replies = Box::pin(self.send(cmd, attrs, flags)?);
         let mut reply = None;
         while let Some(msg) = replies.next().await {
             let msg = msg?;
