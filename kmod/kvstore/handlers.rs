@@ -91,9 +91,11 @@ fn notify(
 /// Where a `get` dump stands between rounds.
 pub(crate) struct DumpCursor {
     prefix: Option<Key>,
-    /// The last key sent, to resume after; `last_len == None` before the first entry.
-    last: [u8; entry::KEY_MAX_LEN],
-    last_len: Option<usize>,
+    /// The key that did not fit the last round, to resume at; `None` before the first round.
+    /// Copied once per round, not once per entry; if it is deleted in between, the walk resumes
+    /// at the next key, so no unchanged key is skipped or sent twice.
+    next: [u8; entry::KEY_MAX_LEN],
+    next_len: Option<usize>,
 }
 
 impl KvstoreOps for KvStore {
@@ -219,8 +221,8 @@ impl KvstoreOps for KvStore {
         };
         Ok(DumpCursor {
             prefix,
-            last: [0; entry::KEY_MAX_LEN],
-            last_len: None,
+            next: [0; entry::KEY_MAX_LEN],
+            next_len: None,
         })
     }
 
@@ -230,8 +232,8 @@ impl KvstoreOps for KvStore {
         out: &mut DumpWriter<'_>,
     ) -> Result<DumpProgress> {
         let store = store(req)?;
-        let from = match cursor.last_len {
-            Some(len) => Some(Key::new(&cursor.last[..len])?),
+        let from = match cursor.next_len {
+            Some(len) => Some(Key::new(&cursor.next[..len])?),
             None => None,
         };
         let from = from.as_ref().or(cursor.prefix.as_ref());
@@ -240,10 +242,10 @@ impl KvstoreOps for KvStore {
 
         let prefix = cursor.prefix.as_ref().map(Key::as_bytes).unwrap_or(&[]);
         let mut progress = Ok(DumpProgress::Done);
-        let (last, last_len) = (&mut cursor.last, &mut cursor.last_len);
-        inner.walk(from, last_len.is_some(), |k, e| {
+        let (next, next_len) = (&mut cursor.next, &mut cursor.next_len);
+        inner.walk(from, false, |k, e| {
             let k = k.as_bytes();
-            if !k.starts_with(prefix) {
+            if !prefix.is_empty() && !k.starts_with(prefix) {
                 return false;
             }
             let written = out.entry().and_then(|mut m| {
@@ -252,13 +254,15 @@ impl KvstoreOps for KvStore {
                 Ok(())
             });
             match written {
-                Ok(()) => {
-                    last[..k.len()].copy_from_slice(k);
-                    *last_len = Some(k.len());
-                    true
+                Ok(()) => true,
+                Err(err) if err == EMSGSIZE => {
+                    next[..k.len()].copy_from_slice(k);
+                    *next_len = Some(k.len());
+                    progress = Ok(DumpProgress::More);
+                    false
                 }
                 Err(err) => {
-                    progress = if err == EMSGSIZE { Ok(DumpProgress::More) } else { Err(err) };
+                    progress = Err(err);
                     false
                 }
             }
