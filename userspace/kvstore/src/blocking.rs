@@ -1,25 +1,46 @@
-//! A blocking facade over [`crate::Client`] for simple callers.
+//! A blocking client for simple callers.
 //!
-//! Each [`Client`] owns a single-threaded tokio runtime; the netlink sockets
-//! are only serviced while a call is in progress.
+//! `do` requests (echo, put, get, del, stats) go straight through a blocking socket of the
+//! client's own, one `send` and one `recv` per request with reused buffers: no runtime, no
+//! task switch. Dumps, subscriptions and the controller go through the asynchronous
+//! [`crate::Client`] on a single-threaded tokio runtime that runs only while a call is in
+//! progress.
 
-use std::time::Duration;
+use std::{sync::Mutex, time::Duration};
 
 use futures::{StreamExt, TryStreamExt};
+use netlink_packet_core::{NetlinkMessage, NetlinkPayload, NLM_F_REQUEST};
+use netlink_packet_generic::GenlMessage;
+use netlink_sys::{protocols::NETLINK_GENERIC, Socket, SocketAddr};
 use tokio::runtime::Runtime;
 
 use crate::{
+    client::{check_encodable, kernel_error},
     ctrl::FamilyInfo,
-    error::Result,
+    error::{Error, Result},
+    message::{EntryAttr, KvstoreCmd, KvstoreMessage},
     subscription::SubscribeOptions,
     types::{DelReply, Echo, Entry, Event, PutReply, PutRequest, StatsReply},
 };
+
+/// The receive buffer: the largest reply (a 65000-byte value) fits with room to spare.
+const RECV_BUF: usize = 128 * 1024;
 
 /// Blocking client of the `kvstore` family.
 #[derive(Debug)]
 pub struct Client {
     rt: Runtime,
     inner: crate::Client,
+    direct: Mutex<Direct>,
+}
+
+/// The socket `do` requests use, with its buffers and sequence numbers.
+#[derive(Debug)]
+struct Direct {
+    sock: Socket,
+    seq: u32,
+    tx: Vec<u8>,
+    rx: Vec<u8>,
 }
 
 impl Client {
@@ -27,7 +48,58 @@ impl Client {
     pub fn connect() -> Result<Self> {
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
         let inner = rt.block_on(crate::Client::connect())?;
-        Ok(Self { rt, inner })
+        let mut sock = Socket::new(NETLINK_GENERIC)?;
+        sock.bind_auto()?;
+        sock.connect(&SocketAddr::new(0, 0))?;
+        sock.set_ext_ack(true)?;
+        sock.set_cap_ack(true)?;
+        let direct = Direct { sock, seq: 0, tx: Vec::new(), rx: vec![0; RECV_BUF] };
+        Ok(Self { rt, inner, direct: Mutex::new(direct) })
+    }
+
+    /// Sends a `do` request and waits for its one reply (or error).
+    fn do_request(&self, cmd: KvstoreCmd, attrs: Vec<EntryAttr>, flags: u16) -> Result<KvstoreMessage> {
+        check_encodable(&attrs)?;
+        let mut d = self.direct.lock().unwrap_or_else(|e| e.into_inner());
+        let Direct { sock, seq, tx, rx } = &mut *d;
+        *seq = seq.wrapping_add(1);
+        let mut genl = GenlMessage::from_payload(KvstoreMessage::new(cmd, attrs));
+        genl.set_resolved_family_id(self.inner.family_id());
+        let mut nl = NetlinkMessage::from(genl);
+        nl.header.flags = NLM_F_REQUEST | flags;
+        nl.header.sequence_number = *seq;
+        nl.finalize();
+        tx.resize(nl.buffer_len(), 0);
+        nl.serialize(tx);
+        sock.send(tx, 0)?;
+        loop {
+            let n = sock.recv(&mut &mut rx[..], 0)?;
+            if n > rx.len() {
+                return Err(Error::Netlink(format!("reply of {n} bytes truncated to {}", rx.len())));
+            }
+            let mut off = 0;
+            while off < n {
+                let msg = NetlinkMessage::<GenlMessage<KvstoreMessage>>::deserialize(&rx[off..n])
+                    .map_err(|e| Error::Netlink(format!("undecodable reply: {e}")))?;
+                let len = msg.header.length as usize;
+                if len == 0 {
+                    return Err(Error::Netlink("zero-length netlink message".into()));
+                }
+                off += (len + 3) & !3;
+                if msg.header.sequence_number != *seq {
+                    continue; // a stale reply of an interrupted earlier call
+                }
+                let nl_flags = msg.header.flags;
+                match msg.payload {
+                    NetlinkPayload::InnerMessage(genl) => return Ok(genl.payload),
+                    NetlinkPayload::Error(e) if e.code.is_some() => {
+                        let NetlinkPayload::InnerMessage(req) = &nl.payload else { unreachable!() };
+                        return Err(kernel_error(&e, nl_flags, &req.payload.attrs).into());
+                    }
+                    _ => {}
+                }
+            }
+        }
     }
 
     /// The asynchronous client inside.
@@ -36,23 +108,23 @@ impl Client {
     }
 
     pub fn echo(&self, req: &Echo) -> Result<Echo> {
-        self.rt.block_on(self.inner.echo(req))
+        self.do_request(KvstoreCmd::Echo, req.attrs(), 0)?.try_into()
     }
 
     pub fn put(&self, req: &PutRequest) -> Result<PutReply> {
-        self.rt.block_on(self.inner.put(req))
+        self.do_request(KvstoreCmd::Put, req.attrs(), req.mode.nlmsg_flags())?.try_into()
     }
 
     pub fn get(&self, key: &str) -> Result<Entry> {
-        self.rt.block_on(self.inner.get(key))
+        self.do_request(KvstoreCmd::Get, vec![EntryAttr::Key(key.to_owned())], 0)?.try_into()
     }
 
     pub fn del(&self, key: &str) -> Result<DelReply> {
-        self.rt.block_on(self.inner.del(key))
+        self.do_request(KvstoreCmd::Del, vec![EntryAttr::Key(key.to_owned())], 0)?.try_into()
     }
 
     pub fn stats(&self) -> Result<StatsReply> {
-        self.rt.block_on(self.inner.stats())
+        self.do_request(KvstoreCmd::Stats, Vec::new(), 0)?.try_into()
     }
 
     /// All entries (under `prefix`), in key order.

@@ -160,7 +160,7 @@ impl Client {
 }
 
 /// Rejects attributes whose length does not fit the 16-bit `nla_len`.
-fn check_encodable(attrs: &[EntryAttr]) -> Result<()> {
+pub(crate) fn check_encodable(attrs: &[EntryAttr]) -> Result<()> {
     for attr in attrs {
         let max = u16::MAX as usize - NLA_HEADER_SIZE;
         if attr.value_len() > max {
