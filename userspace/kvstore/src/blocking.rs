@@ -2,25 +2,26 @@
 //!
 //! `do` requests (echo, put, get, del, stats) go straight through a blocking socket of the
 //! client's own, one `send` and one `recv` per request with reused buffers: no runtime, no
-//! task switch. Dumps, subscriptions and the controller go through the asynchronous
+//! task switch, and no intermediate attribute list (see `wire`). Dumps, subscriptions and the controller go through the asynchronous
 //! [`crate::Client`] on a single-threaded tokio runtime that runs only while a call is in
 //! progress.
 
 use std::{sync::Mutex, time::Duration};
 
 use futures::{StreamExt, TryStreamExt};
-use netlink_packet_core::{NetlinkMessage, NetlinkPayload, NLM_F_REQUEST};
+use netlink_packet_core::{NetlinkMessage, NetlinkPayload, NLMSG_ERROR, NLM_F_REQUEST};
 use netlink_packet_generic::GenlMessage;
 use netlink_sys::{protocols::NETLINK_GENERIC, Socket, SocketAddr};
 use tokio::runtime::Runtime;
 
 use crate::{
-    client::{check_encodable, kernel_error},
+    client::kernel_error,
     ctrl::FamilyInfo,
     error::{Error, Result},
     message::{EntryAttr, KvstoreCmd, KvstoreMessage},
     subscription::SubscribeOptions,
-    types::{DelReply, Echo, Entry, Event, PutReply, PutRequest, StatsReply},
+    types::{DelReply, Echo, Entry, Event, FromReply, PutReply, PutRequest, StatsReply},
+    wire::{self, AttrRef},
 };
 
 /// The receive buffer: the largest reply (a 65000-byte value) fits with room to spare.
@@ -58,45 +59,40 @@ impl Client {
     }
 
     /// Sends a `do` request and waits for its one reply (or error).
-    fn do_request(&self, cmd: KvstoreCmd, attrs: Vec<EntryAttr>, flags: u16) -> Result<KvstoreMessage> {
-        check_encodable(&attrs)?;
+    ///
+    /// The request is encoded from the borrowed `attrs` and the reply decoded in place
+    /// ([`wire`]); only a kernel error goes through the generic packet types.
+    fn do_request<T: FromReply>(&self, cmd: KvstoreCmd, attrs: &[AttrRef<'_>], flags: u16) -> Result<T> {
+        let family = self.inner.family_id();
         let mut d = self.direct.lock().unwrap_or_else(|e| e.into_inner());
         let Direct { sock, seq, tx, rx } = &mut *d;
         *seq = seq.wrapping_add(1);
-        let mut genl = GenlMessage::from_payload(KvstoreMessage::new(cmd, attrs));
-        genl.set_resolved_family_id(self.inner.family_id());
-        let mut nl = NetlinkMessage::from(genl);
-        nl.header.flags = NLM_F_REQUEST | flags;
-        nl.header.sequence_number = *seq;
-        nl.finalize();
-        tx.resize(nl.buffer_len(), 0);
-        nl.serialize(tx);
+        wire::encode_request(tx, family, cmd, NLM_F_REQUEST | flags, *seq, attrs)?;
         sock.send(tx, 0)?;
         loop {
             let n = sock.recv(&mut &mut rx[..], 0)?;
             if n > rx.len() {
                 return Err(Error::Netlink(format!("reply of {n} bytes truncated to {}", rx.len())));
             }
-            let mut off = 0;
-            while off < n {
-                let msg = NetlinkMessage::<GenlMessage<KvstoreMessage>>::deserialize(&rx[off..n])
-                    .map_err(|e| Error::Netlink(format!("undecodable reply: {e}")))?;
-                let len = msg.header.length as usize;
-                if len == 0 {
-                    return Err(Error::Netlink("zero-length netlink message".into()));
-                }
-                off += (len + 3) & !3;
-                if msg.header.sequence_number != *seq {
+            for msg in wire::messages(&rx[..n]) {
+                let msg = msg?;
+                if msg.seq != *seq {
                     continue; // a stale reply of an interrupted earlier call
                 }
-                let nl_flags = msg.header.flags;
-                match msg.payload {
-                    NetlinkPayload::InnerMessage(genl) => return Ok(genl.payload),
-                    NetlinkPayload::Error(e) if e.code.is_some() => {
-                        let NetlinkPayload::InnerMessage(req) = &nl.payload else { unreachable!() };
-                        return Err(kernel_error(&e, nl_flags, &req.payload.attrs).into());
+                if msg.ty == family {
+                    let (cmd, payload) = wire::genl_payload(msg.body())?;
+                    return T::from_payload(cmd, payload);
+                }
+                if msg.ty == NLMSG_ERROR {
+                    let err = NetlinkMessage::<GenlMessage<KvstoreMessage>>::deserialize(msg.bytes)
+                        .map_err(|e| Error::Netlink(format!("undecodable error reply: {e}")))?;
+                    match err.payload {
+                        NetlinkPayload::Error(e) if e.code.is_some() => {
+                            let request: Vec<EntryAttr> = attrs.iter().map(|a| a.to_entry_attr()).collect();
+                            return Err(kernel_error(&e, msg.flags, &request).into());
+                        }
+                        _ => {} // an ack
                     }
-                    _ => {}
                 }
             }
         }
@@ -108,23 +104,23 @@ impl Client {
     }
 
     pub fn echo(&self, req: &Echo) -> Result<Echo> {
-        self.do_request(KvstoreCmd::Echo, req.attrs(), 0)?.try_into()
+        self.do_request(KvstoreCmd::Echo, &req.attr_refs(), 0)
     }
 
     pub fn put(&self, req: &PutRequest) -> Result<PutReply> {
-        self.do_request(KvstoreCmd::Put, req.attrs(), req.mode.nlmsg_flags())?.try_into()
+        self.do_request(KvstoreCmd::Put, &req.attr_refs(), req.mode.nlmsg_flags())
     }
 
     pub fn get(&self, key: &str) -> Result<Entry> {
-        self.do_request(KvstoreCmd::Get, vec![EntryAttr::Key(key.to_owned())], 0)?.try_into()
+        self.do_request(KvstoreCmd::Get, &[AttrRef::Key(key)], 0)
     }
 
     pub fn del(&self, key: &str) -> Result<DelReply> {
-        self.do_request(KvstoreCmd::Del, vec![EntryAttr::Key(key.to_owned())], 0)?.try_into()
+        self.do_request(KvstoreCmd::Del, &[AttrRef::Key(key)], 0)
     }
 
     pub fn stats(&self) -> Result<StatsReply> {
-        self.do_request(KvstoreCmd::Stats, Vec::new(), 0)?.try_into()
+        self.do_request(KvstoreCmd::Stats, &[], 0)
     }
 
     /// All entries (under `prefix`), in key order.

@@ -18,6 +18,7 @@ use crate::{
     spec,
     subscription::{SubscribeOptions, Subscription},
     types::{DelReply, Echo, Entry, PutReply, PutRequest, StatsReply},
+    wire::AttrRef,
 };
 
 /// A connection to the `kvstore` family.
@@ -64,12 +65,12 @@ impl Client {
 
     /// `echo`: the kernel returns the attributes unchanged.
     pub async fn echo(&self, req: &Echo) -> Result<Echo> {
-        self.do_request(KvstoreCmd::Echo, req.attrs(), 0).await?.try_into()
+        self.do_request(KvstoreCmd::Echo, owned(&req.attr_refs()), 0).await?.try_into()
     }
 
     /// `put`: creates or replaces an entry (needs CAP_NET_ADMIN).
     pub async fn put(&self, req: &PutRequest) -> Result<PutReply> {
-        self.do_request(KvstoreCmd::Put, req.attrs(), req.mode.nlmsg_flags()).await?.try_into()
+        self.do_request(KvstoreCmd::Put, owned(&req.attr_refs()), req.mode.nlmsg_flags()).await?.try_into()
     }
 
     /// `get`: one entry by key (ENOENT if absent).
@@ -157,6 +158,10 @@ impl Client {
             })
         }))
     }
+}
+
+fn owned(attrs: &[AttrRef<'_>]) -> Vec<EntryAttr> {
+    attrs.iter().map(|a| a.to_entry_attr()).collect()
 }
 
 /// Rejects attributes whose length does not fit the 16-bit `nla_len`.

@@ -6,7 +6,8 @@
 //! - [`message`]: packet types ([`KvstoreMessage`], [`EntryAttr`], [`StatsAttr`]);
 //! - [`types`]: typed requests, replies and events;
 //! - [`Client`] (async, tokio) and [`Subscription`]: the handle;
-//! - [`blocking::Client`]: a blocking facade.
+//! - [`blocking::Client`]: a blocking facade, whose `do` requests take a lean path of their own
+//!   (`wire`: encoded from borrowed fields, decoded in place).
 //!
 //! ```no_run
 //! # async fn demo() -> kvstore::Result<()> {
@@ -26,6 +27,7 @@ pub mod message;
 pub mod spec;
 mod subscription;
 pub mod types;
+mod wire;
 
 pub use client::Client;
 pub use ctrl::FamilyInfo;

@@ -146,7 +146,7 @@ impl<T: AsRef<[u8]> + ?Sized> Parseable<NlaBuffer<&T>> for StatsAttr {
         let payload = buf.value();
         let kind = buf.kind();
         let name = spec::STATS_ATTR_NAMES.get(kind as usize).copied().unwrap_or("?");
-        let u64_value = || parse_u64(payload).context(format!("invalid stats attribute `{name}`"));
+        let u64_value = || parse_u64(payload).with_context(|| format!("invalid stats attribute `{name}`"));
         Ok(match kind {
             spec::STATS_ENTRIES => StatsAttr::Entries(u64_value()?),
             spec::STATS_BYTES => StatsAttr::Bytes(u64_value()?),
@@ -235,13 +235,21 @@ impl Nla for EntryAttr {
 }
 
 /// Parses a `string` attribute: UTF-8, at most one trailing NUL.
-fn parse_key(payload: &[u8]) -> Result<String, DecodeError> {
+pub(crate) fn parse_key(payload: &[u8]) -> Result<String, DecodeError> {
     let bytes = payload.strip_suffix(&[0]).unwrap_or(payload);
     if bytes.contains(&0) {
         return Err("invalid entry attribute `key`: embedded NUL".into());
     }
     String::from_utf8(bytes.to_vec())
         .map_err(|e| format!("invalid entry attribute `key`: not UTF-8 ({e})").into())
+}
+
+/// Parses the nested `stats` attribute.
+pub(crate) fn parse_stats(payload: &[u8]) -> Result<Vec<StatsAttr>, DecodeError> {
+    NlasIterator::new(payload)
+        .map(|nla| nla.and_then(|nla| StatsAttr::parse(&nla)))
+        .collect::<Result<_, _>>()
+        .context("invalid entry attribute `stats`")
 }
 
 impl<T: AsRef<[u8]> + ?Sized> Parseable<NlaBuffer<&T>> for EntryAttr {
@@ -256,12 +264,7 @@ impl<T: AsRef<[u8]> + ?Sized> Parseable<NlaBuffer<&T>> for EntryAttr {
             spec::ENTRY_GENERATION => EntryAttr::Generation(
                 parse_u64(payload).context("invalid entry attribute `generation`")?,
             ),
-            spec::ENTRY_STATS => EntryAttr::Stats(
-                NlasIterator::new(payload)
-                    .map(|nla| nla.and_then(|nla| StatsAttr::parse(&nla)))
-                    .collect::<Result<_, _>>()
-                    .context("invalid entry attribute `stats`")?,
-            ),
+            spec::ENTRY_STATS => EntryAttr::Stats(parse_stats(payload)?),
             spec::ENTRY_PAD => EntryAttr::Pad(payload.to_vec()),
             _ => EntryAttr::Other(DefaultNla::parse(buf)?),
         })
@@ -312,7 +315,7 @@ impl ParseableParametrized<[u8], GenlHeader> for KvstoreMessage {
         let attrs = NlasIterator::new(buf)
             .map(|nla| nla.and_then(|nla| EntryAttr::parse(&nla)))
             .collect::<Result<Vec<_>, _>>()
-            .context(format!("malformed kvstore `{cmd}` message"))?;
+            .with_context(|| format!("malformed kvstore `{cmd}` message"))?;
         Ok(Self { cmd, attrs })
     }
 }

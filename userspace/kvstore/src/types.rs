@@ -6,8 +6,9 @@ use netlink_packet_core::{NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE};
 
 use crate::{
     error::{Error, Result},
-    message::{EntryAttr, KvstoreCmd, KvstoreMessage, StatsAttr},
+    message::{parse_key, parse_stats, EntryAttr, KvstoreCmd, KvstoreMessage, StatsAttr},
     spec,
+    wire::{self, AttrList, AttrRef},
 };
 
 /// `entry-flags`: client-defined hints stored with an entry.
@@ -159,12 +160,9 @@ impl PutRequest {
         self
     }
 
-    pub(crate) fn attrs(&self) -> Vec<EntryAttr> {
-        vec![
-            EntryAttr::Key(self.key.clone()),
-            EntryAttr::Value(self.value.clone()),
-            EntryAttr::Flags(self.flags.0),
-        ]
+    /// The request's attributes, borrowed.
+    pub(crate) fn attr_refs(&self) -> [AttrRef<'_>; 3] {
+        [AttrRef::Key(&self.key), AttrRef::Value(&self.value), AttrRef::Flags(self.flags.0)]
     }
 }
 
@@ -194,21 +192,14 @@ pub struct Echo {
 }
 
 impl Echo {
-    pub(crate) fn attrs(&self) -> Vec<EntryAttr> {
-        let mut attrs = Vec::new();
-        if let Some(k) = &self.key {
-            attrs.push(EntryAttr::Key(k.clone()));
-        }
-        if let Some(v) = &self.value {
-            attrs.push(EntryAttr::Value(v.clone()));
-        }
-        if let Some(f) = self.flags {
-            attrs.push(EntryAttr::Flags(f.0));
-        }
-        if let Some(g) = self.generation {
-            attrs.push(EntryAttr::Generation(g));
-        }
-        attrs
+    /// The attributes that are set, borrowed.
+    pub(crate) fn attr_refs(&self) -> AttrList<'_> {
+        AttrList::of([
+            self.key.as_deref().map(AttrRef::Key),
+            self.value.as_deref().map(AttrRef::Value),
+            self.flags.map(|f| AttrRef::Flags(f.0)),
+            self.generation.map(AttrRef::Generation),
+        ])
     }
 }
 
@@ -309,7 +300,7 @@ pub enum Event {
 
 /// Attribute values of a message, picked out by type.
 #[derive(Default)]
-struct Fields {
+pub(crate) struct Fields {
     key: Option<String>,
     value: Option<Vec<u8>>,
     flags: Option<u32>,
@@ -318,6 +309,28 @@ struct Fields {
 }
 
 impl Fields {
+    /// Reads the attributes in place (the blocking client's path); unknown ones are skipped.
+    fn parse(payload: &[u8]) -> Result<Self> {
+        let mut f = Fields::default();
+        for attr in wire::attributes(payload) {
+            let (kind, v) = attr?;
+            let bad = |what: &str| Error::Decode(format!("invalid entry attribute `{what}`"));
+            match kind {
+                spec::ENTRY_KEY => f.key = Some(parse_key(v)?),
+                spec::ENTRY_VALUE => f.value = Some(v.to_vec()),
+                spec::ENTRY_FLAGS => {
+                    f.flags = Some(u32::from_ne_bytes(v.try_into().map_err(|_| bad("flags"))?))
+                }
+                spec::ENTRY_GENERATION => {
+                    f.generation = Some(u64::from_ne_bytes(v.try_into().map_err(|_| bad("generation"))?))
+                }
+                spec::ENTRY_STATS => f.stats = Some(parse_stats(v)?),
+                _ => {}
+            }
+        }
+        Ok(f)
+    }
+
     fn of(msg: KvstoreMessage) -> Self {
         let mut f = Fields::default();
         for attr in msg.attrs {
@@ -334,11 +347,11 @@ impl Fields {
     }
 }
 
-fn expect_cmd(msg: &KvstoreMessage, want: &[KvstoreCmd]) -> Result<()> {
-    if want.contains(&msg.cmd) {
+fn expect_cmd(cmd: KvstoreCmd, want: &[KvstoreCmd]) -> Result<()> {
+    if want.contains(&cmd) {
         Ok(())
     } else {
-        Err(Error::Decode(format!("expected a `{}` message, got `{}`", want[0], msg.cmd)))
+        Err(Error::Decode(format!("expected a `{}` message, got `{cmd}`", want[0])))
     }
 }
 
@@ -346,15 +359,48 @@ fn need<T>(v: Option<T>, cmd: KvstoreCmd, attr: &'static str) -> Result<T> {
     v.ok_or(Error::MissingAttribute { cmd: cmd.name(), attr })
 }
 
-impl TryFrom<KvstoreMessage> for Entry {
-    type Error = Error;
+/// A typed reply (or notification payload), built from a message's attribute values; the one
+/// decoding shared by the generic path ([`KvstoreMessage`]) and the blocking client's in-place
+/// path ([`wire`]).
+pub(crate) trait FromReply: Sized {
+    /// The commands whose messages carry this type.
+    const CMDS: &'static [KvstoreCmd];
 
-    /// From a `get` reply or dump message. A missing value means empty, a
-    /// missing flags attribute means no flags.
-    fn try_from(msg: KvstoreMessage) -> Result<Self> {
-        expect_cmd(&msg, &[KvstoreCmd::Get])?;
+    fn from_fields(cmd: KvstoreCmd, f: Fields) -> Result<Self>;
+
+    fn from_message(msg: KvstoreMessage) -> Result<Self> {
+        expect_cmd(msg.cmd, Self::CMDS)?;
         let cmd = msg.cmd;
-        let f = Fields::of(msg);
+        Self::from_fields(cmd, Fields::of(msg))
+    }
+
+    /// From a reply's command and attribute bytes, read in place.
+    fn from_payload(cmd: KvstoreCmd, payload: &[u8]) -> Result<Self> {
+        expect_cmd(cmd, Self::CMDS)?;
+        Self::from_fields(cmd, Fields::parse(payload)?)
+    }
+}
+
+/// `TryFrom<KvstoreMessage>` for each reply type, through [`FromReply`].
+macro_rules! try_from_message {
+    ($($ty:ty),*) => {$(
+        impl TryFrom<KvstoreMessage> for $ty {
+            type Error = Error;
+
+            fn try_from(msg: KvstoreMessage) -> Result<Self> {
+                <$ty as FromReply>::from_message(msg)
+            }
+        }
+    )*};
+}
+try_from_message!(Entry, PutReply, DelReply, Echo, StatsReply);
+
+impl FromReply for Entry {
+    /// A `get` reply or dump message.
+    const CMDS: &'static [KvstoreCmd] = &[KvstoreCmd::Get];
+
+    /// A missing value means empty, a missing flags attribute means no flags.
+    fn from_fields(cmd: KvstoreCmd, f: Fields) -> Result<Self> {
         Ok(Entry {
             key: need(f.key, cmd, "key")?,
             value: f.value.unwrap_or_default(),
@@ -363,14 +409,11 @@ impl TryFrom<KvstoreMessage> for Entry {
     }
 }
 
-impl TryFrom<KvstoreMessage> for PutReply {
-    type Error = Error;
+impl FromReply for PutReply {
+    /// A `put` reply or a `new-ntf` notification.
+    const CMDS: &'static [KvstoreCmd] = &[KvstoreCmd::Put, KvstoreCmd::NewNtf];
 
-    /// From a `put` reply or a `new-ntf` notification.
-    fn try_from(msg: KvstoreMessage) -> Result<Self> {
-        expect_cmd(&msg, &[KvstoreCmd::Put, KvstoreCmd::NewNtf])?;
-        let cmd = msg.cmd;
-        let f = Fields::of(msg);
+    fn from_fields(cmd: KvstoreCmd, f: Fields) -> Result<Self> {
         Ok(PutReply {
             entry: Entry {
                 key: need(f.key, cmd, "key")?,
@@ -382,14 +425,11 @@ impl TryFrom<KvstoreMessage> for PutReply {
     }
 }
 
-impl TryFrom<KvstoreMessage> for DelReply {
-    type Error = Error;
+impl FromReply for DelReply {
+    /// A `del` reply or a `del-ntf` notification.
+    const CMDS: &'static [KvstoreCmd] = &[KvstoreCmd::Del, KvstoreCmd::DelNtf];
 
-    /// From a `del` reply or a `del-ntf` notification.
-    fn try_from(msg: KvstoreMessage) -> Result<Self> {
-        expect_cmd(&msg, &[KvstoreCmd::Del, KvstoreCmd::DelNtf])?;
-        let cmd = msg.cmd;
-        let f = Fields::of(msg);
+    fn from_fields(cmd: KvstoreCmd, f: Fields) -> Result<Self> {
         Ok(DelReply {
             key: need(f.key, cmd, "key")?,
             generation: need(f.generation, cmd, "generation")?,
@@ -397,23 +437,18 @@ impl TryFrom<KvstoreMessage> for DelReply {
     }
 }
 
-impl TryFrom<KvstoreMessage> for Echo {
-    type Error = Error;
+impl FromReply for Echo {
+    const CMDS: &'static [KvstoreCmd] = &[KvstoreCmd::Echo];
 
-    fn try_from(msg: KvstoreMessage) -> Result<Self> {
-        expect_cmd(&msg, &[KvstoreCmd::Echo])?;
-        let f = Fields::of(msg);
+    fn from_fields(_: KvstoreCmd, f: Fields) -> Result<Self> {
         Ok(Echo { key: f.key, value: f.value, flags: f.flags.map(EntryFlags), generation: f.generation })
     }
 }
 
-impl TryFrom<KvstoreMessage> for StatsReply {
-    type Error = Error;
+impl FromReply for StatsReply {
+    const CMDS: &'static [KvstoreCmd] = &[KvstoreCmd::Stats];
 
-    fn try_from(msg: KvstoreMessage) -> Result<Self> {
-        expect_cmd(&msg, &[KvstoreCmd::Stats])?;
-        let cmd = msg.cmd;
-        let f = Fields::of(msg);
+    fn from_fields(cmd: KvstoreCmd, f: Fields) -> Result<Self> {
         Ok(StatsReply {
             generation: need(f.generation, cmd, "generation")?,
             stats: Stats::from_attrs(&need(f.stats, cmd, "stats")?),
