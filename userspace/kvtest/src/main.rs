@@ -12,6 +12,7 @@ use netlink_packet_core::{
 use netlink_packet_generic::GenlMessage;
 use netlink_sys::{protocols::NETLINK_GENERIC, Socket, SocketAddr};
 
+mod clients;
 mod fuzz;
 mod life;
 mod nl;
@@ -61,6 +62,9 @@ enum Cmd {
     Privs(life::PrivsArgs),
     /// Keep a dump open after its first round until a file is removed.
     HoldDump(life::HoldDumpArgs),
+    /// The same requests through the blocking and the async client: kernel answers and errors
+    /// must match (prints ok/not ok lines).
+    Clients(clients::ClientsArgs),
 }
 
 fn key(prefix: &str, i: u32) -> String {
@@ -239,5 +243,6 @@ fn main() -> Result<()> {
         Cmd::Stress(args) => stress::run(args),
         Cmd::Privs(args) => life::privs(args),
         Cmd::HoldDump(args) => life::hold_dump(args),
+        Cmd::Clients(args) => clients::run(args),
     }
 }
