@@ -173,7 +173,7 @@ pub fn emit(spec: &Spec, spec_path: &str) -> String {
             Perm::NetnsAdmin => "Perm::NetnsAdmin",
         };
         let set = spec.set(op.attribute_set.as_deref().unwrap()).unwrap();
-        if op.r#do.is_some() {
+        if let Some(op_do) = &op.r#do {
             let ty = format!("{}Do", camel(&op.name));
             w(&mut o, &format!("/// The `{}` do, served by `H`.", op.name));
             w(&mut o, &format!("pub(crate) struct {ty}<H>(PhantomData<fn() -> H>);"));
@@ -185,14 +185,14 @@ pub fn emit(spec: &Spec, spec_path: &str) -> String {
             w(&mut o, "    }");
             w(&mut o, "}");
             w(&mut o, "");
-            let n = policy_len(set, op.r#do.as_ref().unwrap().request.as_ref());
+            let n = policy_len(set, op_do.request.as_ref());
             entries.push(format!(
                 "SplitOp::doit::<{ty}<H>, {n}>(cmd::{}, &{}, {perm})",
                 upper(&op.name),
                 policy_name(op, "do")
             ));
         }
-        if op.dump.is_some() {
+        if let Some(op_dump) = &op.dump {
             let ty = format!("{}Dump", camel(&op.name));
             let cur = format!("{}DumpCursor", camel(&op.name));
             w(&mut o, &format!("/// The `{}` dump, served by `H`.", op.name));
@@ -213,7 +213,7 @@ pub fn emit(spec: &Spec, spec_path: &str) -> String {
             w(&mut o, "    }");
             w(&mut o, "}");
             w(&mut o, "");
-            let n = policy_len(set, op.dump.as_ref().unwrap().request.as_ref());
+            let n = policy_len(set, op_dump.request.as_ref());
             entries.push(format!(
                 "SplitOp::dumpit::<{ty}<H>, {n}>(cmd::{}, &{}, {perm})",
                 upper(&op.name),

@@ -259,7 +259,7 @@ fn echo_bench(p: &Params, kv: &Family, ct: &Family) -> Result<Vec<[EchoStats; 2]
     let ct_req = echo_request(ct.id);
     let ctrl_req = nl::getfamily_request("kvstore", 0);
     let mut out = Vec::new();
-    for v in 0..ECHO_VARIANTS.len() {
+    for (v, variant) in ECHO_VARIANTS.iter().enumerate() {
         let mut per = [EchoStats::default(); 2];
         for (slot, threads) in [1usize, 2].into_iter().enumerate() {
             let (w, n) = (p.echo_warmup, p.echo_iters);
@@ -269,12 +269,12 @@ fn echo_bench(p: &Params, kv: &Family, ct: &Family) -> Result<Vec<[EchoStats; 2]
                 2 => raw_loop(&ct_req, ct.id, w, n, b),
                 _ => raw_loop(&ctrl_req, nl::GENL_ID_CTRL, w, n, b),
             })
-            .with_context(|| format!("echo: {}", ECHO_VARIANTS[v]))?;
+            .with_context(|| format!("echo: {variant}"))?;
             per[slot] = summarize(runs);
         }
         eprintln!(
             "kvbench: echo {:<28} p50 {:>8.2} us  1 thr {:>9.0}/s  2 thr {:>9.0}/s",
-            ECHO_VARIANTS[v],
+            variant,
             per[0].p50_ns as f64 / 1e3,
             per[0].ops_per_s,
             per[1].ops_per_s

@@ -453,11 +453,7 @@ fn plausible_attrs(rng: &mut Rng, cmd: u8, keys: &[Vec<u8>]) -> Vec<u8> {
                 nl::put_attr(&mut a, ENTRY_GENERATION, &rng.next().to_ne_bytes());
             }
         }
-        CMD_GET | CMD_DEL => {
-            if rng.pct(95) {
-                key_attr(rng, keys, &mut a);
-            }
-        }
+        CMD_GET | CMD_DEL if rng.pct(95) => key_attr(rng, keys, &mut a),
         _ => {}
     }
     if rng.pct(10) {
@@ -499,7 +495,7 @@ fn generate(rng: &mut Rng, family: u16, seq: u32, keys: &[Vec<u8>]) -> Case {
             let cmd = if rng.pct(50) { rng.below(256) as u8 } else { *rng.pick(&[0, 6, 7, 8, 9, 255]) };
             let c = rng.below(6) as u8;
             let a = plausible_attrs(rng, c, keys);
-            ("undefined-cmd", nl::genl_msg(family, plausible_flags(rng, cmd) | rng.below(2) as u16 * NLM_F_DUMP, seq, cmd, version, &a))
+            ("undefined-cmd", nl::genl_msg(family, plausible_flags(rng, cmd) | (rng.below(2) as u16 * NLM_F_DUMP), seq, cmd, version, &a))
         }
         // Random attributes, types, lengths and nesting.
         43..=57 => {

@@ -103,6 +103,9 @@ struct Conn {
     last_gen: u64,
 }
 
+/// A dumped entry: key, value, flags.
+type DumpedEntry = (Vec<u8>, Vec<u8>, u32);
+
 impl Conn {
     fn open(fam: Family) -> Result<Self> {
         Ok(Self { sock: Sock::open(4 << 20, Duration::from_secs(30))?, fam, buf: Vec::new(), seq: 0, last_gen: 0 })
@@ -124,7 +127,7 @@ impl Conn {
     }
 
     /// A dump under `prefix`: entries and whether any was flagged NLM_F_DUMP_INTR.
-    fn dump(&mut self, prefix: Option<&[u8]>) -> Result<Result<(Vec<(Vec<u8>, Vec<u8>, u32)>, bool), nl::KErr>> {
+    fn dump(&mut self, prefix: Option<&[u8]>) -> Result<Result<(Vec<DumpedEntry>, bool), nl::KErr>> {
         let mut a = Vec::new();
         if let Some(p) = prefix {
             nl::put_str(&mut a, ENTRY_KEY, p);
