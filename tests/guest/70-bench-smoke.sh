@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Smoke run of the benchmark (userspace/kvbench against bench/ctwin): tiny counts, on the checker
-# kernel, asserting only that it runs and prints its table, never anything about speed.
-# Builds nothing: scripts/setup built kvbench and the C twin for the test kernel.
+# Smoke run of the benchmark (tools/kvbench against tools/bench/ctwin): tiny counts, on the
+# checker kernel, asserting only that it runs and prints its table, never anything about speed.
+# Builds nothing: scripts/setup built kvbench, and `scripts/bench --build-twin` (run by
+# scripts/test) the C twin for the test kernel.
 source "$(dirname "$0")/lib.sh"
 
 KVBENCH=${KVBENCH:-$GENLKIT_ROOT/target/release/kvbench}
-CTWIN=${CTWIN:-$GENLKIT_ROOT/bench/ctwin/kvstore_ctwin.ko}
+CTWIN=${CTWIN:-$GENLKIT_ROOT/tools/bench/ctwin/kvstore_ctwin.ko}
 
 # kvbench wants an empty store: reload kvstore (the earlier files leave entries behind).
 grep -q '^kvstore ' /proc/modules && rmmod kvstore

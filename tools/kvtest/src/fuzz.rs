@@ -23,8 +23,12 @@ use std::{
 use anyhow::{bail, Result};
 use kvstore::spec::*;
 
-use crate::nl::{self, Family, Rng, Sock, Tally, NLA_F_NESTED, NLA_F_NET_BYTEORDER, NLM_F_ACK, NLM_F_APPEND, NLM_F_CREATE,
-    NLM_F_DUMP, NLM_F_ECHO, NLM_F_EXCL, NLM_F_REPLACE, NLM_F_REQUEST};
+use nlraw::{
+    RecvBuf, Sock, NLA_F_NESTED, NLA_F_NET_BYTEORDER, NLM_F_ACK, NLM_F_APPEND, NLM_F_CREATE,
+    NLM_F_DUMP, NLM_F_ECHO, NLM_F_EXCL, NLM_F_REPLACE, NLM_F_REQUEST,
+};
+
+use crate::nl::{self, Family, Rng, Tally};
 
 #[derive(clap::Args, Clone)]
 pub struct FuzzArgs {
@@ -79,12 +83,17 @@ pub fn run(args: FuzzArgs) -> Result<()> {
         let quota = if args.count == 0 {
             u64::MAX
         } else {
-            args.count / u64::from(threads) + u64::from(u64::from(t) < args.count % u64::from(threads))
+            args.count / u64::from(threads)
+                + u64::from(u64::from(t) < args.count % u64::from(threads))
         };
         let (args, shared) = (args.clone(), shared.clone());
         handles.push(std::thread::spawn(move || {
             if let Err(e) = thread(t, quota, deadline, &args, &shared) {
-                shared.errors.lock().unwrap().push(format!("thread {t}: {e:#}"));
+                shared
+                    .errors
+                    .lock()
+                    .unwrap()
+                    .push(format!("thread {t}: {e:#}"));
             }
         }));
     }
@@ -115,14 +124,20 @@ pub fn run(args: FuzzArgs) -> Result<()> {
 struct Conn {
     sock: Sock,
     family: Family,
-    buf: Vec<u8>,
+    buf: RecvBuf,
 }
 
 fn connect(tolerate_unload: bool, deadline: Option<Instant>, stop: &AtomicBool) -> Result<Conn> {
     loop {
-        let sock = Sock::open(8 << 20, Duration::from_secs(10))?;
+        let sock = nl::open_socket(8 << 20, Duration::from_secs(10))?;
         match nl::resolve(&sock) {
-            Ok(family) => return Ok(Conn { sock, family, buf: Vec::new() }),
+            Ok(family) => {
+                return Ok(Conn {
+                    sock,
+                    family,
+                    buf: nl::recv_buf(),
+                })
+            }
             Err(e) if tolerate_unload && e.raw_os_error() == Some(libc::ENOENT) => {
                 if stop.load(Relaxed) || deadline.is_some_and(|d| Instant::now() >= d) {
                     bail!("family gone at the end");
@@ -134,7 +149,13 @@ fn connect(tolerate_unload: bool, deadline: Option<Instant>, stop: &AtomicBool) 
     }
 }
 
-fn thread(t: u32, quota: u64, deadline: Option<Instant>, args: &FuzzArgs, shared: &Shared) -> Result<()> {
+fn thread(
+    t: u32,
+    quota: u64,
+    deadline: Option<Instant>,
+    args: &FuzzArgs,
+    shared: &Shared,
+) -> Result<()> {
     let mut rng = Rng::new(args.seed ^ (u64::from(t) + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15));
     let own_netns = t % 2 == 1 && args.netns_every > 0;
     if own_netns {
@@ -163,7 +184,10 @@ fn thread(t: u32, quota: u64, deadline: Option<Instant>, args: &FuzzArgs, shared
             if own_netns && since_netns >= args.netns_every {
                 // Leave the namespace: it is destroyed, with its store, once the socket closes.
                 flush(&mut conn, &mut batch_seqs, &mut seq, &mut tally, args)?;
-                drop(std::mem::replace(&mut conn.sock, Sock::open(4096, Duration::from_secs(1))?));
+                drop(std::mem::replace(
+                    &mut conn.sock,
+                    nl::open_socket(4096, Duration::from_secs(1))?,
+                ));
                 nl::unshare_netns()?;
                 conn = match connect(args.tolerate_unload, deadline, &shared.stop) {
                     Ok(c) => c,
@@ -182,11 +206,10 @@ fn thread(t: u32, quota: u64, deadline: Option<Instant>, args: &FuzzArgs, shared
             match case.kind {
                 Kind::AbandonedDump { read_first } => {
                     flush(&mut conn, &mut batch_seqs, &mut seq, &mut tally, args)?;
-                    let s = Sock::open(1 << 20, Duration::from_secs(10))?;
+                    let s = nl::open_socket(1 << 20, Duration::from_secs(10))?;
                     send_counted(&s, &case.bytes, &mut tally);
                     if read_first {
-                        let mut b = Vec::new();
-                        match s.recv(&mut b, false) {
+                        match s.recv(&mut nl::recv_buf()) {
                             Ok(_) => tally.add("dump-abandoned-after-1", 1),
                             Err(e) => tally.add(&format!("dump-abandoned-recv-{}", io_name(&e)), 1),
                         }
@@ -230,7 +253,13 @@ fn send_counted(sock: &Sock, bytes: &[u8], tally: &mut Tally) {
 
 /// Sends the sentinel and reads every reply up to its ack, counting outcomes; then drains what
 /// dumps still have to send.
-fn flush(conn: &mut Conn, seqs: &mut Vec<u32>, seq: &mut u32, tally: &mut Tally, args: &FuzzArgs) -> Result<()> {
+fn flush(
+    conn: &mut Conn,
+    seqs: &mut Vec<u32>,
+    seq: &mut u32,
+    tally: &mut Tally,
+    args: &FuzzArgs,
+) -> Result<()> {
     if seqs.is_empty() {
         return Ok(());
     }
@@ -239,13 +268,20 @@ fn flush(conn: &mut Conn, seqs: &mut Vec<u32>, seq: &mut u32, tally: &mut Tally,
     // request header it echoes too.
     *seq = seq.wrapping_add(8);
     let sentinel = 0x8000_0000 | *seq;
-    let msg = nl::genl_msg(conn.family.id, NLM_F_REQUEST | NLM_F_ACK, sentinel, CMD_ECHO, FAMILY_VERSION, &[]);
+    let msg = nlraw::genl_msg(
+        conn.family.id,
+        NLM_F_REQUEST | NLM_F_ACK,
+        sentinel,
+        CMD_ECHO,
+        FAMILY_VERSION,
+        &[],
+    );
     conn.sock.send(&msg)?;
     let mut answered = std::collections::HashSet::new();
     let mut sentinel_err = None;
     'read: loop {
-        let n = match conn.sock.recv(&mut conn.buf, false) {
-            Ok(n) => n,
+        let datagram = match conn.sock.recv(&mut conn.buf) {
+            Ok(datagram) => datagram,
             Err(e) if e.raw_os_error() == Some(libc::ENOBUFS) => {
                 tally.add("rcv-ENOBUFS", 1);
                 continue;
@@ -256,9 +292,9 @@ fn flush(conn: &mut Conn, seqs: &mut Vec<u32>, seq: &mut u32, tally: &mut Tally,
             }
             Err(e) => bail!("recv: {e}"),
         };
-        for m in nl::messages(&conn.buf[..n]) {
+        for m in nlraw::messages(datagram) {
             if m.seq == sentinel && is_sentinel_reply(&m, conn.family.id) {
-                if m.ty == nl::NLMSG_ERROR {
+                if m.ty == nlraw::NLMSG_ERROR {
                     let e = m.error().unwrap_or(0);
                     if e != 0 {
                         sentinel_err = Some(-e);
@@ -273,9 +309,9 @@ fn flush(conn: &mut Conn, seqs: &mut Vec<u32>, seq: &mut u32, tally: &mut Tally,
     }
     // Dumps still running: each read lets the kernel fill another round.
     for _ in 0..10_000 {
-        match conn.sock.recv(&mut conn.buf, true) {
-            Ok(n) => {
-                for m in nl::messages(&conn.buf[..n]) {
+        match conn.sock.try_recv(&mut conn.buf) {
+            Ok(datagram) => {
+                for m in nlraw::messages(datagram) {
                     answered.insert(m.seq);
                     tally.add(&outcome(&m, conn.family.id), 1);
                 }
@@ -290,7 +326,11 @@ fn flush(conn: &mut Conn, seqs: &mut Vec<u32>, seq: &mut u32, tally: &mut Tally,
     if let Some(e) = sentinel_err {
         if args.tolerate_unload {
             tally.add("family-gone", 1);
-            let fresh = connect(true, Some(Instant::now() + Duration::from_secs(120)), &AtomicBool::new(false))?;
+            let fresh = connect(
+                true,
+                Some(Instant::now() + Duration::from_secs(120)),
+                &AtomicBool::new(false),
+            )?;
             *conn = fresh;
         } else {
             bail!("sentinel echo failed: {}", nl::errno_name(e));
@@ -301,27 +341,31 @@ fn flush(conn: &mut Conn, seqs: &mut Vec<u32>, seq: &mut u32, tally: &mut Tally,
 
 /// Whether `m` answers our sentinel: its echo reply, or an error whose echoed request header is
 /// the sentinel's (20 bytes, our family, `NLM_F_REQUEST | NLM_F_ACK`).
-fn is_sentinel_reply(m: &nl::Msg<'_>, family: u16) -> bool {
-    if m.ty != nl::NLMSG_ERROR {
+fn is_sentinel_reply(m: &nlraw::Msg<'_>, family: u16) -> bool {
+    if m.ty != nlraw::NLMSG_ERROR {
         return m.ty == family && m.genl_cmd() == Some(CMD_ECHO);
     }
-    let Some(h) = m.payload.get(4..4 + nl::NLMSG_HDRLEN) else { return false };
+    let Some(h) = m.payload.get(4..4 + nlraw::NLMSG_HDRLEN) else {
+        return false;
+    };
     let len = u32::from_ne_bytes(h[..4].try_into().unwrap()) as usize;
     let ty = u16::from_ne_bytes(h[4..6].try_into().unwrap());
     let flags = u16::from_ne_bytes(h[6..8].try_into().unwrap());
-    len == nl::NLMSG_HDRLEN + nl::GENL_HDRLEN && ty == family && flags == NLM_F_REQUEST | NLM_F_ACK
+    len == nlraw::NLMSG_HDRLEN + nlraw::GENL_HDRLEN
+        && ty == family
+        && flags == NLM_F_REQUEST | NLM_F_ACK
 }
 
-fn outcome(m: &nl::Msg<'_>, family: u16) -> String {
+fn outcome(m: &nlraw::Msg<'_>, family: u16) -> String {
     match m.ty {
-        nl::NLMSG_ERROR => match m.error() {
+        nlraw::NLMSG_ERROR => match m.error() {
             Some(0) => "ack".into(),
             Some(e) => nl::errno_name(-e),
             None => "error-short".into(),
         },
-        nl::NLMSG_DONE => "dump-done".into(),
+        nlraw::NLMSG_DONE => "dump-done".into(),
         t if t == family => {
-            if m.flags & nl::NLM_F_MULTI != 0 {
+            if m.flags & nlraw::NLM_F_MULTI != 0 {
                 "dump-entry".into()
             } else {
                 "reply".into()
@@ -363,31 +407,39 @@ fn key_pool(t: u32) -> Vec<Vec<u8>> {
     keys
 }
 
-const CMDS: [u8; 7] = [CMD_ECHO, CMD_PUT, CMD_GET, CMD_DEL, CMD_STATS, CMD_NEW_NTF, CMD_DEL_NTF];
+const CMDS: [u8; 7] = [
+    CMD_ECHO,
+    CMD_PUT,
+    CMD_GET,
+    CMD_DEL,
+    CMD_STATS,
+    CMD_NEW_NTF,
+    CMD_DEL_NTF,
+];
 
 fn key_attr(rng: &mut Rng, keys: &[Vec<u8>], out: &mut Vec<u8>) {
     match rng.below(20) {
-        0 => nl::put_str(out, ENTRY_KEY, b""),                  // empty key
-        1 => nl::put_str(out, ENTRY_KEY, &vec![b'x'; 256]),     // one too long
-        2 => nl::put_attr(out, ENTRY_KEY, b"no-nul"),           // not NUL-terminated
-        3 => nl::put_attr(out, ENTRY_KEY, b"in\0side\0"),       // NUL inside
+        0 => nlraw::put_str(out, ENTRY_KEY, b""), // empty key
+        1 => nlraw::put_str(out, ENTRY_KEY, &vec![b'x'; 256]), // one too long
+        2 => nlraw::put_attr(out, ENTRY_KEY, b"no-nul"), // not NUL-terminated
+        3 => nlraw::put_attr(out, ENTRY_KEY, b"in\0side\0"), // NUL inside
         4 => {
             let l = 1 + rng.below(40) as usize;
             let k: Vec<u8> = rng.bytes(l).iter().map(|b| b | 1).collect();
-            nl::put_str(out, ENTRY_KEY, &k)
+            nlraw::put_str(out, ENTRY_KEY, &k)
         }
         _ => {
             let k = rng.pick(keys).clone();
-            nl::put_str(out, ENTRY_KEY, &k)
+            nlraw::put_str(out, ENTRY_KEY, &k)
         }
     }
 }
 
 fn value_len(rng: &mut Rng) -> usize {
     match rng.below(100) {
-        0 => 65000,                                      // the largest accepted
-        1 => 65001,                                      // one too many: ERANGE
-        2 => 65531 - 4,                                  // the largest an attribute can hold
+        0 => 65000,     // the largest accepted
+        1 => 65001,     // one too many: ERANGE
+        2 => 65531 - 4, // the largest an attribute can hold
         3..=5 => 1000 + rng.below(8000) as usize,
         6..=10 => 0,
         _ => rng.below(64) as usize,
@@ -409,7 +461,7 @@ fn random_attr(rng: &mut Rng, depth: u32, out: &mut Vec<u8>) {
         if rng.pct(70) {
             ty |= NLA_F_NESTED;
         }
-        nl::put_attr(out, ty, &inner);
+        nlraw::put_attr(out, ty, &inner);
         return;
     }
     if rng.pct(5) {
@@ -424,8 +476,12 @@ fn random_attr(rng: &mut Rng, depth: u32, out: &mut Vec<u8>) {
         5 => value_len(rng),
         _ => rng.below(24) as usize,
     };
-    let payload = if rng.pct(50) { vec![0u8; len] } else { rng.bytes(len) };
-    nl::put_attr(out, ty, &payload);
+    let payload = if rng.pct(50) {
+        vec![0u8; len]
+    } else {
+        rng.bytes(len)
+    };
+    nlraw::put_attr(out, ty, &payload);
 }
 
 /// Attributes a well-formed request for `cmd` might carry, sometimes with one thing wrong.
@@ -439,18 +495,22 @@ fn plausible_attrs(rng: &mut Rng, cmd: u8, keys: &[Vec<u8>]) -> Vec<u8> {
             if rng.pct(95) {
                 let l = value_len(rng);
                 let v = rng.bytes(l);
-                nl::put_attr(&mut a, ENTRY_VALUE, &v);
+                nlraw::put_attr(&mut a, ENTRY_VALUE, &v);
             }
             if rng.pct(30) {
-                let f = if rng.pct(80) { rng.below(4) as u32 } else { rng.next() as u32 };
-                if rng.pct(90) {
-                    nl::put_attr(&mut a, ENTRY_FLAGS, &f.to_ne_bytes());
+                let f = if rng.pct(80) {
+                    rng.below(4) as u32
                 } else {
-                    nl::put_attr(&mut a, ENTRY_FLAGS, &[1, 2]); // wrong length
+                    rng.next() as u32
+                };
+                if rng.pct(90) {
+                    nlraw::put_attr(&mut a, ENTRY_FLAGS, &f.to_ne_bytes());
+                } else {
+                    nlraw::put_attr(&mut a, ENTRY_FLAGS, &[1, 2]); // wrong length
                 }
             }
             if rng.pct(20) {
-                nl::put_attr(&mut a, ENTRY_GENERATION, &rng.next().to_ne_bytes());
+                nlraw::put_attr(&mut a, ENTRY_GENERATION, &rng.next().to_ne_bytes());
             }
         }
         CMD_GET | CMD_DEL if rng.pct(95) => key_attr(rng, keys, &mut a),
@@ -486,16 +546,35 @@ fn generate(rng: &mut Rng, family: u16, seq: u32, keys: &[Vec<u8>]) -> Case {
     let (what, bytes) = match roll {
         // Well-formed requests (some with one thing wrong): the store changes, replies flow.
         0..=34 => {
-            let cmd = *rng.pick(&[CMD_PUT, CMD_PUT, CMD_PUT, CMD_GET, CMD_DEL, CMD_DEL, CMD_ECHO, CMD_STATS]);
+            let cmd = *rng.pick(&[
+                CMD_PUT, CMD_PUT, CMD_PUT, CMD_GET, CMD_DEL, CMD_DEL, CMD_ECHO, CMD_STATS,
+            ]);
             let a = plausible_attrs(rng, cmd, keys);
-            ("plausible", nl::genl_msg(family, plausible_flags(rng, cmd), seq, cmd, version, &a))
+            (
+                "plausible",
+                nlraw::genl_msg(family, plausible_flags(rng, cmd), seq, cmd, version, &a),
+            )
         }
         // Undefined and notification-only commands.
         35..=42 => {
-            let cmd = if rng.pct(50) { rng.below(256) as u8 } else { *rng.pick(&[0, 6, 7, 8, 9, 255]) };
+            let cmd = if rng.pct(50) {
+                rng.below(256) as u8
+            } else {
+                *rng.pick(&[0, 6, 7, 8, 9, 255])
+            };
             let c = rng.below(6) as u8;
             let a = plausible_attrs(rng, c, keys);
-            ("undefined-cmd", nl::genl_msg(family, plausible_flags(rng, cmd) | (rng.below(2) as u16 * NLM_F_DUMP), seq, cmd, version, &a))
+            (
+                "undefined-cmd",
+                nlraw::genl_msg(
+                    family,
+                    plausible_flags(rng, cmd) | (rng.below(2) as u16 * NLM_F_DUMP),
+                    seq,
+                    cmd,
+                    version,
+                    &a,
+                ),
+            )
         }
         // Random attributes, types, lengths and nesting.
         43..=57 => {
@@ -505,13 +584,16 @@ fn generate(rng: &mut Rng, family: u16, seq: u32, keys: &[Vec<u8>]) -> Case {
                 let d = rng.below(9) as u32;
                 random_attr(rng, d, &mut a);
             }
-            ("random-attrs", nl::genl_msg(family, plausible_flags(rng, cmd), seq, cmd, version, &a))
+            (
+                "random-attrs",
+                nlraw::genl_msg(family, plausible_flags(rng, cmd), seq, cmd, version, &a),
+            )
         }
         // Truncated headers and attributes, lying lengths.
         58..=67 => {
             let cmd = *rng.pick(&CMDS);
             let a = plausible_attrs(rng, cmd, keys);
-            let mut m = nl::genl_msg(family, plausible_flags(rng, cmd), seq, cmd, version, &a);
+            let mut m = nlraw::genl_msg(family, plausible_flags(rng, cmd), seq, cmd, version, &a);
             truncate(rng, &mut m);
             ("truncated", m)
         }
@@ -522,27 +604,65 @@ fn generate(rng: &mut Rng, family: u16, seq: u32, keys: &[Vec<u8>]) -> Case {
             let flags = match rng.below(4) {
                 0 => rng.next() as u16,
                 1 => NLM_F_REQUEST | NLM_F_CREATE | NLM_F_EXCL | NLM_F_REPLACE | NLM_F_APPEND,
-                2 => NLM_F_REQUEST | NLM_F_DUMP | *rng.pick(&[NLM_F_CREATE, NLM_F_EXCL, NLM_F_ECHO, NLM_F_ACK, 0x20]),
-                _ => *rng.pick(&[0, NLM_F_ACK, NLM_F_ECHO | NLM_F_ACK | NLM_F_REQUEST, NLM_F_REQUEST | 0x40 | 0x80]),
+                2 => {
+                    NLM_F_REQUEST
+                        | NLM_F_DUMP
+                        | *rng.pick(&[NLM_F_CREATE, NLM_F_EXCL, NLM_F_ECHO, NLM_F_ACK, 0x20])
+                }
+                _ => *rng.pick(&[
+                    0,
+                    NLM_F_ACK,
+                    NLM_F_ECHO | NLM_F_ACK | NLM_F_REQUEST,
+                    NLM_F_REQUEST | 0x40 | 0x80,
+                ]),
             };
-            ("flags", nl::genl_msg(family, flags, seq, cmd, version, &a))
+            (
+                "flags",
+                nlraw::genl_msg(family, flags, seq, cmd, version, &a),
+            )
         }
         // Maximum-size values and keys.
         78..=80 => {
             let cmd = *rng.pick(&[CMD_PUT, CMD_ECHO]);
             let mut a = Vec::new();
-            nl::put_str(&mut a, ENTRY_KEY, &[b'M'; 255][..if rng.pct(50) { 255 } else { 1 + rng.below(255) as usize }]);
-            nl::put_attr(&mut a, ENTRY_VALUE, &vec![0xa5; *rng.pick(&[65000, 65000, 64999, 65001])]);
-            let flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE | if rng.pct(30) { NLM_F_ECHO } else { 0 };
-            ("max-size", nl::genl_msg(family, flags, seq, cmd, version, &a))
+            nlraw::put_str(
+                &mut a,
+                ENTRY_KEY,
+                &[b'M'; 255][..if rng.pct(50) {
+                    255
+                } else {
+                    1 + rng.below(255) as usize
+                }],
+            );
+            nlraw::put_attr(
+                &mut a,
+                ENTRY_VALUE,
+                &vec![0xa5; *rng.pick(&[65000, 65000, 64999, 65001])],
+            );
+            let flags = NLM_F_REQUEST
+                | NLM_F_ACK
+                | NLM_F_CREATE
+                | NLM_F_REPLACE
+                | if rng.pct(30) { NLM_F_ECHO } else { 0 };
+            (
+                "max-size",
+                nlraw::genl_msg(family, flags, seq, cmd, version, &a),
+            )
         }
         // Wrong family version, reserved byte set.
         81..=85 => {
             let cmd = *rng.pick(&CMDS[..5]);
             let a = plausible_attrs(rng, cmd, keys);
-            let mut m = nl::genl_msg(family, plausible_flags(rng, cmd), seq, cmd, *rng.pick(&[0, 2, 3, 255]), &a);
+            let mut m = nlraw::genl_msg(
+                family,
+                plausible_flags(rng, cmd),
+                seq,
+                cmd,
+                *rng.pick(&[0, 2, 3, 255]),
+                &a,
+            );
             if rng.pct(40) {
-                m[nl::NLMSG_HDRLEN + 2] = 1 + rng.below(255) as u8; // reserved
+                m[nlraw::NLMSG_HDRLEN + 2] = 1 + rng.below(255) as u8; // reserved
             }
             ("version", m)
         }
@@ -551,16 +671,31 @@ fn generate(rng: &mut Rng, family: u16, seq: u32, keys: &[Vec<u8>]) -> Case {
             let mut a = Vec::new();
             if rng.pct(60) {
                 let p = rng.pick(keys);
-                nl::put_str(&mut a, ENTRY_KEY, &p[..rng.below(p.len() as u64 + 1) as usize]);
+                nlraw::put_str(
+                    &mut a,
+                    ENTRY_KEY,
+                    &p[..rng.below(p.len() as u64 + 1) as usize],
+                );
             }
             if rng.pct(10) {
                 random_attr(rng, 2, &mut a);
             }
-            let cmd = if rng.pct(90) { CMD_GET } else { *rng.pick(&CMDS) };
+            let cmd = if rng.pct(90) {
+                CMD_GET
+            } else {
+                *rng.pick(&CMDS)
+            };
             let flags = NLM_F_REQUEST | NLM_F_DUMP | if rng.pct(50) { NLM_F_ACK } else { 0 };
-            let m = nl::genl_msg(family, flags, seq, cmd, version, &a);
+            let m = nlraw::genl_msg(family, flags, seq, cmd, version, &a);
             if rng.pct(40) {
-                return Case { bytes: m, seqs: vec![], kind: Kind::AbandonedDump { read_first: rng.pct(50) }, what: "dump-abandoned" };
+                return Case {
+                    bytes: m,
+                    seqs: vec![],
+                    kind: Kind::AbandonedDump {
+                        read_first: rng.pct(50),
+                    },
+                    what: "dump-abandoned",
+                };
             }
             ("dump", m)
         }
@@ -571,18 +706,29 @@ fn generate(rng: &mut Rng, family: u16, seq: u32, keys: &[Vec<u8>]) -> Case {
             for i in 0..2 + rng.below(6) as u32 {
                 let cmd = *rng.pick(&CMDS[..5]);
                 let a = plausible_attrs(rng, cmd, keys);
-                let mut m = nl::genl_msg(family, plausible_flags(rng, cmd), seq + i, cmd, version, &a);
+                let mut m =
+                    nlraw::genl_msg(family, plausible_flags(rng, cmd), seq + i, cmd, version, &a);
                 if rng.pct(15) {
                     truncate(rng, &mut m);
                 }
                 d.extend_from_slice(&m);
-                nl::pad4(&mut d);
+                nlraw::pad4(&mut d);
                 seqs.push(seq + i);
             }
-            return Case { bytes: d, seqs, kind: Kind::Normal, what: "multi" };
+            return Case {
+                bytes: d,
+                seqs,
+                kind: Kind::Normal,
+                what: "multi",
+            };
         }
     };
-    Case { bytes, seqs: vec![seq], kind: Kind::Normal, what }
+    Case {
+        bytes,
+        seqs: vec![seq],
+        kind: Kind::Normal,
+        what,
+    }
 }
 
 /// Breaks a message's header or its attributes.
@@ -590,23 +736,25 @@ fn truncate(rng: &mut Rng, m: &mut Vec<u8>) {
     let len = m.len();
     let set_len = |m: &mut Vec<u8>, l: u32| m[..4].copy_from_slice(&l.to_ne_bytes());
     match rng.below(7) {
-        0 => m.truncate(rng.below(nl::NLMSG_HDRLEN as u64) as usize), // shorter than a header
+        0 => m.truncate(rng.below(nlraw::NLMSG_HDRLEN as u64) as usize), // shorter than a header
         1 => {
             // Header claims less than the headers.
-            let l = rng.below(nl::NLMSG_HDRLEN as u64 + nl::GENL_HDRLEN as u64) as u32;
+            let l = rng.below(nlraw::NLMSG_HDRLEN as u64 + nlraw::GENL_HDRLEN as u64) as u32;
             set_len(m, l);
         }
         2 => set_len(m, len as u32 + 1 + rng.below(100) as u32), // claims more than was sent
         3 => {
             // Datagram cut inside the attributes, header length adjusted: the last attribute
             // claims more than is there.
-            let cut = nl::NLMSG_HDRLEN + nl::GENL_HDRLEN + rng.below((len - 20) as u64 + 1) as usize;
+            let cut = nlraw::NLMSG_HDRLEN
+                + nlraw::GENL_HDRLEN
+                + rng.below((len - 20) as u64 + 1) as usize;
             m.truncate(cut);
             set_len(m, cut as u32);
         }
         4 => {
             // Header length cut, datagram kept whole.
-            let l = (nl::NLMSG_HDRLEN + nl::GENL_HDRLEN) as u64;
+            let l = (nlraw::NLMSG_HDRLEN + nlraw::GENL_HDRLEN) as u64;
             set_len(m, (l + rng.below(len as u64 - l + 1)) as u32);
         }
         5 if len > 24 => {

@@ -7,7 +7,9 @@ use std::{path::PathBuf, time::Duration};
 use anyhow::{bail, Context, Result};
 use kvstore::spec::*;
 
-use crate::nl::{self, Sock, NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_REPLACE, NLM_F_REQUEST};
+use nlraw::{NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_REPLACE, NLM_F_REQUEST};
+
+use crate::nl;
 
 #[derive(clap::Args)]
 pub struct PrivsArgs {
@@ -18,14 +20,14 @@ pub struct PrivsArgs {
 
 /// Prints one line per operation: `OP ok` or `OP ERRNO: extack message`.
 pub fn privs(args: PrivsArgs) -> Result<()> {
-    let sock = Sock::open(1 << 20, Duration::from_secs(10))?;
+    let sock = nl::open_socket(1 << 20, Duration::from_secs(10))?;
     let fam = nl::resolve(&sock).context("resolving kvstore")?;
-    let mut buf = Vec::new();
+    let mut buf = nl::recv_buf();
     let mut seq = 0;
     let mut key = Vec::new();
-    nl::put_str(&mut key, ENTRY_KEY, args.key.as_bytes());
+    nlraw::put_str(&mut key, ENTRY_KEY, args.key.as_bytes());
     let mut put = key.clone();
-    nl::put_attr(&mut put, ENTRY_VALUE, b"privs");
+    nlraw::put_attr(&mut put, ENTRY_VALUE, b"privs");
     let ops: [(&str, u8, u16, &[u8]); 6] = [
         ("echo", CMD_ECHO, 0, &put),
         ("put", CMD_PUT, NLM_F_CREATE | NLM_F_REPLACE, &put),
@@ -36,15 +38,29 @@ pub fn privs(args: PrivsArgs) -> Result<()> {
     ];
     for (name, cmd, flags, attrs) in ops {
         seq += 1;
-        let m = nl::genl_msg(fam.id, NLM_F_REQUEST | NLM_F_ACK | flags, seq, cmd, FAMILY_VERSION, attrs);
+        let m = nlraw::genl_msg(
+            fam.id,
+            NLM_F_REQUEST | NLM_F_ACK | flags,
+            seq,
+            cmd,
+            FAMILY_VERSION,
+            attrs,
+        );
         match nl::request(&sock, &mut buf, &m, seq)? {
             Ok(_) => println!("{name} ok"),
-            Err(e) => println!("{name} {}: {}", nl::errno_name(e.errno), e.msg.as_deref().unwrap_or("(no message)")),
+            Err(e) => println!(
+                "{name} {}: {}",
+                nl::errno_name(e.errno),
+                e.msg.as_deref().unwrap_or("(no message)")
+            ),
         }
     }
     match sock.join(fam.notify_group) {
         Ok(()) => println!("monitor ok"),
-        Err(e) => println!("monitor {}", e.raw_os_error().map_or("error".into(), nl::errno_name)),
+        Err(e) => println!(
+            "monitor {}",
+            e.raw_os_error().map_or("error".into(), nl::errno_name)
+        ),
     }
     Ok(())
 }
@@ -65,27 +81,33 @@ pub struct HoldDumpArgs {
 
 pub fn hold_dump(args: HoldDumpArgs) -> Result<()> {
     // A small receive buffer: the kernel fills one round and waits for us to read it.
-    let sock = Sock::open(1, Duration::from_secs(30))?;
+    let sock = nl::open_socket(1, Duration::from_secs(30))?;
     let fam = nl::resolve(&sock).context("resolving kvstore")?;
     let mut attrs = Vec::new();
     if let Some(p) = &args.prefix {
-        nl::put_str(&mut attrs, ENTRY_KEY, p.as_bytes());
+        nlraw::put_str(&mut attrs, ENTRY_KEY, p.as_bytes());
     }
-    let m = nl::genl_msg(fam.id, NLM_F_REQUEST | NLM_F_DUMP, 7, CMD_GET, FAMILY_VERSION, &attrs);
+    let m = nlraw::genl_msg(
+        fam.id,
+        NLM_F_REQUEST | NLM_F_DUMP,
+        7,
+        CMD_GET,
+        FAMILY_VERSION,
+        &attrs,
+    );
     sock.send(&m)?;
-    let mut buf = Vec::new();
+    let mut buf = nl::recv_buf();
     let mut entries = 0u64;
     let mut done = false;
-    let mut count = |n: usize, buf: &[u8], done: &mut bool| {
-        for m in nl::messages(&buf[..n]) {
+    let mut count = |datagram: &[u8], done: &mut bool| {
+        for m in nlraw::messages(datagram) {
             match m.ty {
-                nl::NLMSG_DONE | nl::NLMSG_ERROR => *done = true,
+                nlraw::NLMSG_DONE | nlraw::NLMSG_ERROR => *done = true,
                 _ => entries += 1,
             }
         }
     };
-    let n = sock.recv(&mut buf, false)?;
-    count(n, &buf, &mut done);
+    count(sock.recv(&mut buf)?, &mut done);
     if done {
         bail!("the dump ended in its first round: fill the store first");
     }
@@ -96,8 +118,7 @@ pub fn hold_dump(args: HoldDumpArgs) -> Result<()> {
         std::thread::sleep(Duration::from_millis(50));
     }
     while !done {
-        let n = sock.recv(&mut buf, false)?;
-        count(n, &buf, &mut done);
+        count(sock.recv(&mut buf)?, &mut done);
     }
     println!("hold-dump: dump completed with {entries} entries");
     Ok(())

@@ -25,8 +25,12 @@ use std::{
 use anyhow::{bail, Context, Result};
 use kvstore::spec::*;
 
-use crate::nl::{self, Family, Rng, Sock, NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_EXCL,
-    NLM_F_REPLACE, NLM_F_REQUEST};
+use nlraw::{
+    RecvBuf, Sock, NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_EXCL, NLM_F_REPLACE,
+    NLM_F_REQUEST,
+};
+
+use crate::nl::{self, Family, Rng};
 
 #[derive(clap::Args, Clone)]
 pub struct StressArgs {
@@ -79,7 +83,10 @@ impl Shared {
     }
 
     fn snapshot(&self) -> Vec<Vec<KeyState>> {
-        self.shards.iter().map(|s| s.lock().unwrap().clone()).collect()
+        self.shards
+            .iter()
+            .map(|s| s.lock().unwrap().clone())
+            .collect()
     }
 }
 
@@ -97,7 +104,7 @@ fn parse_key(k: &[u8]) -> Option<(usize, usize)> {
 struct Conn {
     sock: Sock,
     fam: Family,
-    buf: Vec<u8>,
+    buf: RecvBuf,
     seq: u32,
     /// The latest generation this thread saw.
     last_gen: u64,
@@ -108,29 +115,49 @@ type DumpedEntry = (Vec<u8>, Vec<u8>, u32);
 
 impl Conn {
     fn open(fam: Family) -> Result<Self> {
-        Ok(Self { sock: Sock::open(4 << 20, Duration::from_secs(30))?, fam, buf: Vec::new(), seq: 0, last_gen: 0 })
+        Ok(Self {
+            sock: nl::open_socket(4 << 20, Duration::from_secs(30))?,
+            fam,
+            buf: nl::recv_buf(),
+            seq: 0,
+            last_gen: 0,
+        })
     }
 
     fn req(&mut self, cmd: u8, flags: u16, attrs: &[u8]) -> Result<Result<nl::Reply, nl::KErr>> {
         self.seq += 1;
-        let m = nl::genl_msg(self.fam.id, NLM_F_REQUEST | NLM_F_ACK | flags, self.seq, cmd, FAMILY_VERSION, attrs);
+        let m = nlraw::genl_msg(
+            self.fam.id,
+            NLM_F_REQUEST | NLM_F_ACK | flags,
+            self.seq,
+            cmd,
+            FAMILY_VERSION,
+            attrs,
+        );
         nl::request(&self.sock, &mut self.buf, &m, self.seq).context("request")
     }
 
     fn get(&mut self, k: &[u8]) -> Result<Result<(Vec<u8>, u32), nl::KErr>> {
         let mut a = Vec::new();
-        nl::put_str(&mut a, ENTRY_KEY, k);
+        nlraw::put_str(&mut a, ENTRY_KEY, k);
         Ok(self.req(CMD_GET, 0, &a)?.map(|r| {
-            let f = r.msgs.first().map(|m| nl::entry_fields(m)).unwrap_or_default();
+            let f = r
+                .msgs
+                .first()
+                .map(|m| nl::entry_fields(m))
+                .unwrap_or_default();
             (f.value.unwrap_or_default(), f.flags.unwrap_or(0))
         }))
     }
 
     /// A dump under `prefix`: entries and whether any was flagged NLM_F_DUMP_INTR.
-    fn dump(&mut self, prefix: Option<&[u8]>) -> Result<Result<(Vec<DumpedEntry>, bool), nl::KErr>> {
+    fn dump(
+        &mut self,
+        prefix: Option<&[u8]>,
+    ) -> Result<Result<(Vec<DumpedEntry>, bool), nl::KErr>> {
         let mut a = Vec::new();
         if let Some(p) = prefix {
-            nl::put_str(&mut a, ENTRY_KEY, p);
+            nlraw::put_str(&mut a, ENTRY_KEY, p);
         }
         Ok(self.req(CMD_GET, NLM_F_DUMP, &a)?.map(|r| {
             let intr = r.flags.iter().any(|f| f & NLM_F_DUMP_INTR != 0);
@@ -139,7 +166,11 @@ impl Conn {
                 .iter()
                 .map(|m| {
                     let f = nl::entry_fields(m);
-                    (f.key.unwrap_or_default(), f.value.unwrap_or_default(), f.flags.unwrap_or(0))
+                    (
+                        f.key.unwrap_or_default(),
+                        f.value.unwrap_or_default(),
+                        f.flags.unwrap_or(0),
+                    )
                 })
                 .collect();
             (entries, intr)
@@ -148,7 +179,11 @@ impl Conn {
 
     fn stats_generation(&mut self) -> Result<u64> {
         match self.req(CMD_STATS, 0, &[])? {
-            Ok(r) => Ok(r.msgs.first().and_then(|m| nl::entry_fields(m).generation).unwrap_or(0)),
+            Ok(r) => Ok(r
+                .msgs
+                .first()
+                .and_then(|m| nl::entry_fields(m).generation)
+                .unwrap_or(0)),
             Err(e) => bail!("stats failed: {e}"),
         }
     }
@@ -160,9 +195,12 @@ pub fn run(args: StressArgs) -> Result<()> {
     if !args.no_netns {
         nl::unshare_netns().context("unshare(CLONE_NEWNET)")?;
     }
-    let fam = nl::resolve(&Sock::open(1 << 16, Duration::from_secs(10))?).context("resolving kvstore")?;
+    let fam = nl::resolve(&nl::open_socket(1 << 16, Duration::from_secs(10))?)
+        .context("resolving kvstore")?;
     let shared = Arc::new(Shared {
-        shards: (0..n).map(|_| Mutex::new(vec![KeyState::default(); args.keys as usize])).collect(),
+        shards: (0..n)
+            .map(|_| Mutex::new(vec![KeyState::default(); args.keys as usize]))
+            .collect(),
         stop: AtomicBool::new(false),
         violations: Mutex::new(Vec::new()),
         nviolations: AtomicU64::new(0),
@@ -178,8 +216,10 @@ pub fn run(args: StressArgs) -> Result<()> {
     let start = Instant::now();
 
     // The monitor subscribes before anything changes, so it sees every change.
-    let mon_sock = Sock::open(64 << 20, Duration::from_millis(200))?;
-    mon_sock.join(fam.notify_group).context("joining the notify group")?;
+    let mon_sock = nl::open_socket(64 << 20, Duration::from_millis(200))?;
+    mon_sock
+        .join(fam.notify_group)
+        .context("joining the notify group")?;
     let target = Arc::new(AtomicU64::new(u64::MAX));
     let monitor = {
         let (shared, target) = (shared.clone(), target.clone());
@@ -199,7 +239,10 @@ pub fn run(args: StressArgs) -> Result<()> {
                     _ => dumper(&mut c, &mut rng, &shared),
                 });
                 if let Err(e) = r {
-                    shared.violation(format!("{} {i} failed: {e:#}", ["writer", "reader", "dumper"][role as usize]));
+                    shared.violation(format!(
+                        "{} {i} failed: {e:#}",
+                        ["writer", "reader", "dumper"][role as usize]
+                    ));
                 }
             }));
         }
@@ -214,7 +257,9 @@ pub fn run(args: StressArgs) -> Result<()> {
     let mut c = Conn::open(fam)?;
     let final_gen = c.stats_generation()?;
     target.store(final_gen, Relaxed);
-    let (view, events, overflows, mon_last) = monitor.join().map_err(|_| anyhow::anyhow!("monitor panicked"))??;
+    let (view, events, overflows, mon_last) = monitor
+        .join()
+        .map_err(|_| anyhow::anyhow!("monitor panicked"))??;
     let (entries, intr) = match c.dump(None)? {
         Ok(d) => d,
         Err(e) => bail!("final dump failed: {e}"),
@@ -222,19 +267,32 @@ pub fn run(args: StressArgs) -> Result<()> {
     if intr {
         shared.violation("the final dump of a quiescent store is flagged NLM_F_DUMP_INTR".into());
     }
-    let dumped: BTreeMap<Vec<u8>, (Vec<u8>, u32)> = entries.iter().map(|(k, v, f)| (k.clone(), (v.clone(), *f))).collect();
+    let dumped: BTreeMap<Vec<u8>, (Vec<u8>, u32)> = entries
+        .iter()
+        .map(|(k, v, f)| (k.clone(), (v.clone(), *f)))
+        .collect();
     if dumped.len() != entries.len() {
-        shared.violation(format!("the final dump has {} duplicate keys", entries.len() - dumped.len()));
+        shared.violation(format!(
+            "the final dump has {} duplicate keys",
+            entries.len() - dumped.len()
+        ));
     }
     if mon_last != final_gen {
-        shared.violation(format!("monitor's last generation {mon_last} != final generation {final_gen}"));
+        shared.violation(format!(
+            "monitor's last generation {mon_last} != final generation {final_gen}"
+        ));
     }
     if overflows > 0 {
-        shared.violation(format!("monitor overflowed {overflows} times (ENOBUFS): its view cannot be compared"));
+        shared.violation(format!(
+            "monitor overflowed {overflows} times (ENOBUFS): its view cannot be compared"
+        ));
     } else if view != dumped {
         let only_mon = view.keys().filter(|k| !dumped.contains_key(*k)).count();
         let only_dump = dumped.keys().filter(|k| !view.contains_key(*k)).count();
-        let differ = view.iter().filter(|(k, v)| dumped.get(*k).is_some_and(|d| d != *v)).count();
+        let differ = view
+            .iter()
+            .filter(|(k, v)| dumped.get(*k).is_some_and(|d| d != *v))
+            .count();
         shared.violation(format!(
             "monitor's replayed view != final dump: {only_mon} keys only in the view, {only_dump} only in the dump, {differ} differ"
         ));
@@ -248,7 +306,11 @@ pub fn run(args: StressArgs) -> Result<()> {
         }
     }
     if model != dumped {
-        shared.violation(format!("writers' models ({} keys) != final dump ({} keys)", model.len(), dumped.len()));
+        shared.violation(format!(
+            "writers' models ({} keys) != final dump ({} keys)",
+            model.len(),
+            dumped.len()
+        ));
     }
 
     let s = &shared;
@@ -277,7 +339,10 @@ pub fn run(args: StressArgs) -> Result<()> {
 fn check_gen(c: &mut Conn, g: Option<u64>, what: &str, shared: &Shared) {
     match g {
         Some(g) if g > c.last_gen => c.last_gen = g,
-        Some(g) => shared.violation(format!("{what}: generation {g} not above the previous {}", c.last_gen)),
+        Some(g) => shared.violation(format!(
+            "{what}: generation {g} not above the previous {}",
+            c.last_gen
+        )),
         None => shared.violation(format!("{what}: reply without a generation")),
     }
 }
@@ -299,16 +364,24 @@ fn writer(c: &mut Conn, w: usize, keys: usize, rng: &mut Rng, shared: &Shared) -
         };
         let exists = prev.is_some();
         let mut a = Vec::new();
-        nl::put_str(&mut a, ENTRY_KEY, &k);
+        nlraw::put_str(&mut a, ENTRY_KEY, &k);
         let new_value: Value;
         let outcome;
         if roll < 60 {
             counter += 1;
-            let len = if rng.pct(5) { 2000 + rng.below(6000) } else { rng.below(300) } as usize;
-            let v: Vec<u8> = format!("{w}/{j}/{counter}/").bytes().cycle().take(len).collect();
+            let len = if rng.pct(5) {
+                2000 + rng.below(6000)
+            } else {
+                rng.below(300)
+            } as usize;
+            let v: Vec<u8> = format!("{w}/{j}/{counter}/")
+                .bytes()
+                .cycle()
+                .take(len)
+                .collect();
             let flags = rng.below(4) as u32;
-            nl::put_attr(&mut a, ENTRY_VALUE, &v);
-            nl::put_attr(&mut a, ENTRY_FLAGS, &flags.to_ne_bytes());
+            nlraw::put_attr(&mut a, ENTRY_VALUE, &v);
+            nlraw::put_attr(&mut a, ENTRY_FLAGS, &flags.to_ne_bytes());
             let mode = *rng.pick(&[
                 NLM_F_CREATE | NLM_F_REPLACE,
                 NLM_F_CREATE | NLM_F_REPLACE,
@@ -316,7 +389,11 @@ fn writer(c: &mut Conn, w: usize, keys: usize, rng: &mut Rng, shared: &Shared) -
                 NLM_F_REPLACE,
                 NLM_F_CREATE,
             ]);
-            let expect_ok = match (mode & NLM_F_CREATE != 0, mode & NLM_F_EXCL != 0, mode & NLM_F_REPLACE != 0) {
+            let expect_ok = match (
+                mode & NLM_F_CREATE != 0,
+                mode & NLM_F_EXCL != 0,
+                mode & NLM_F_REPLACE != 0,
+            ) {
                 (_, true, _) => !exists,
                 (true, false, true) => true,
                 (false, _, true) => exists,
@@ -327,10 +404,17 @@ fn writer(c: &mut Conn, w: usize, keys: usize, rng: &mut Rng, shared: &Shared) -
             shared.puts.fetch_add(1, Relaxed);
             outcome = match (&r, expect_ok) {
                 (Ok(rep), true) => {
-                    let f = rep.msgs.first().map(|m| nl::entry_fields(m)).unwrap_or_default();
+                    let f = rep
+                        .msgs
+                        .first()
+                        .map(|m| nl::entry_fields(m))
+                        .unwrap_or_default();
                     check_gen(c, f.generation, "put reply", shared);
                     if f.key.as_deref() != Some(&k[..]) || f.value.as_deref() != Some(&v[..]) {
-                        shared.violation(format!("put {}: reply does not echo the entry", String::from_utf8_lossy(&k)));
+                        shared.violation(format!(
+                            "put {}: reply does not echo the entry",
+                            String::from_utf8_lossy(&k)
+                        ));
                     }
                     true
                 }
@@ -339,8 +423,15 @@ fn writer(c: &mut Conn, w: usize, keys: usize, rng: &mut Rng, shared: &Shared) -
                     shared.violation(format!(
                         "put {} mode {mode:#x} (exists: {exists}): expected {}, got {}",
                         String::from_utf8_lossy(&k),
-                        if expect_ok { "success".to_string() } else { nl::errno_name(expect_err) },
-                        match &r { Ok(_) => "success".to_string(), Err(e) => e.to_string() }
+                        if expect_ok {
+                            "success".to_string()
+                        } else {
+                            nl::errno_name(expect_err)
+                        },
+                        match &r {
+                            Ok(_) => "success".to_string(),
+                            Err(e) => e.to_string(),
+                        }
                     ));
                     r.is_ok()
                 }
@@ -351,7 +442,10 @@ fn writer(c: &mut Conn, w: usize, keys: usize, rng: &mut Rng, shared: &Shared) -
             shared.dels.fetch_add(1, Relaxed);
             outcome = match (&r, exists) {
                 (Ok(rep), true) => {
-                    let g = rep.msgs.first().and_then(|m| nl::entry_fields(m).generation);
+                    let g = rep
+                        .msgs
+                        .first()
+                        .and_then(|m| nl::entry_fields(m).generation);
                     check_gen(c, g, "del reply", shared);
                     true
                 }
@@ -360,7 +454,10 @@ fn writer(c: &mut Conn, w: usize, keys: usize, rng: &mut Rng, shared: &Shared) -
                     shared.violation(format!(
                         "del {} (exists: {exists}): got {}",
                         String::from_utf8_lossy(&k),
-                        match &r { Ok(_) => "success".to_string(), Err(e) => e.to_string() }
+                        match &r {
+                            Ok(_) => "success".to_string(),
+                            Err(e) => e.to_string(),
+                        }
                     ));
                     r.is_ok()
                 }
@@ -401,8 +498,16 @@ fn verify_get(c: &mut Conn, w: usize, j: usize, shared: &Shared) -> Result<bool>
         shared.violation(format!(
             "get {}: expected {}, got {}",
             String::from_utf8_lossy(&key(w, j)),
-            before.value.as_ref().map_or("ENOENT".into(), |v| format!("{} bytes flags {}", v.0.len(), v.1)),
-            got.as_ref().map_or("ENOENT".into(), |v| format!("{} bytes flags {}", v.0.len(), v.1)),
+            before.value.as_ref().map_or("ENOENT".into(), |v| format!(
+                "{} bytes flags {}",
+                v.0.len(),
+                v.1
+            )),
+            got.as_ref().map_or("ENOENT".into(), |v| format!(
+                "{} bytes flags {}",
+                v.0.len(),
+                v.1
+            )),
         ));
     }
     Ok(true)
@@ -416,7 +521,9 @@ fn reader(c: &mut Conn, keys: usize, rng: &mut Rng, shared: &Shared) -> Result<(
         if i % 50 == 0 {
             let g = c.stats_generation()?;
             if g < last_stats {
-                shared.violation(format!("stats: generation went back from {last_stats} to {g}"));
+                shared.violation(format!(
+                    "stats: generation went back from {last_stats} to {g}"
+                ));
             }
             last_stats = g;
             continue;
@@ -432,15 +539,25 @@ fn dumper(c: &mut Conn, rng: &mut Rng, shared: &Shared) -> Result<()> {
         let nshards = shared.shards.len();
         if rng.pct(10) {
             // Abandoned midway: one datagram read, then the socket closes.
-            let s = Sock::open(1 << 16, Duration::from_secs(10))?;
-            let m = nl::genl_msg(c.fam.id, NLM_F_REQUEST | NLM_F_DUMP, 1, CMD_GET, FAMILY_VERSION, &[]);
+            let s = nl::open_socket(1 << 16, Duration::from_secs(10))?;
+            let m = nlraw::genl_msg(
+                c.fam.id,
+                NLM_F_REQUEST | NLM_F_DUMP,
+                1,
+                CMD_GET,
+                FAMILY_VERSION,
+                &[],
+            );
             s.send(&m)?;
-            let mut b = Vec::new();
-            let _ = s.recv(&mut b, false);
+            let _ = s.recv(&mut nl::recv_buf());
             shared.dumps_abandoned.fetch_add(1, Relaxed);
             continue;
         }
-        let scope: Option<usize> = if rng.pct(50) { Some(rng.below(nshards as u64) as usize) } else { None };
+        let scope: Option<usize> = if rng.pct(50) {
+            Some(rng.below(nshards as u64) as usize)
+        } else {
+            None
+        };
         let prefix = scope.map(|w| format!("w{w:02}/").into_bytes());
         let before = shared.snapshot();
         let r = c.dump(prefix.as_deref())?;
@@ -474,7 +591,10 @@ fn dumper(c: &mut Conn, rng: &mut Rng, shared: &Shared) -> Result<()> {
                     *seen.entry((w, j)).or_default() += 1;
                     dumped.insert((w, j), (v.clone(), *f));
                 }
-                _ => shared.violation(format!("dump: unexpected key {}", String::from_utf8_lossy(k))),
+                _ => shared.violation(format!(
+                    "dump: unexpected key {}",
+                    String::from_utf8_lossy(k)
+                )),
             }
         }
         let mut checked = 0;
@@ -496,7 +616,10 @@ fn dumper(c: &mut Conn, rng: &mut Rng, shared: &Shared) -> Result<()> {
                     ));
                 } else if let Some(v) = &b.value {
                     if dumped.get(&(w, j)) != Some(v) {
-                        shared.violation(format!("dump: unchanged key {} has the wrong value", String::from_utf8_lossy(&key(w, j))));
+                        shared.violation(format!(
+                            "dump: unchanged key {} has the wrong value",
+                            String::from_utf8_lossy(&key(w, j))
+                        ));
                     }
                 }
             }
@@ -512,7 +635,7 @@ type View = BTreeMap<Vec<u8>, (Vec<u8>, u32)>;
 fn monitor(sock: Sock, shared: &Shared, target: &AtomicU64) -> Result<(View, u64, u64, u64)> {
     let mut view = View::new();
     let (mut events, mut overflows, mut last) = (0u64, 0u64, 0u64);
-    let mut buf = Vec::new();
+    let mut buf = nl::recv_buf();
     let mut waited_since: Option<Instant> = None;
     loop {
         let t = target.load(Relaxed);
@@ -526,8 +649,8 @@ fn monitor(sock: Sock, shared: &Shared, target: &AtomicU64) -> Result<(View, u64
                 break;
             }
         }
-        let n = match sock.recv(&mut buf, false) {
-            Ok(n) => n,
+        let datagram = match sock.recv(&mut buf) {
+            Ok(datagram) => datagram,
             Err(e) if e.raw_os_error() == Some(libc::ENOBUFS) => {
                 overflows += 1;
                 continue;
@@ -535,7 +658,7 @@ fn monitor(sock: Sock, shared: &Shared, target: &AtomicU64) -> Result<(View, u64
             Err(e) if e.raw_os_error() == Some(libc::EAGAIN) => continue,
             Err(e) => bail!("monitor recv: {e}"),
         };
-        for m in nl::messages(&buf[..n]) {
+        for m in nlraw::messages(datagram) {
             let cmd = m.genl_cmd();
             if cmd != Some(CMD_NEW_NTF) && cmd != Some(CMD_DEL_NTF) {
                 continue;

@@ -68,8 +68,14 @@ fn through_async(rt: &tokio::runtime::Runtime, c: &kvstore::Client, call: &Call)
 /// Generations differ between the two clients' calls (each put bumps it): compare without.
 fn comparable(o: &Outcome) -> Outcome {
     match o {
-        Outcome::Put(p) => Outcome::Put(PutReply { generation: 0, ..p.clone() }),
-        Outcome::Del(d) => Outcome::Del(DelReply { generation: 0, ..d.clone() }),
+        Outcome::Put(p) => Outcome::Put(PutReply {
+            generation: 0,
+            ..p.clone()
+        }),
+        Outcome::Del(d) => Outcome::Del(DelReply {
+            generation: 0,
+            ..d.clone()
+        }),
         Outcome::Echo(e) => Outcome::Echo(e.clone()),
         Outcome::Entry(e) => Outcome::Entry(e.clone()),
         Outcome::Kernel(e) => Outcome::Kernel(e.clone()),
@@ -89,14 +95,24 @@ fn report(name: &str, failures: &mut u32, check: std::result::Result<(), String>
 
 fn kernel(o: &Outcome, errno: i32, attribute: &str) -> std::result::Result<(), String> {
     match o {
-        Outcome::Kernel(e) if e.errno == errno && e.attribute.as_deref() == Some(attribute) && e.message.is_some() => Ok(()),
-        other => Err(format!("expected errno {errno} with a message naming `{attribute}`, got {other:?}")),
+        Outcome::Kernel(e)
+            if e.errno == errno
+                && e.attribute.as_deref() == Some(attribute)
+                && e.message.is_some() =>
+        {
+            Ok(())
+        }
+        other => Err(format!(
+            "expected errno {errno} with a message naming `{attribute}`, got {other:?}"
+        )),
     }
 }
 
 pub fn run(args: ClientsArgs) -> Result<()> {
     let blocking = blocking::Client::connect()?;
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
     let asynch = rt.block_on(kvstore::Client::connect())?;
     let mut failures = 0;
 
@@ -115,58 +131,116 @@ pub fn run(args: ClientsArgs) -> Result<()> {
     let ka = |s: &str| format!("{}a{s}", args.prefix);
     let (b1, a1) = (kb("1"), ka("1"));
     let (bput, aput) = (
-        PutRequest::new(b1.as_str(), "v1").flags(EntryFlags::TEXT).mode(PutMode::CREATE | PutMode::EXCL),
-        PutRequest::new(a1.as_str(), "v1").flags(EntryFlags::TEXT).mode(PutMode::CREATE | PutMode::EXCL),
+        PutRequest::new(b1.as_str(), "v1")
+            .flags(EntryFlags::TEXT)
+            .mode(PutMode::CREATE | PutMode::EXCL),
+        PutRequest::new(a1.as_str(), "v1")
+            .flags(EntryFlags::TEXT)
+            .mode(PutMode::CREATE | PutMode::EXCL),
     );
     let (bbadflags, abadflags) = (
         PutRequest::new(kb("2"), "v").flags(EntryFlags(0x80)),
         PutRequest::new(ka("2"), "v").flags(EntryFlags(0x80)),
     );
-    let (blong, along) = (PutRequest::new(kb("3"), vec![7u8; 65_001]), PutRequest::new(ka("3"), vec![7u8; 65_001]));
+    let (blong, along) = (
+        PutRequest::new(kb("3"), vec![7u8; 65_001]),
+        PutRequest::new(ka("3"), vec![7u8; 65_001]),
+    );
     let empty_key = PutRequest::new("", "v");
     let (bmissing, amissing) = (kb("missing"), ka("missing"));
 
     let cases: Vec<(&str, Call, Call, Expect)> = vec![
-        ("echo with every attribute", Call::Echo(&echo_all), Call::Echo(&echo_all), |o| match o {
-            Outcome::Echo(e) if e.key.as_deref() == Some("k\u{e9}y") && e.generation == Some(u64::MAX - 1) => Ok(()),
-            other => Err(format!("echo came back as {other:?}")),
-        }),
-        ("echo without attributes", Call::Echo(&echo_none), Call::Echo(&echo_none), |o| match o {
-            Outcome::Echo(e) if *e == Echo::default() => Ok(()),
-            other => Err(format!("echo came back as {other:?}")),
-        }),
-        ("put create", Call::Put(&bput), Call::Put(&aput), |o| match o {
-            Outcome::Put(p) if p.entry.value == b"v1" && p.entry.flags == EntryFlags::TEXT && p.generation > 0 => Ok(()),
-            other => Err(format!("put answered {other:?}")),
-        }),
+        (
+            "echo with every attribute",
+            Call::Echo(&echo_all),
+            Call::Echo(&echo_all),
+            |o| match o {
+                Outcome::Echo(e)
+                    if e.key.as_deref() == Some("k\u{e9}y")
+                        && e.generation == Some(u64::MAX - 1) =>
+                {
+                    Ok(())
+                }
+                other => Err(format!("echo came back as {other:?}")),
+            },
+        ),
+        (
+            "echo without attributes",
+            Call::Echo(&echo_none),
+            Call::Echo(&echo_none),
+            |o| match o {
+                Outcome::Echo(e) if *e == Echo::default() => Ok(()),
+                other => Err(format!("echo came back as {other:?}")),
+            },
+        ),
+        (
+            "put create",
+            Call::Put(&bput),
+            Call::Put(&aput),
+            |o| match o {
+                Outcome::Put(p)
+                    if p.entry.value == b"v1"
+                        && p.entry.flags == EntryFlags::TEXT
+                        && p.generation > 0 =>
+                {
+                    Ok(())
+                }
+                other => Err(format!("put answered {other:?}")),
+            },
+        ),
         ("get", Call::Get(&b1), Call::Get(&a1), |o| match o {
             Outcome::Entry(e) if e.value == b"v1" && e.flags == EntryFlags::TEXT => Ok(()),
             other => Err(format!("get answered {other:?}")),
         }),
-        ("put create+excl on an existing key: EEXIST naming key", Call::Put(&bput), Call::Put(&aput), |o| {
-            kernel(o, libc::EEXIST, "key")
-        }),
-        ("put undefined flag bits: EINVAL naming flags", Call::Put(&bbadflags), Call::Put(&abadflags), |o| {
-            kernel(o, libc::EINVAL, "flags")
-        }),
-        ("put value over max-len: ERANGE naming value", Call::Put(&blong), Call::Put(&along), |o| {
-            kernel(o, libc::ERANGE, "value")
-        }),
-        ("put empty key: EINVAL naming key", Call::Put(&empty_key), Call::Put(&empty_key), |o| {
-            kernel(o, libc::EINVAL, "key")
-        }),
-        ("put a value no attribute can hold: refused before sending", Call::Put(&too_big), Call::Put(&too_big), |o| match o {
-            Outcome::Other(s) if s.contains("attribute `value` is 70000 bytes") => Ok(()),
-            other => Err(format!("expected a client-side refusal, got {other:?}")),
-        }),
+        (
+            "put create+excl on an existing key: EEXIST naming key",
+            Call::Put(&bput),
+            Call::Put(&aput),
+            |o| kernel(o, libc::EEXIST, "key"),
+        ),
+        (
+            "put undefined flag bits: EINVAL naming flags",
+            Call::Put(&bbadflags),
+            Call::Put(&abadflags),
+            |o| kernel(o, libc::EINVAL, "flags"),
+        ),
+        (
+            "put value over max-len: ERANGE naming value",
+            Call::Put(&blong),
+            Call::Put(&along),
+            |o| kernel(o, libc::ERANGE, "value"),
+        ),
+        (
+            "put empty key: EINVAL naming key",
+            Call::Put(&empty_key),
+            Call::Put(&empty_key),
+            |o| kernel(o, libc::EINVAL, "key"),
+        ),
+        (
+            "put a value no attribute can hold: refused before sending",
+            Call::Put(&too_big),
+            Call::Put(&too_big),
+            |o| match o {
+                Outcome::Other(s) if s.contains("attribute `value` is 70000 bytes") => Ok(()),
+                other => Err(format!("expected a client-side refusal, got {other:?}")),
+            },
+        ),
         ("del", Call::Del(&b1), Call::Del(&a1), |o| match o {
             Outcome::Del(_) => Ok(()),
             other => Err(format!("del answered {other:?}")),
         }),
-        ("del again: ENOENT naming key", Call::Del(&b1), Call::Del(&a1), |o| kernel(o, libc::ENOENT, "key")),
-        ("get a missing key: ENOENT naming key", Call::Get(&bmissing), Call::Get(&amissing), |o| {
-            kernel(o, libc::ENOENT, "key")
-        }),
+        (
+            "del again: ENOENT naming key",
+            Call::Del(&b1),
+            Call::Del(&a1),
+            |o| kernel(o, libc::ENOENT, "key"),
+        ),
+        (
+            "get a missing key: ENOENT naming key",
+            Call::Get(&bmissing),
+            Call::Get(&amissing),
+            |o| kernel(o, libc::ENOENT, "key"),
+        ),
     ];
 
     for (name, bcall, acall, expect) in &cases {
@@ -190,17 +264,30 @@ pub fn run(args: ClientsArgs) -> Result<()> {
             }
             (b, a) => b == a,
         };
-        report(&format!("{name}: both clients agree"), &mut failures, if same {
-            Ok(())
-        } else {
-            Err(format!("blocking {b:?} vs async {a:?}"))
-        });
+        report(
+            &format!("{name}: both clients agree"),
+            &mut failures,
+            if same {
+                Ok(())
+            } else {
+                Err(format!("blocking {b:?} vs async {a:?}"))
+            },
+        );
     }
     let stats = (blocking.stats(), rt.block_on(asynch.stats()));
-    report("stats through both", &mut failures, match stats {
-        (Ok(b), Ok(a)) if b.stats.max_entries == a.stats.max_entries && b.stats.put_count <= a.stats.put_count => Ok(()),
-        other => Err(format!("{other:?}")),
-    });
+    report(
+        "stats through both",
+        &mut failures,
+        match stats {
+            (Ok(b), Ok(a))
+                if b.stats.max_entries == a.stats.max_entries
+                    && b.stats.put_count <= a.stats.put_count =>
+            {
+                Ok(())
+            }
+            other => Err(format!("{other:?}")),
+        },
+    );
     if failures > 0 {
         anyhow::bail!("{failures} client checks failed");
     }

@@ -93,7 +93,12 @@ impl Raw {
         sock.set_ext_ack(true)?;
         // Replies to a whole batch must fit while we are still sending.
         sock.set_rx_buf_sz(8 << 20)?;
-        Ok(Self { sock, family, seq: 0, buf: vec![0; 1 << 20] })
+        Ok(Self {
+            sock,
+            family,
+            seq: 0,
+            buf: vec![0; 1 << 20],
+        })
     }
 
     fn encode(&mut self, out: &mut Vec<u8>, cmd: KvstoreCmd, attrs: Vec<EntryAttr>, flags: u16) {
@@ -142,7 +147,9 @@ fn fill(count: u32, prefix: &str, batch: u32, value_len: usize, threads: u32) ->
                 s.spawn(move || fill_range(from, to, prefix, batch, value_len))
             })
             .collect();
-        workers.into_iter().try_for_each(|w| w.join().expect("fill thread panicked"))
+        workers
+            .into_iter()
+            .try_for_each(|w| w.join().expect("fill thread panicked"))
     })?;
     println!("filled {count} entries under '{prefix}'");
     Ok(())
@@ -156,8 +163,16 @@ fn fill_range(from: u32, to: u32, prefix: &str, batch: u32, value_len: usize) ->
         let n = batch.min(to - sent);
         out.clear();
         for i in sent..sent + n {
-            let attrs = vec![EntryAttr::Key(key(prefix, i)), EntryAttr::Value(value(i, value_len))];
-            raw.encode(&mut out, KvstoreCmd::Put, attrs, NLM_F_CREATE | NLM_F_REPLACE);
+            let attrs = vec![
+                EntryAttr::Key(key(prefix, i)),
+                EntryAttr::Value(value(i, value_len)),
+            ];
+            raw.encode(
+                &mut out,
+                KvstoreCmd::Put,
+                attrs,
+                NLM_F_CREATE | NLM_F_REPLACE,
+            );
         }
         raw.sock.send(&out, 0)?;
         let mut replies = 0;
@@ -209,10 +224,12 @@ fn dump_check(count: u32, prefix: &str, value_len: usize) -> Result<()> {
                         }
                     }
                     let expected = key(prefix, next);
-                    if k.as_deref() != Some(expected.as_str()) || v != Some(value(next, value_len)) {
+                    if k.as_deref() != Some(expected.as_str()) || v != Some(value(next, value_len))
+                    {
                         wrong += 1;
-                        first_problem
-                            .get_or_insert(format!("entry #{next}: expected key {expected}, got {k:?}"));
+                        first_problem.get_or_insert(format!(
+                            "entry #{next}: expected key {expected}, got {k:?}"
+                        ));
                     }
                     next += 1;
                 }
@@ -235,10 +252,18 @@ fn dump_check(count: u32, prefix: &str, value_len: usize) -> Result<()> {
 
 fn main() -> Result<()> {
     match Cli::parse().cmd {
-        Cmd::Fill { count, prefix, batch, value_len, threads } => {
-            fill(count, &prefix, batch, value_len, threads)
-        }
-        Cmd::DumpCheck { count, prefix, value_len } => dump_check(count, &prefix, value_len),
+        Cmd::Fill {
+            count,
+            prefix,
+            batch,
+            value_len,
+            threads,
+        } => fill(count, &prefix, batch, value_len, threads),
+        Cmd::DumpCheck {
+            count,
+            prefix,
+            value_len,
+        } => dump_check(count, &prefix, value_len),
         Cmd::Fuzz(args) => fuzz::run(args),
         Cmd::Stress(args) => stress::run(args),
         Cmd::Privs(args) => life::privs(args),

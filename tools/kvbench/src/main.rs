@@ -1,4 +1,4 @@
-//! `kvbench`: kvstore against its C twin (`bench/ctwin`, family `kvctwin`) and the raw-socket
+//! `kvbench`: kvstore against its C twin (`tools/bench/ctwin`, family `kvctwin`) and the raw-socket
 //! floor, in one run on one kernel. Runs in the guest with both modules loaded (`scripts/bench`,
 //! and the smoke run of `tests/guest/70-bench-smoke.sh`); prints one table and writes the numbers
 //! as JSON for `scripts/bench` to plot. It asserts nothing about speed: it fails only when a
@@ -11,8 +11,6 @@
 //! 3. `put` throughput (raw batched, raw one at a time, client library) and slab memory per entry.
 //! 4. Notifications to 1 and 4 listeners: events/s, with every loss counted.
 
-mod nl;
-
 use std::{
     fmt::Write as _,
     sync::{
@@ -24,7 +22,7 @@ use std::{
 
 use anyhow::{bail, ensure, Context, Result};
 use clap::Parser;
-use nl::{msgs, set_seq, Builder, Family, Sock};
+use nlraw::{messages, set_seq, Builder, Family, RecvBuf, Sock};
 
 /// Numbers shared by kvstore (specs/kvstore.yaml) and the C twin.
 const CMD_ECHO: u8 = 1;
@@ -154,7 +152,9 @@ where
     let barrier = Barrier::new(threads);
     std::thread::scope(|s| {
         let hs: Vec<_> = (0..threads).map(|_| s.spawn(|| f(&barrier))).collect();
-        hs.into_iter().map(|h| h.join().expect("benchmark thread panicked")).collect()
+        hs.into_iter()
+            .map(|h| h.join().expect("benchmark thread panicked"))
+            .collect()
     })
 }
 
@@ -179,10 +179,16 @@ fn summarize(runs: Vec<ThreadRun>) -> EchoStats {
 }
 
 /// One request at a time on a raw socket: send the pre-encoded request, wait for its reply.
-fn raw_loop(req: &[u8], reply_ty: u16, warmup: usize, iters: usize, barrier: &Barrier) -> Result<ThreadRun> {
+fn raw_loop(
+    req: &[u8],
+    reply_ty: u16,
+    warmup: usize,
+    iters: usize,
+    barrier: &Barrier,
+) -> Result<ThreadRun> {
     let sock = Sock::open()?;
     let mut req = req.to_vec();
-    let mut buf = vec![0u8; 64 << 10];
+    let mut buf = RecvBuf::new(64 << 10);
     let mut lat = Vec::with_capacity(iters);
     let mut start = Instant::now();
     for i in 0..warmup + iters {
@@ -195,8 +201,8 @@ fn raw_loop(req: &[u8], reply_ty: u16, warmup: usize, iters: usize, barrier: &Ba
         let t0 = Instant::now();
         sock.send(&req)?;
         'reply: loop {
-            let data = sock.recv_whole(&mut buf)?;
-            for m in msgs(data) {
+            let data = sock.recv(&mut buf)?;
+            for m in messages(data) {
                 match m.error() {
                     Some(0) => {}
                     Some(e) => bail!("request failed: errno {}", -e),
@@ -209,12 +215,26 @@ fn raw_loop(req: &[u8], reply_ty: u16, warmup: usize, iters: usize, barrier: &Ba
             lat.push(t0.elapsed().as_nanos() as u64);
         }
     }
-    Ok(ThreadRun { lat_ns: lat, start, end: Instant::now() })
+    Ok(ThreadRun {
+        lat_ns: lat,
+        start,
+        end: Instant::now(),
+    })
+}
+
+/// Resolves a family on a socket of its own; `None` if it is not registered.
+fn resolve(name: &str) -> Result<Option<Family>> {
+    let sock = Sock::open()?;
+    match nlraw::resolve_family(&sock, &mut RecvBuf::new(64 << 10), name) {
+        Ok(family) => Ok(Some(family)),
+        Err(e) if e.raw_os_error() == Some(libc::ENOENT) => Ok(None),
+        Err(e) => Err(e).with_context(|| format!("CTRL_CMD_GETFAMILY {name}")),
+    }
 }
 
 fn echo_request(family: u16) -> Vec<u8> {
     let mut b = Builder::new();
-    b.msg(family, nl::NLM_F_REQUEST, 0, CMD_ECHO, 1)
+    b.msg(family, nlraw::NLM_F_REQUEST, 0, CMD_ECHO, 1)
         .str(A_KEY, &key('b', 0))
         .attr(A_VALUE, &value(0))
         .u32(A_FLAGS, 0)
@@ -242,9 +262,16 @@ fn client_echo_loop(warmup: usize, iters: usize, barrier: &Barrier) -> Result<Th
         if i >= warmup {
             lat.push(t0.elapsed().as_nanos() as u64);
         }
-        ensure!(reply.generation == Some(1), "echo reply differs from the request");
+        ensure!(
+            reply.generation == Some(1),
+            "echo reply differs from the request"
+        );
     }
-    Ok(ThreadRun { lat_ns: lat, start, end: Instant::now() })
+    Ok(ThreadRun {
+        lat_ns: lat,
+        start,
+        end: Instant::now(),
+    })
 }
 
 const ECHO_VARIANTS: [&str; 4] = [
@@ -257,7 +284,7 @@ const ECHO_VARIANTS: [&str; 4] = [
 fn echo_bench(p: &Params, kv: &Family, ct: &Family) -> Result<Vec<[EchoStats; 2]>> {
     let kv_req = echo_request(kv.id);
     let ct_req = echo_request(ct.id);
-    let ctrl_req = nl::getfamily_request("kvstore", 0);
+    let ctrl_req = nlraw::getfamily_request("kvstore", 0, 0);
     let mut out = Vec::new();
     for (v, variant) in ECHO_VARIANTS.iter().enumerate() {
         let mut per = [EchoStats::default(); 2];
@@ -267,7 +294,7 @@ fn echo_bench(p: &Params, kv: &Family, ct: &Family) -> Result<Vec<[EchoStats; 2]
                 0 => client_echo_loop(w, n, b),
                 1 => raw_loop(&kv_req, kv.id, w, n, b),
                 2 => raw_loop(&ct_req, ct.id, w, n, b),
-                _ => raw_loop(&ctrl_req, nl::GENL_ID_CTRL, w, n, b),
+                _ => raw_loop(&ctrl_req, nlraw::GENL_ID_CTRL, w, n, b),
             })
             .with_context(|| format!("echo: {variant}"))?;
             per[slot] = summarize(runs);
@@ -297,21 +324,29 @@ fn dump_once(family: u16) -> Result<DumpRun> {
     let sock = Sock::open()?;
     sock.set_rcvbuf(1 << 20)?;
     let mut b = Builder::new();
-    b.msg(family, nl::NLM_F_REQUEST | nl::NLM_F_DUMP, 1, CMD_GET, 1);
-    let mut buf = vec![0u8; 128 << 10];
+    b.msg(
+        family,
+        nlraw::NLM_F_REQUEST | nlraw::NLM_F_DUMP,
+        1,
+        CMD_GET,
+        1,
+    );
+    // The kernel sizes dump skbs from the largest recvmsg (`max_recvmsg_len`): this size is part
+    // of what is measured.
+    let mut buf = RecvBuf::new(128 << 10);
     let mut r = DumpRun::default();
     let t0 = Instant::now();
     sock.send(&b.buf)?;
     'dump: loop {
-        let data = sock.recv_whole(&mut buf)?;
+        let data = sock.recv(&mut buf)?;
         r.bytes += data.len() as u64;
-        for m in msgs(data) {
-            if m.flags & nl::NLM_F_DUMP_INTR != 0 {
+        for m in messages(data) {
+            if m.flags & nlraw::NLM_F_DUMP_INTR != 0 {
                 r.intr += 1;
             }
             match m.ty {
-                nl::NLMSG_DONE => break 'dump,
-                nl::NLMSG_ERROR => bail!("dump failed: errno {}", -m.error().unwrap_or(0)),
+                nlraw::NLMSG_DONE => break 'dump,
+                nlraw::NLMSG_ERROR => bail!("dump failed: errno {}", -m.error().unwrap_or(0)),
                 t if t == family => r.entries += 1,
                 _ => {}
             }
@@ -325,7 +360,11 @@ fn dump_best(family: u16, n: u32, reps: u32) -> Result<DumpRun> {
     let mut best: Option<DumpRun> = None;
     for _ in 0..reps {
         let r = dump_once(family)?;
-        ensure!(r.entries == n as u64, "dumped {} entries, expected {n}", r.entries);
+        ensure!(
+            r.entries == n as u64,
+            "dumped {} entries, expected {n}",
+            r.entries
+        );
         if best.is_none_or(|b| r.secs < b.secs) {
             best = Some(r);
         }
@@ -334,11 +373,11 @@ fn dump_best(family: u16, n: u32, reps: u32) -> Result<DumpRun> {
 }
 
 /// Waits for the replies (or acks) to `n` requests on `sock`.
-fn await_replies(sock: &Sock, buf: &mut [u8], n: u32, what: &str) -> Result<()> {
+fn await_replies(sock: &Sock, buf: &mut RecvBuf, n: u32, what: &str) -> Result<()> {
     let mut got = 0;
     while got < n {
-        let data = sock.recv_whole(buf)?;
-        for m in msgs(data) {
+        let data = sock.recv(buf)?;
+        for m in messages(data) {
             match m.error() {
                 Some(0) => got += 1,
                 Some(e) => bail!("{what} #{} failed: errno {}", m.seq, -e),
@@ -350,7 +389,14 @@ fn await_replies(sock: &Sock, buf: &mut [u8], n: u32, what: &str) -> Result<()> 
 }
 
 /// Puts keys `prefix{from..to}` into kvstore, `batch` requests per sendmsg, on `threads` sockets.
-fn put_batched(family: u16, prefix: char, from: u32, to: u32, batch: u32, threads: u32) -> Result<f64> {
+fn put_batched(
+    family: u16,
+    prefix: char,
+    from: u32,
+    to: u32,
+    batch: u32,
+    threads: u32,
+) -> Result<f64> {
     let per = (to - from).div_ceil(threads.max(1));
     let t0 = Instant::now();
     std::thread::scope(|s| {
@@ -360,16 +406,22 @@ fn put_batched(family: u16, prefix: char, from: u32, to: u32, batch: u32, thread
                 s.spawn(move || -> Result<()> {
                     let sock = Sock::open()?;
                     sock.set_rcvbuf(8 << 20)?;
-                    let mut buf = vec![0u8; 1 << 20];
+                    let mut buf = RecvBuf::new(1 << 20);
                     let mut b = Builder::new();
                     let mut i = a;
                     while i < z {
                         let n = batch.min(z - i);
                         b.buf.clear();
                         for j in i..i + n {
-                            b.msg(family, nl::NLM_F_REQUEST | nl::NLM_F_CREATE | nl::NLM_F_REPLACE, j + 1, CMD_PUT, 1)
-                                .str(A_KEY, &key(prefix, j))
-                                .attr(A_VALUE, &value(j));
+                            b.msg(
+                                family,
+                                nlraw::NLM_F_REQUEST | nlraw::NLM_F_CREATE | nlraw::NLM_F_REPLACE,
+                                j + 1,
+                                CMD_PUT,
+                                1,
+                            )
+                            .str(A_KEY, &key(prefix, j))
+                            .attr(A_VALUE, &value(j));
                         }
                         sock.send(&b.buf)?;
                         await_replies(&sock, &mut buf, n, "put")?;
@@ -379,7 +431,8 @@ fn put_batched(family: u16, prefix: char, from: u32, to: u32, batch: u32, thread
                 })
             })
             .collect();
-        ws.into_iter().try_for_each(|w| w.join().expect("put thread panicked"))
+        ws.into_iter()
+            .try_for_each(|w| w.join().expect("put thread panicked"))
     })?;
     Ok(t0.elapsed().as_secs_f64())
 }
@@ -387,13 +440,19 @@ fn put_batched(family: u16, prefix: char, from: u32, to: u32, batch: u32, thread
 /// Puts one at a time through the raw loop: puts/s.
 fn put_single_raw(family: u16, n: u32) -> Result<f64> {
     let sock = Sock::open()?;
-    let mut buf = vec![0u8; 64 << 10];
+    let mut buf = RecvBuf::new(64 << 10);
     let t0 = Instant::now();
     for i in 0..n {
         let mut b = Builder::new();
-        b.msg(family, nl::NLM_F_REQUEST | nl::NLM_F_CREATE | nl::NLM_F_REPLACE, i + 1, CMD_PUT, 1)
-            .str(A_KEY, &key('r', i))
-            .attr(A_VALUE, &value(i));
+        b.msg(
+            family,
+            nlraw::NLM_F_REQUEST | nlraw::NLM_F_CREATE | nlraw::NLM_F_REPLACE,
+            i + 1,
+            CMD_PUT,
+            1,
+        )
+        .str(A_KEY, &key('r', i))
+        .attr(A_VALUE, &value(i));
         sock.send(&b.buf)?;
         await_replies(&sock, &mut buf, 1, "put")?;
     }
@@ -413,9 +472,16 @@ fn put_single_client(n: u32) -> Result<f64> {
 fn ctwin_fill(family: u16, n: u32) -> Result<()> {
     let sock = Sock::open()?;
     let mut b = Builder::new();
-    b.msg(family, nl::NLM_F_REQUEST | nl::NLM_F_ACK, 1, CMD_CTWIN_FILL, 1).u64(A_GENERATION, n as u64);
+    b.msg(
+        family,
+        nlraw::NLM_F_REQUEST | nlraw::NLM_F_ACK,
+        1,
+        CMD_CTWIN_FILL,
+        1,
+    )
+    .u64(A_GENERATION, n as u64);
     sock.send(&b.buf)?;
-    let mut buf = vec![0u8; 64 << 10];
+    let mut buf = RecvBuf::new(64 << 10);
     await_replies(&sock, &mut buf, 1, "C twin fill")
 }
 
@@ -453,7 +519,11 @@ fn slab_growth(a: &SlabSnapshot, b: &SlabSnapshot) -> Vec<(String, i64)> {
         .caches
         .iter()
         .map(|(name, bytes)| {
-            let before = a.caches.iter().find(|(n, _)| n == name).map_or(0, |&(_, x)| x);
+            let before = a
+                .caches
+                .iter()
+                .find(|(n, _)| n == name)
+                .map_or(0, |&(_, x)| x);
             (name.clone(), *bytes as i64 - before as i64)
         })
         .filter(|&(_, d)| d > 0)
@@ -493,15 +563,15 @@ fn notify_bench(kv: &Family, listeners: usize, events: u32, batch: u32) -> Resul
                 s.spawn(|| -> Result<(u64, u64, Instant)> {
                     let sock = Sock::open()?;
                     sock.join(group)?;
-                    sock.set_rcvtimeo(Duration::from_millis(200))?;
-                    let mut buf = vec![0u8; 128 << 10];
+                    sock.set_recv_timeout(Duration::from_millis(200))?;
+                    let mut buf = RecvBuf::new(128 << 10);
                     let (mut got, mut enobufs, mut last) = (0u64, 0u64, Instant::now());
                     ready.wait();
                     while got < events as u64 {
-                        match sock.recv(&mut buf) {
-                            Ok(n) => {
-                                for m in msgs(&buf[..n.min(buf.len())]) {
-                                    if m.ty == family && m.cmd() == CMD_NEW_NTF {
+                        match sock.recv_truncating(&mut buf) {
+                            Ok(data) => {
+                                for m in messages(data) {
+                                    if m.ty == family && m.genl_cmd() == Some(CMD_NEW_NTF) {
                                         got += 1;
                                     }
                                 }
@@ -525,8 +595,10 @@ fn notify_bench(kv: &Family, listeners: usize, events: u32, batch: u32) -> Resul
         let put = put_notify_load(family, events, batch);
         let put_secs = t0.elapsed().as_secs_f64();
         done.store(true, Ordering::Release);
-        let results: Vec<_> =
-            hs.into_iter().map(|h| h.join().expect("listener panicked")).collect::<Result<_>>()?;
+        let results: Vec<_> = hs
+            .into_iter()
+            .map(|h| h.join().expect("listener panicked"))
+            .collect::<Result<_>>()?;
         put?;
         Ok((results, t0, put_secs))
     })?;
@@ -537,7 +609,10 @@ fn notify_bench(kv: &Family, listeners: usize, events: u32, batch: u32) -> Resul
         events,
         received: results.iter().map(|r| r.0).collect(),
         enobufs: results.iter().map(|r| r.1).collect(),
-        secs: end.saturating_duration_since(t0).as_secs_f64().max(put_secs),
+        secs: end
+            .saturating_duration_since(t0)
+            .as_secs_f64()
+            .max(put_secs),
         put_secs,
         kernel_sent: after.notify_sent - before.notify_sent,
         kernel_dropped: after.notify_dropped - before.notify_dropped,
@@ -547,16 +622,22 @@ fn notify_bench(kv: &Family, listeners: usize, events: u32, batch: u32) -> Resul
 fn put_notify_load(family: u16, events: u32, batch: u32) -> Result<()> {
     let sock = Sock::open()?;
     sock.set_rcvbuf(8 << 20)?;
-    let mut buf = vec![0u8; 1 << 20];
+    let mut buf = RecvBuf::new(1 << 20);
     let mut b = Builder::new();
     let mut i = 0;
     while i < events {
         let n = batch.min(events - i);
         b.buf.clear();
         for j in i..i + n {
-            b.msg(family, nl::NLM_F_REQUEST | nl::NLM_F_CREATE | nl::NLM_F_REPLACE, j + 1, CMD_PUT, 1)
-                .str(A_KEY, &key('n', j % 1024))
-                .attr(A_VALUE, &value(j));
+            b.msg(
+                family,
+                nlraw::NLM_F_REQUEST | nlraw::NLM_F_CREATE | nlraw::NLM_F_REPLACE,
+                j + 1,
+                CMD_PUT,
+                1,
+            )
+            .str(A_KEY, &key('n', j % 1024))
+            .attr(A_VALUE, &value(j));
         }
         sock.send(&b.buf)?;
         await_replies(&sock, &mut buf, n, "put")?;
@@ -623,11 +704,21 @@ impl Report {
             );
         }
         let _ = writeln!(o);
-        let _ = writeln!(o, "2. get dump through the raw socket (fastest of the runs)");
+        let _ = writeln!(
+            o,
+            "2. get dump through the raw socket (fastest of the runs)"
+        );
         let _ = writeln!(
             o,
             "  {:>9} | {:>12} {:>8} {:>9} | {:>12} {:>8} {:>9} | {:>8}",
-            "N", "kv entries/s", "kv MB/s", "kv ns/ent", "C entries/s", "C MB/s", "C ns/ent", "kv/C"
+            "N",
+            "kv entries/s",
+            "kv MB/s",
+            "kv ns/ent",
+            "C entries/s",
+            "C MB/s",
+            "C ns/ent",
+            "kv/C"
         );
         for (n, kv, ct) in &self.dumps {
             let _ = writeln!(
@@ -650,10 +741,23 @@ impl Report {
         let _ = writeln!(o);
         let _ = writeln!(o, "3. put (kvstore)");
         for (n, rate) in &self.put_batched {
-            let _ = writeln!(o, "  {:<52} {:>11.0} puts/s", format!("raw, 256 per sendmsg, 2 threads, to {n} entries"), rate);
+            let _ = writeln!(
+                o,
+                "  {:<52} {:>11.0} puts/s",
+                format!("raw, 256 per sendmsg, 2 threads, to {n} entries"),
+                rate
+            );
         }
-        let _ = writeln!(o, "  {:<52} {:>11.0} puts/s", "raw loop, one at a time", self.put_single_raw);
-        let _ = writeln!(o, "  {:<52} {:>11.0} puts/s", "client library, one at a time", self.put_single_client);
+        let _ = writeln!(
+            o,
+            "  {:<52} {:>11.0} puts/s",
+            "raw loop, one at a time", self.put_single_raw
+        );
+        let _ = writeln!(
+            o,
+            "  {:<52} {:>11.0} puts/s",
+            "client library, one at a time", self.put_single_client
+        );
         if self.slab_entries > 0 {
             let _ = writeln!(
                 o,
@@ -669,7 +773,10 @@ impl Report {
             let _ = writeln!(o, "  grown caches, bytes/entry: {}", caches.join(", "));
         }
         let _ = writeln!(o);
-        let _ = writeln!(o, "4. notifications (puts replacing 1024 keys, 64 per sendmsg; default rcvbuf)");
+        let _ = writeln!(
+            o,
+            "4. notifications (puts replacing 1024 keys, 64 per sendmsg; default rcvbuf)"
+        );
         let _ = writeln!(
             o,
             "  {:>9} {:>8} {:>12} {:>14} {:>10} {:>8} {:>14}",
@@ -689,26 +796,81 @@ impl Report {
                 lost,
                 enobufs,
                 r.kernel_dropped,
-                if lost > 0 && enobufs == 0 { "  SILENT LOSS" } else { "" }
+                if lost > 0 && enobufs == 0 {
+                    "  SILENT LOSS"
+                } else {
+                    ""
+                }
             );
         }
         let _ = writeln!(o);
-        let _ = writeln!(o, "ratios (time per request or per entry; lower is better for the first name)");
-        let (e_cli, e_kv, e_ct, e_ctrl) = (&self.echo[0], &self.echo[1], &self.echo[2], &self.echo[3]);
-        ratio_line(&mut o, "echo p50, kvstore/C twin (raw loop, 1 thread)", e_kv[0].p50_ns as f64 / e_ct[0].p50_ns as f64, Some(1.05));
-        ratio_line(&mut o, "echo ops/s, C twin/kvstore (raw loop, 2 threads)", e_ct[1].ops_per_s / e_kv[1].ops_per_s, Some(1.05));
-        ratio_line(&mut o, "echo p50, client library/raw loop (kvstore)", e_cli[0].p50_ns as f64 / e_kv[0].p50_ns as f64, Some(1.3));
-        ratio_line(&mut o, "echo ops/s, raw loop/client library (2 threads)", e_kv[1].ops_per_s / e_cli[1].ops_per_s, Some(1.3));
-        ratio_line(&mut o, "put, client library/raw loop (one at a time)", self.put_single_raw / self.put_single_client, Some(1.3));
-        ratio_line(&mut o, "echo p50, kvstore/nlctrl GETFAMILY", e_kv[0].p50_ns as f64 / e_ctrl[0].p50_ns as f64, None);
+        let _ = writeln!(
+            o,
+            "ratios (time per request or per entry; lower is better for the first name)"
+        );
+        let (e_cli, e_kv, e_ct, e_ctrl) =
+            (&self.echo[0], &self.echo[1], &self.echo[2], &self.echo[3]);
+        ratio_line(
+            &mut o,
+            "echo p50, kvstore/C twin (raw loop, 1 thread)",
+            e_kv[0].p50_ns as f64 / e_ct[0].p50_ns as f64,
+            Some(1.05),
+        );
+        ratio_line(
+            &mut o,
+            "echo ops/s, C twin/kvstore (raw loop, 2 threads)",
+            e_ct[1].ops_per_s / e_kv[1].ops_per_s,
+            Some(1.05),
+        );
+        ratio_line(
+            &mut o,
+            "echo p50, client library/raw loop (kvstore)",
+            e_cli[0].p50_ns as f64 / e_kv[0].p50_ns as f64,
+            Some(1.3),
+        );
+        ratio_line(
+            &mut o,
+            "echo ops/s, raw loop/client library (2 threads)",
+            e_kv[1].ops_per_s / e_cli[1].ops_per_s,
+            Some(1.3),
+        );
+        ratio_line(
+            &mut o,
+            "put, client library/raw loop (one at a time)",
+            self.put_single_raw / self.put_single_client,
+            Some(1.3),
+        );
+        ratio_line(
+            &mut o,
+            "echo p50, kvstore/nlctrl GETFAMILY",
+            e_kv[0].p50_ns as f64 / e_ctrl[0].p50_ns as f64,
+            None,
+        );
         if let Some((n, kv, ct)) = self.dumps.last() {
-            ratio_line(&mut o, &format!("dump {n}, kvstore/C twin"), kv.secs / ct.secs, Some(1.05));
+            ratio_line(
+                &mut o,
+                &format!("dump {n}, kvstore/C twin"),
+                kv.secs / ct.secs,
+                Some(1.05),
+            );
         }
-        if let (Some((n0, kv0, ct0)), Some((n1, kv1, ct1))) = (self.dumps.first(), self.dumps.last()) {
+        if let (Some((n0, kv0, ct0)), Some((n1, kv1, ct1))) =
+            (self.dumps.first(), self.dumps.last())
+        {
             if n1 > n0 {
                 let per = |r: &DumpRun, n: u32| r.secs / n as f64;
-                ratio_line(&mut o, &format!("dump linearity, kvstore ns/entry {n1} / {n0}"), per(kv1, *n1) / per(kv0, *n0), Some(1.3));
-                ratio_line(&mut o, &format!("dump linearity, C twin ns/entry {n1} / {n0}"), per(ct1, *n1) / per(ct0, *n0), None);
+                ratio_line(
+                    &mut o,
+                    &format!("dump linearity, kvstore ns/entry {n1} / {n0}"),
+                    per(kv1, *n1) / per(kv0, *n0),
+                    Some(1.3),
+                );
+                ratio_line(
+                    &mut o,
+                    &format!("dump linearity, C twin ns/entry {n1} / {n0}"),
+                    per(ct1, *n1) / per(ct0, *n0),
+                    None,
+                );
             }
         }
         o
@@ -716,7 +878,11 @@ impl Report {
 
     fn json(&self) -> String {
         let mut j = String::new();
-        let _ = write!(j, "{{\"mode\":{:?},\"kernel\":{:?},\"echo\":[", self.mode, self.kernel);
+        let _ = write!(
+            j,
+            "{{\"mode\":{:?},\"kernel\":{:?},\"echo\":[",
+            self.mode, self.kernel
+        );
         for (i, (name, e)) in ECHO_VARIANTS.iter().zip(&self.echo).enumerate() {
             let _ = write!(
                 j,
@@ -775,25 +941,33 @@ fn main() -> Result<()> {
     let p = Params::from(&cli);
     if let Some(n) = cli.profile_client {
         let r = run_threads(1, |b| client_echo_loop(0, n, b))?;
-        println!("client echo: p50 {:.2} us", summarize(r).p50_ns as f64 / 1e3);
+        println!(
+            "client echo: p50 {:.2} us",
+            summarize(r).p50_ns as f64 / 1e3
+        );
         return Ok(());
     }
     if let Some(n) = cli.profile_raw {
-        let kv = nl::resolve("kvstore")?.context("kvstore not loaded")?;
+        let kv = resolve("kvstore")?.context("kvstore not loaded")?;
         let r = run_threads(1, |b| raw_loop(&echo_request(kv.id), kv.id, 0, n, b))?;
         println!("raw echo: p50 {:.2} us", summarize(r).p50_ns as f64 / 1e3);
         return Ok(());
     }
-    let kv = nl::resolve("kvstore")?.context("the kvstore family is not registered (insmod kvstore.ko)")?;
-    let ct = nl::resolve("kvctwin")?
-        .context("the C twin family kvctwin is not registered (insmod bench/ctwin/kvstore_ctwin.ko)")?;
+    let kv =
+        resolve("kvstore")?.context("the kvstore family is not registered (insmod kvstore.ko)")?;
+    let ct = resolve("kvctwin")?.context(
+        "the C twin family kvctwin is not registered (insmod tools/bench/ctwin/kvstore_ctwin.ko)",
+    )?;
     let start_stats = kv_stats()?;
     ensure!(
         start_stats.entries == 0,
         "kvstore's store already holds {} entries: kvbench needs a freshly loaded module",
         start_stats.entries
     );
-    let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default().trim().to_string();
+    let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease")
+        .unwrap_or_default()
+        .trim()
+        .to_string();
     let mode = std::env::var("GENLKIT_BENCH_MODE")
         .unwrap_or_else(|_| std::env::var("GENLKIT_VM_ACCEL").unwrap_or_else(|_| "unknown".into()));
     let t_all = Instant::now();
@@ -845,7 +1019,10 @@ fn main() -> Result<()> {
         notify,
     };
     print!("{}", report.table());
-    println!("(benchmark took {:.1} s of guest time)", t_all.elapsed().as_secs_f64());
+    println!(
+        "(benchmark took {:.1} s of guest time)",
+        t_all.elapsed().as_secs_f64()
+    );
     if let Some(path) = &cli.json {
         std::fs::write(path, report.json()).with_context(|| format!("writing {path}"))?;
     }
