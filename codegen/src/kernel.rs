@@ -8,9 +8,18 @@ pub fn emit(spec: &Spec, spec_path: &str) -> String {
     let mut o = String::new();
     let ops_trait = format!("{}Ops", camel(&spec.name));
     w(&mut o, "// SPDX-License-Identifier: GPL-2.0");
-    w(&mut o, &format!("// Generated from {spec_path} by genlkit-codegen; do not edit."));
+    w(
+        &mut o,
+        &format!("// Generated from {spec_path} by genlkit-codegen; do not edit."),
+    );
     w(&mut o, "");
-    w(&mut o, &format!("//! The `{}` family's numbers, policies, split-ops table and handler trait.", spec.name));
+    w(
+        &mut o,
+        &format!(
+            "//! The `{}` family's numbers, policies, split-ops table and handler trait.",
+            spec.name
+        ),
+    );
     w(&mut o, "");
     w(&mut o, "#![allow(dead_code)]");
     w(&mut o, "");
@@ -20,7 +29,13 @@ pub fn emit(spec: &Spec, spec_path: &str) -> String {
     w(&mut o, "@IMPORTS@");
     w(&mut o, "");
     w(&mut o, "/// The family name, NUL-terminated.");
-    w(&mut o, &format!("pub(crate) const FAMILY_NAME: &[u8] = b\"{}\\0\";", spec.name));
+    w(
+        &mut o,
+        &format!(
+            "pub(crate) const FAMILY_NAME: &[u8] = b\"{}\\0\";",
+            spec.name
+        ),
+    );
     w(&mut o, "/// The family version.");
     w(&mut o, "pub(crate) const FAMILY_VERSION: u32 = 1;");
     w(&mut o, "");
@@ -30,10 +45,19 @@ pub fn emit(spec: &Spec, spec_path: &str) -> String {
     w(&mut o, "pub(crate) mod cmd {");
     for (id, op) in spec.cmds() {
         doc(&mut o, "    ", op.doc.as_deref());
-        w(&mut o, &format!("    pub(crate) const {}: u8 = {id};", upper(&op.name)));
+        w(
+            &mut o,
+            &format!("    pub(crate) const {}: u8 = {id};", upper(&op.name)),
+        );
     }
     w(&mut o, "    /// The highest command.");
-    w(&mut o, &format!("    pub(crate) const MAX: u8 = {};", spec.operations.list.len()));
+    w(
+        &mut o,
+        &format!(
+            "    pub(crate) const MAX: u8 = {};",
+            spec.operations.list.len()
+        ),
+    );
     w(&mut o, "}");
     w(&mut o, "");
 
@@ -43,15 +67,34 @@ pub fn emit(spec: &Spec, spec_path: &str) -> String {
         w(&mut o, &format!("pub(crate) mod {} {{", snake(&set.name)));
         for (id, a) in set.attrs() {
             doc(&mut o, "    ", a.doc.as_deref());
-            w(&mut o, &format!("    pub(crate) const {}: u16 = {id};", upper(&a.name)));
+            w(
+                &mut o,
+                &format!("    pub(crate) const {}: u16 = {id};", upper(&a.name)),
+            );
         }
         w(&mut o, "    /// The highest attribute.");
-        w(&mut o, &format!("    pub(crate) const MAX: u16 = {};", set.attributes.len()));
+        w(
+            &mut o,
+            &format!("    pub(crate) const MAX: u16 = {};", set.attributes.len()),
+        );
         for a in &set.attributes {
             for (what, v) in [("MIN_LEN", a.checks.min_len), ("MAX_LEN", a.checks.max_len)] {
                 if let Some(v) = v {
-                    w(&mut o, &format!("    /// `{}` check `{}`.", a.name, what.to_lowercase().replace('_', "-")));
-                    w(&mut o, &format!("    pub(crate) const {}_{what}: usize = {v};", upper(&a.name)));
+                    w(
+                        &mut o,
+                        &format!(
+                            "    /// `{}` check `{}`.",
+                            a.name,
+                            what.to_lowercase().replace('_', "-")
+                        ),
+                    );
+                    w(
+                        &mut o,
+                        &format!(
+                            "    pub(crate) const {}_{what}: usize = {v};",
+                            upper(&a.name)
+                        ),
+                    );
                 }
             }
         }
@@ -61,7 +104,14 @@ pub fn emit(spec: &Spec, spec_path: &str) -> String {
 
     // Definitions.
     for d in &spec.definitions {
-        w(&mut o, &format!("/// {} `{}`.", if d.kind == "flags" { "Flags" } else { "Enum" }, d.name));
+        w(
+            &mut o,
+            &format!(
+                "/// {} `{}`.",
+                if d.kind == "flags" { "Flags" } else { "Enum" },
+                d.name
+            ),
+        );
         doc(&mut o, "", d.doc.as_deref());
         w(&mut o, &format!("pub(crate) mod {} {{", snake(&d.name)));
         let mut mask = 0u64;
@@ -69,14 +119,26 @@ pub fn emit(spec: &Spec, spec_path: &str) -> String {
             let v = Spec::entry_value(d, i);
             mask |= v;
             doc(&mut o, "    ", e.doc());
-            w(&mut o, &format!("    pub(crate) const {}: u32 = {v:#x};", upper(e.name())));
+            w(
+                &mut o,
+                &format!("    pub(crate) const {}: u32 = {v:#x};", upper(e.name())),
+            );
         }
         if d.kind == "flags" {
             w(&mut o, "    /// Every defined bit.");
-            w(&mut o, &format!("    pub(crate) const MASK: u32 = {mask:#x};"));
+            w(
+                &mut o,
+                &format!("    pub(crate) const MASK: u32 = {mask:#x};"),
+            );
         } else {
             w(&mut o, "    /// The highest value.");
-            w(&mut o, &format!("    pub(crate) const MAX: u32 = {};", d.entries.len().saturating_sub(1)));
+            w(
+                &mut o,
+                &format!(
+                    "    pub(crate) const MAX: u32 = {};",
+                    d.entries.len().saturating_sub(1)
+                ),
+            );
         }
         w(&mut o, "}");
         w(&mut o, "");
@@ -86,13 +148,22 @@ pub fn emit(spec: &Spec, spec_path: &str) -> String {
     w(&mut o, "/// Multicast groups, as indices into [`MCGRPS`].");
     w(&mut o, "pub(crate) mod group {");
     for (i, g) in spec.groups().enumerate() {
-        w(&mut o, &format!("    pub(crate) const {}: u32 = {i};", upper(g)));
+        w(
+            &mut o,
+            &format!("    pub(crate) const {}: u32 = {i};", upper(g)),
+        );
     }
     w(&mut o, "}");
     w(&mut o, "");
     let groups: Vec<_> = spec.groups().collect();
     w(&mut o, "/// Multicast groups (`mcast-groups`).");
-    w(&mut o, &format!("pub(crate) static MCGRPS: [MulticastGroup; {}] = [", groups.len()));
+    w(
+        &mut o,
+        &format!(
+            "pub(crate) static MCGRPS: [MulticastGroup; {}] = [",
+            groups.len()
+        ),
+    );
     for g in &groups {
         w(&mut o, &format!("    MulticastGroup::const_new(c\"{g}\"),"));
     }
@@ -116,8 +187,19 @@ pub fn emit(spec: &Spec, spec_path: &str) -> String {
     }
     for n in &nest_policies {
         let set = spec.set(n).unwrap();
-        let names: Vec<_> = set.attributes.iter().filter(|a| a.kind != "pad").map(|a| a.name.clone()).collect();
-        policy(&mut o, set, &format!("{}_NEST_POLICY", upper(n)), &format!("Nest `{n}`"), &names);
+        let names: Vec<_> = set
+            .attributes
+            .iter()
+            .filter(|a| a.kind != "pad")
+            .map(|a| a.name.clone())
+            .collect();
+        policy(
+            &mut o,
+            set,
+            &format!("{}_NEST_POLICY", upper(n)),
+            &format!("Nest `{n}`"),
+            &names,
+        );
     }
 
     // Per-op request policies.
@@ -125,32 +207,72 @@ pub fn emit(spec: &Spec, spec_path: &str) -> String {
         let set = spec.set(op.attribute_set.as_deref().unwrap()).unwrap();
         for (mode, m) in [("do", &op.r#do), ("dump", &op.dump)] {
             let Some(m) = m else { continue };
-            let names = m.request.as_ref().map(|r| r.attributes.clone()).unwrap_or_default();
+            let names = m
+                .request
+                .as_ref()
+                .map(|r| r.attributes.clone())
+                .unwrap_or_default();
             let what = format!("`{}` {mode} request: `[{}]`", op.name, names.join(", "));
             policy(&mut o, set, &policy_name(op, mode), &what, &names);
         }
     }
 
     // The handler trait.
-    w(&mut o, &format!("/// The `{}` family's operations: implement this, and register", spec.name));
+    w(
+        &mut o,
+        &format!(
+            "/// The `{}` family's operations: implement this, and register",
+            spec.name
+        ),
+    );
     w(&mut o, "/// [`split_ops`] for the implementing type.");
     w(&mut o, &format!("pub(crate) trait {ops_trait}: 'static {{"));
     for op in spec.operations.list.iter().filter(|o| !o.is_notification()) {
         let f = snake(&op.name);
         if op.r#do.is_some() {
-            w(&mut o, &format!("    /// `nlmsg_flags` the `{}` do accepts beyond REQUEST, ACK and ECHO.", op.name));
-            w(&mut o, &format!("    const {}_DO_ACCEPT_FLAGS: MsgFlags = MsgFlags::NONE;", upper(&op.name)));
+            w(
+                &mut o,
+                &format!(
+                    "    /// `nlmsg_flags` the `{}` do accepts beyond REQUEST, ACK and ECHO.",
+                    op.name
+                ),
+            );
+            w(
+                &mut o,
+                &format!(
+                    "    const {}_DO_ACCEPT_FLAGS: MsgFlags = MsgFlags::NONE;",
+                    upper(&op.name)
+                ),
+            );
             doc_op(&mut o, op, "do");
-            w(&mut o, &format!("    fn {f}_do(req: &Request<'_>) -> Result;"));
+            w(
+                &mut o,
+                &format!("    fn {f}_do(req: &Request<'_>) -> Result;"),
+            );
         }
         if op.dump.is_some() {
             let cur = format!("{}DumpCursor", camel(&op.name));
-            w(&mut o, &format!("    /// Where a `{}` dump stands between rounds.", op.name));
+            w(
+                &mut o,
+                &format!("    /// Where a `{}` dump stands between rounds.", op.name),
+            );
             w(&mut o, &format!("    type {cur}: Send;"));
-            w(&mut o, &format!("    /// `min_dump_alloc` of a `{}` dump: room for its largest entry.", op.name));
-            w(&mut o, &format!("    const {}_DUMP_MIN_ALLOC: u32 = 0;", upper(&op.name)));
+            w(
+                &mut o,
+                &format!(
+                    "    /// `min_dump_alloc` of a `{}` dump: room for its largest entry.",
+                    op.name
+                ),
+            );
+            w(
+                &mut o,
+                &format!("    const {}_DUMP_MIN_ALLOC: u32 = 0;", upper(&op.name)),
+            );
             w(&mut o, &format!("    /// Starts a `{}` dump.", op.name));
-            w(&mut o, &format!("    fn {f}_dump_start(req: &Request<'_>) -> Result<Self::{cur}>;"));
+            w(
+                &mut o,
+                &format!("    fn {f}_dump_start(req: &Request<'_>) -> Result<Self::{cur}>;"),
+            );
             doc_op(&mut o, op, "dump");
             w(&mut o, &format!("    fn {f}_dump("));
             w(&mut o, "        req: &Request<'_>,");
@@ -176,10 +298,19 @@ pub fn emit(spec: &Spec, spec_path: &str) -> String {
         if let Some(op_do) = &op.r#do {
             let ty = format!("{}Do", camel(&op.name));
             w(&mut o, &format!("/// The `{}` do, served by `H`.", op.name));
-            w(&mut o, &format!("pub(crate) struct {ty}<H>(PhantomData<fn() -> H>);"));
+            w(
+                &mut o,
+                &format!("pub(crate) struct {ty}<H>(PhantomData<fn() -> H>);"),
+            );
             w(&mut o, "");
             w(&mut o, &format!("impl<H: {ops_trait}> DoIt for {ty}<H> {{"));
-            w(&mut o, &format!("    const ACCEPT_FLAGS: MsgFlags = H::{}_DO_ACCEPT_FLAGS;", upper(&op.name)));
+            w(
+                &mut o,
+                &format!(
+                    "    const ACCEPT_FLAGS: MsgFlags = H::{}_DO_ACCEPT_FLAGS;",
+                    upper(&op.name)
+                ),
+            );
             w(&mut o, "    fn doit(req: &Request<'_>) -> Result {");
             w(&mut o, &format!("        H::{f}_do(req)"));
             w(&mut o, "    }");
@@ -195,13 +326,31 @@ pub fn emit(spec: &Spec, spec_path: &str) -> String {
         if let Some(op_dump) = &op.dump {
             let ty = format!("{}Dump", camel(&op.name));
             let cur = format!("{}DumpCursor", camel(&op.name));
-            w(&mut o, &format!("/// The `{}` dump, served by `H`.", op.name));
-            w(&mut o, &format!("pub(crate) struct {ty}<H>(PhantomData<fn() -> H>);"));
+            w(
+                &mut o,
+                &format!("/// The `{}` dump, served by `H`.", op.name),
+            );
+            w(
+                &mut o,
+                &format!("pub(crate) struct {ty}<H>(PhantomData<fn() -> H>);"),
+            );
             w(&mut o, "");
-            w(&mut o, &format!("impl<H: {ops_trait}> DumpIt for {ty}<H> {{"));
+            w(
+                &mut o,
+                &format!("impl<H: {ops_trait}> DumpIt for {ty}<H> {{"),
+            );
             w(&mut o, &format!("    type Cursor = H::{cur};"));
-            w(&mut o, &format!("    const MIN_DUMP_ALLOC: u32 = H::{}_DUMP_MIN_ALLOC;", upper(&op.name)));
-            w(&mut o, "    fn start(req: &Request<'_>) -> Result<Self::Cursor> {");
+            w(
+                &mut o,
+                &format!(
+                    "    const MIN_DUMP_ALLOC: u32 = H::{}_DUMP_MIN_ALLOC;",
+                    upper(&op.name)
+                ),
+            );
+            w(
+                &mut o,
+                "    fn start(req: &Request<'_>) -> Result<Self::Cursor> {",
+            );
             w(&mut o, &format!("        H::{f}_dump_start(req)"));
             w(&mut o, "    }");
             w(&mut o, "    fn dumpit(");
@@ -222,10 +371,19 @@ pub fn emit(spec: &Spec, spec_path: &str) -> String {
         }
     }
     w(&mut o, "/// Number of entries in [`split_ops`].");
-    w(&mut o, &format!("pub(crate) const N_SPLIT_OPS: usize = {};", entries.len()));
+    w(
+        &mut o,
+        &format!("pub(crate) const N_SPLIT_OPS: usize = {};", entries.len()),
+    );
     w(&mut o, "");
-    w(&mut o, "/// The split-ops table for handlers `H`, sorted by command, do before dump.");
-    w(&mut o, &format!("pub(crate) const fn split_ops<H: {ops_trait}>() -> [SplitOp; N_SPLIT_OPS] {{"));
+    w(
+        &mut o,
+        "/// The split-ops table for handlers `H`, sorted by command, do before dump.",
+    );
+    w(
+        &mut o,
+        &format!("pub(crate) const fn split_ops<H: {ops_trait}>() -> [SplitOp; N_SPLIT_OPS] {{"),
+    );
     w(&mut o, "    [");
     for e in &entries {
         w(&mut o, &format!("        {e},"));
@@ -233,7 +391,15 @@ pub fn emit(spec: &Spec, spec_path: &str) -> String {
     w(&mut o, "    ]");
     w(&mut o, "}");
     // Import what the body uses, so that the file compiles warning-free for any spec.
-    let mut names = vec!["AttrPolicy", "MsgFlags", "MulticastGroup", "Perm", "Policy", "Request", "SplitOp"];
+    let mut names = vec![
+        "AttrPolicy",
+        "MsgFlags",
+        "MulticastGroup",
+        "Perm",
+        "Policy",
+        "Request",
+        "SplitOp",
+    ];
     if o.contains("DoIt for") {
         names.push("DoIt");
     }
@@ -292,7 +458,9 @@ fn policy_name(op: &Op, mode: &str) -> String {
 
 /// `N` of `Policy<N>`: the highest requested attribute plus one.
 fn policy_len(set: &AttrSet, req: Option<&crate::model::Msg>) -> u16 {
-    req.map(|r| r.attributes.iter().map(|a| set.id(a)).max().unwrap_or(0)).unwrap_or(0) + 1
+    req.map(|r| r.attributes.iter().map(|a| set.id(a)).max().unwrap_or(0))
+        .unwrap_or(0)
+        + 1
 }
 
 fn attr_policy(a: &Attr) -> String {
@@ -306,7 +474,11 @@ fn attr_policy(a: &Attr) -> String {
                 "u32" => u32::MAX as u64,
                 _ => u64::MAX,
             };
-            p = format!("{p}.range(&Range::new({}, {}))", c.min.unwrap_or(0), c.max.unwrap_or(max));
+            p = format!(
+                "{p}.range(&Range::new({}, {}))",
+                c.min.unwrap_or(0),
+                c.max.unwrap_or(max)
+            );
         }
         p
     };
@@ -322,10 +494,17 @@ fn attr_policy(a: &Attr) -> String {
         "u8" | "u16" | "u32" | "u64" => int(&a.kind),
         // The core has no minimum for strings (nor has ynl-gen): `MIN_LEN` is for handlers.
         "string" => format!("AttrPolicy::nul_string({})", c.max_len.unwrap_or(0)),
-        "binary" => format!("AttrPolicy::binary({}, {})", c.min_len.unwrap_or(0), c.max_len.unwrap_or(0)),
+        "binary" => format!(
+            "AttrPolicy::binary({}, {})",
+            c.min_len.unwrap_or(0),
+            c.max_len.unwrap_or(0)
+        ),
         "flag" => "AttrPolicy::flag()".into(),
         "nest" => {
-            format!("AttrPolicy::nested(&{}_NEST_POLICY)", upper(a.nested_attributes.as_deref().unwrap()))
+            format!(
+                "AttrPolicy::nested(&{}_NEST_POLICY)",
+                upper(a.nested_attributes.as_deref().unwrap())
+            )
         }
         other => unreachable!("validated: {other}"),
     }
@@ -335,14 +514,28 @@ fn policy(o: &mut String, set: &AttrSet, name: &str, what: &str, attrs: &[String
     let n = attrs.iter().map(|a| set.id(a)).max().unwrap_or(0) + 1;
     w(o, &format!("/// {what}."));
     if attrs.is_empty() {
-        w(o, &format!("pub(crate) static {name}: Policy<1> = Policy::new(&[]);"));
+        w(
+            o,
+            &format!("pub(crate) static {name}: Policy<1> = Policy::new(&[]);"),
+        );
         w(o, "");
         return;
     }
-    w(o, &format!("pub(crate) static {name}: Policy<{n}> = Policy::new(&["));
+    w(
+        o,
+        &format!("pub(crate) static {name}: Policy<{n}> = Policy::new(&["),
+    );
     for a in attrs {
         let attr = set.attributes.iter().find(|x| &x.name == a).unwrap();
-        w(o, &format!("    ({}::{}, {}),", snake(&set.name), upper(a), attr_policy(attr)));
+        w(
+            o,
+            &format!(
+                "    ({}::{}, {}),",
+                snake(&set.name),
+                upper(a),
+                attr_policy(attr)
+            ),
+        );
     }
     w(o, "]);");
     w(o, "");

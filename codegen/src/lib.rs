@@ -24,10 +24,14 @@ pub struct Output {
 
 /// Parses `spec_path` (relative to `root`) and renders every file it generates.
 pub fn generate(root: &Path, spec_path: &str) -> Result<Vec<Output>> {
-    let text = std::fs::read_to_string(root.join(spec_path)).with_context(|| format!("reading {spec_path}"))?;
+    let text = std::fs::read_to_string(root.join(spec_path))
+        .with_context(|| format!("reading {spec_path}"))?;
     let spec = Spec::parse(&text, spec_path)?;
     let mut out = vec![
-        Output { path: root.join(format!("kmod/{}/nl_gen.rs", spec.name)), text: kernel::emit(&spec, spec_path) },
+        Output {
+            path: root.join(format!("kmod/{}/nl_gen.rs", spec.name)),
+            text: kernel::emit(&spec, spec_path),
+        },
         Output {
             path: root.join(format!("include/uapi/linux/{}.h", spec.name)),
             text: uapi::emit(&spec, spec_path),

@@ -25,7 +25,12 @@ fn main() -> Result<()> {
     let mut stale = Vec::new();
     for spec in &specs {
         for out in genlkit_codegen::generate(&root, spec)? {
-            let rel = out.path.strip_prefix(&root).unwrap_or(&out.path).display().to_string();
+            let rel = out
+                .path
+                .strip_prefix(&root)
+                .unwrap_or(&out.path)
+                .display()
+                .to_string();
             let current = std::fs::read_to_string(&out.path).unwrap_or_default();
             if current == out.text {
                 continue;
@@ -42,7 +47,10 @@ fn main() -> Result<()> {
         }
     }
     if !stale.is_empty() {
-        bail!("generated files differ from their specs (run genlkit-codegen): {}", stale.join(", "));
+        bail!(
+            "generated files differ from their specs (run genlkit-codegen): {}",
+            stale.join(", ")
+        );
     }
     Ok(())
 }

@@ -167,17 +167,25 @@ impl Spec {
     pub fn parse(text: &str, path: &str) -> Result<Self> {
         let spec: Spec = serde_yaml_ng::from_str(text)
             .with_context(|| format!("{path}: not a spec this generator supports"))?;
-        spec.validate().with_context(|| format!("{path}: unsupported or invalid spec"))?;
+        spec.validate()
+            .with_context(|| format!("{path}: unsupported or invalid spec"))?;
         Ok(spec)
     }
 
     fn validate(&self) -> Result<()> {
         if self.protocol != "genetlink" {
-            bail!("protocol `{}`: only `genetlink` is supported", self.protocol);
+            bail!(
+                "protocol `{}`: only `genetlink` is supported",
+                self.protocol
+            );
         }
         for d in &self.definitions {
             if d.kind != "flags" && d.kind != "enum" {
-                bail!("definitions[{}]: type `{}` is not supported (flags, enum)", d.name, d.kind);
+                bail!(
+                    "definitions[{}]: type `{}` is not supported (flags, enum)",
+                    d.name,
+                    d.kind
+                );
             }
         }
         for set in &self.attribute_sets {
@@ -212,7 +220,9 @@ impl Spec {
                 if (c.min.is_some() || c.max.is_some()) && !ints {
                     bail!("{item}: checks min/max apply to integers only");
                 }
-                if (c.min_len.is_some() || c.max_len.is_some()) && !matches!(a.kind.as_str(), "string" | "binary") {
+                if (c.min_len.is_some() || c.max_len.is_some())
+                    && !matches!(a.kind.as_str(), "string" | "binary")
+                {
                     bail!("{item}: checks min-len/max-len apply to string and binary only");
                 }
                 if c.max_len.is_some_and(|m| m > 65531) {
@@ -240,14 +250,20 @@ impl Spec {
                 }
                 continue;
             }
-            let set = op.attribute_set.as_deref().with_context(|| format!("{item}: no attribute-set"))?;
+            let set = op
+                .attribute_set
+                .as_deref()
+                .with_context(|| format!("{item}: no attribute-set"))?;
             let set = self.set(set).with_context(|| item.clone())?;
             for (mode, m) in [("do", &op.r#do), ("dump", &op.dump)] {
                 let Some(m) = m else { continue };
                 for msg in [&m.request, &m.reply].into_iter().flatten() {
                     for a in &msg.attributes {
                         if !set.attributes.iter().any(|x| &x.name == a) {
-                            bail!("{item}.{mode}: attribute `{a}` is not in set `{}`", set.name);
+                            bail!(
+                                "{item}.{mode}: attribute `{a}` is not in set `{}`",
+                                set.name
+                            );
                         }
                     }
                 }
@@ -282,12 +298,18 @@ impl Spec {
     }
 
     pub fn groups(&self) -> impl Iterator<Item = &str> {
-        self.mcast_groups.iter().flat_map(|g| g.list.iter().map(|g| g.name.as_str()))
+        self.mcast_groups
+            .iter()
+            .flat_map(|g| g.list.iter().map(|g| g.name.as_str()))
     }
 
     /// Commands in ID order: `(id, op)`, starting at 1.
     pub fn cmds(&self) -> impl Iterator<Item = (u8, &Op)> {
-        self.operations.list.iter().enumerate().map(|(i, op)| (i as u8 + 1, op))
+        self.operations
+            .list
+            .iter()
+            .enumerate()
+            .map(|(i, op)| (i as u8 + 1, op))
     }
 
     /// The value of an entry of a flags or enum definition.
@@ -303,15 +325,23 @@ impl Spec {
 impl AttrSet {
     /// Attributes in ID order: `(id, attr)`, starting at 1.
     pub fn attrs(&self) -> impl Iterator<Item = (u16, &Attr)> {
-        self.attributes.iter().enumerate().map(|(i, a)| (i as u16 + 1, a))
+        self.attributes
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (i as u16 + 1, a))
     }
 
     pub fn id(&self, name: &str) -> u16 {
-        self.attrs().find(|(_, a)| a.name == name).map(|(id, _)| id).expect("validated")
+        self.attrs()
+            .find(|(_, a)| a.name == name)
+            .map(|(id, _)| id)
+            .expect("validated")
     }
 
     pub fn pad(&self) -> Option<u16> {
-        self.attrs().find(|(_, a)| a.kind == "pad").map(|(id, _)| id)
+        self.attrs()
+            .find(|(_, a)| a.kind == "pad")
+            .map(|(id, _)| id)
     }
 }
 
@@ -346,7 +376,9 @@ pub fn camel(name: &str) -> String {
     name.split('-')
         .map(|w| {
             let mut c = w.chars();
-            c.next().map(|f| f.to_uppercase().chain(c).collect::<String>()).unwrap_or_default()
+            c.next()
+                .map(|f| f.to_uppercase().chain(c).collect::<String>())
+                .unwrap_or_default()
         })
         .collect()
 }

@@ -26,9 +26,18 @@ pub fn emit(spec: &Spec, spec_path: &str) -> String {
         if let Some(doc) = &d.doc {
             w(&format!("/* {}: {} */", d.name, doc.trim()));
         }
-        w(&format!("enum {}_{} {{", spec.name.replace('-', "_"), d.name.replace('-', "_")));
+        w(&format!(
+            "enum {}_{} {{",
+            spec.name.replace('-', "_"),
+            d.name.replace('-', "_")
+        ));
         for (i, e) in d.entries.iter().enumerate() {
-            w(&format!("\t{fam}_{}_{} = {},", upper(&d.name), upper(e.name()), Spec::entry_value(d, i)));
+            w(&format!(
+                "\t{fam}_{}_{} = {},",
+                upper(&d.name),
+                upper(e.name()),
+                Spec::entry_value(d, i)
+            ));
         }
         w("};");
         w("");

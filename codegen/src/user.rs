@@ -8,9 +8,14 @@ pub fn emit(spec: &Spec, spec_path: &str) -> String {
         o.push_str(l);
         o.push('\n');
     };
-    w(&format!("//! Numbers of the `{}` Generic Netlink family.", spec.name));
+    w(&format!(
+        "//! Numbers of the `{}` Generic Netlink family.",
+        spec.name
+    ));
     w("//!");
-    w(&format!("//! Generated from {spec_path} by genlkit-codegen; do not edit."));
+    w(&format!(
+        "//! Generated from {spec_path} by genlkit-codegen; do not edit."
+    ));
     w("");
     w("/// Family name registered with the generic netlink controller.");
     w(&format!("pub const FAMILY_NAME: &str = \"{}\";", spec.name));
@@ -30,12 +35,19 @@ pub fn emit(spec: &Spec, spec_path: &str) -> String {
                 w(&format!("/// {}", doc.trim()));
             }
             let n = format!("{}_{}", upper(&d.name), upper(e.name()));
-            w(&format!("pub const {n}: u32 = {:#x};", Spec::entry_value(d, i)));
+            w(&format!(
+                "pub const {n}: u32 = {:#x};",
+                Spec::entry_value(d, i)
+            ));
             names.push(n);
         }
         if d.kind == "flags" {
             w("/// All flag bits the family defines.");
-            w(&format!("pub const {}_MASK: u32 = {};", upper(&d.name), names.join(" | ")));
+            w(&format!(
+                "pub const {}_MASK: u32 = {};",
+                upper(&d.name),
+                names.join(" | ")
+            ));
         }
         w("");
     }
@@ -47,13 +59,25 @@ pub fn emit(spec: &Spec, spec_path: &str) -> String {
     for set in &spec.attribute_sets {
         w(&format!("// attribute-set: {}", set.name));
         for (id, a) in set.attrs() {
-            w(&format!("pub const {}_{}: u16 = {id};", upper(&set.name), upper(&a.name)));
+            w(&format!(
+                "pub const {}_{}: u16 = {id};",
+                upper(&set.name),
+                upper(&a.name)
+            ));
         }
         for a in &set.attributes {
             for (what, v) in [("MIN_LEN", a.checks.min_len), ("MAX_LEN", a.checks.max_len)] {
                 if let Some(v) = v {
-                    w(&format!("/// `{}` check `{}`.", a.name, what.to_lowercase().replace('_', "-")));
-                    w(&format!("pub const {}_{}_{what}: usize = {v};", upper(&set.name), upper(&a.name)));
+                    w(&format!(
+                        "/// `{}` check `{}`.",
+                        a.name,
+                        what.to_lowercase().replace('_', "-")
+                    ));
+                    w(&format!(
+                        "pub const {}_{}_{what}: usize = {v};",
+                        upper(&set.name),
+                        upper(&a.name)
+                    ));
                 }
             }
         }
@@ -68,8 +92,14 @@ pub fn emit(spec: &Spec, spec_path: &str) -> String {
     w("];");
     for set in &spec.attribute_sets {
         w("");
-        w(&format!("/// `{}` attribute names, indexed by ID (index 0 is unused).", set.name));
-        w(&format!("pub const {}_ATTR_NAMES: &[&str] = &[", upper(&set.name)));
+        w(&format!(
+            "/// `{}` attribute names, indexed by ID (index 0 is unused).",
+            set.name
+        ));
+        w(&format!(
+            "pub const {}_ATTR_NAMES: &[&str] = &[",
+            upper(&set.name)
+        ));
         w("    \"\",");
         for a in &set.attributes {
             w(&format!("    \"{}\",", a.name));

@@ -29,11 +29,20 @@ fn rust_consts(text: &str, module: Option<&str>) -> BTreeMap<String, u64> {
         if !inside {
             continue;
         }
-        let Some(rest) = l.strip_prefix("pub const ").or_else(|| l.strip_prefix("pub(crate) const ")) else {
+        let Some(rest) = l
+            .strip_prefix("pub const ")
+            .or_else(|| l.strip_prefix("pub(crate) const "))
+        else {
             continue;
         };
         let (name, rest) = rest.split_once(':').unwrap();
-        let value = rest.split_once('=').unwrap().1.trim().trim_end_matches(';').trim();
+        let value = rest
+            .split_once('=')
+            .unwrap()
+            .1
+            .trim()
+            .trim_end_matches(';')
+            .trim();
         let v = if let Some(h) = value.strip_prefix("0x") {
             u64::from_str_radix(h, 16)
         } else {
@@ -58,14 +67,21 @@ fn generated_files_are_current() {
             }
         }
     }
-    assert!(stale.is_empty(), "stale generated files (run `cargo run -p genlkit-codegen`): {stale:?}");
+    assert!(
+        stale.is_empty(),
+        "stale generated files (run `cargo run -p genlkit-codegen`): {stale:?}"
+    );
 }
 
 #[test]
 fn uapi_header_agrees_with_the_rust_tables() {
     let root = root();
     for spec_path in specs(&root).unwrap() {
-        let spec = Spec::parse(&std::fs::read_to_string(root.join(&spec_path)).unwrap(), &spec_path).unwrap();
+        let spec = Spec::parse(
+            &std::fs::read_to_string(root.join(&spec_path)).unwrap(),
+            &spec_path,
+        )
+        .unwrap();
         let header = root.join(format!("include/uapi/linux/{}.h", spec.name));
         let c = bindgen::Builder::default()
             .header(header.to_str().unwrap())
@@ -74,19 +90,34 @@ fn uapi_header_agrees_with_the_rust_tables() {
             .unwrap_or_else(|e| panic!("bindgen {}: {e}", header.display()))
             .to_string();
         let c = rust_consts(&c, None);
-        let kernel = std::fs::read_to_string(root.join(format!("kmod/{}/nl_gen.rs", spec.name))).unwrap();
+        let kernel =
+            std::fs::read_to_string(root.join(format!("kmod/{}/nl_gen.rs", spec.name))).unwrap();
         let user_path = root.join(format!("userspace/{}/src/spec.rs", spec.name));
-        let user = std::fs::read_to_string(&user_path).ok().map(|t| rust_consts(&t, None));
+        let user = std::fs::read_to_string(&user_path)
+            .ok()
+            .map(|t| rust_consts(&t, None));
         let fam = upper(&spec.name);
         let mut checked = 0;
 
         let kcmd = rust_consts(&kernel, Some("cmd"));
         for (id, op) in spec.cmds() {
             let name = upper(&op.name);
-            assert_eq!(c[&format!("{fam}_CMD_{name}")], u64::from(id), "{spec_path}: C command {name}");
-            assert_eq!(kcmd[&name], u64::from(id), "{spec_path}: kernel command {name}");
+            assert_eq!(
+                c[&format!("{fam}_CMD_{name}")],
+                u64::from(id),
+                "{spec_path}: C command {name}"
+            );
+            assert_eq!(
+                kcmd[&name],
+                u64::from(id),
+                "{spec_path}: kernel command {name}"
+            );
             if let Some(u) = &user {
-                assert_eq!(u[&format!("CMD_{name}")], u64::from(id), "{spec_path}: user command {name}");
+                assert_eq!(
+                    u[&format!("CMD_{name}")],
+                    u64::from(id),
+                    "{spec_path}: user command {name}"
+                );
             }
             checked += 1;
         }
@@ -96,10 +127,18 @@ fn uapi_header_agrees_with_the_rust_tables() {
             let s = upper(&set.name);
             for (id, a) in set.attrs() {
                 let a = upper(&a.name);
-                assert_eq!(c[&format!("{fam}_A_{s}_{a}")], u64::from(id), "{spec_path}: C attr {s}.{a}");
+                assert_eq!(
+                    c[&format!("{fam}_A_{s}_{a}")],
+                    u64::from(id),
+                    "{spec_path}: C attr {s}.{a}"
+                );
                 assert_eq!(kset[&a], u64::from(id), "{spec_path}: kernel attr {s}.{a}");
                 if let Some(u) = &user {
-                    assert_eq!(u[&format!("{s}_{a}")], u64::from(id), "{spec_path}: user attr {s}.{a}");
+                    assert_eq!(
+                        u[&format!("{s}_{a}")],
+                        u64::from(id),
+                        "{spec_path}: user attr {s}.{a}"
+                    );
                 }
                 checked += 1;
             }
@@ -127,7 +166,8 @@ fn refused(yaml: &str) -> String {
     format!("{:#}", Spec::parse(yaml, "specs/bad.yaml").unwrap_err())
 }
 
-const BASE: &str = "name: bad\nprotocol: genetlink\nattribute-sets:\n  - name: s\n    attributes:\n";
+const BASE: &str =
+    "name: bad\nprotocol: genetlink\nattribute-sets:\n  - name: s\n    attributes:\n";
 
 #[test]
 fn unsupported_features_are_refused_by_name_or_line() {
@@ -135,9 +175,13 @@ fn unsupported_features_are_refused_by_name_or_line() {
     let e = refused(&unknown_key);
     assert!(e.contains("multi-attr") && e.contains("line 8"), "{e}");
 
-    let bad_type = format!("{BASE}      - name: a\n        type: indexed-array\noperations:\n  list: []\n");
+    let bad_type =
+        format!("{BASE}      - name: a\n        type: indexed-array\noperations:\n  list: []\n");
     let e = refused(&bad_type);
-    assert!(e.contains("attribute-sets[s].attributes[a]") && e.contains("indexed-array"), "{e}");
+    assert!(
+        e.contains("attribute-sets[s].attributes[a]") && e.contains("indexed-array"),
+        "{e}"
+    );
 
     let bad_attr = format!(
         "{BASE}      - name: a\n        type: u32\noperations:\n  list:\n    - name: op\n      attribute-set: s\n      do:\n        request:\n          attributes: [b]\n"

@@ -6,6 +6,8 @@
 
 #[path = "../genl/mod.rs"]
 mod genl;
+// Generated from the spec (codegen/): kept equal to a fresh generation, not formatted.
+#[rustfmt::skip]
 mod nl_gen;
 
 use genl::{AttrWriter, DumpProgress, DumpWriter, Net, PerNet, PerNetState, Request};
@@ -70,7 +72,11 @@ impl CountersOps for Counters {
         if name.len() < counter::NAME_MIN_LEN {
             return Err(name_attr.reject(EINVAL, c"name must not be empty"));
         }
-        let delta = attrs.get(counter::DELTA).map(|a| a.u64()).transpose()?.unwrap_or(1);
+        let delta = attrs
+            .get(counter::DELTA)
+            .map(|a| a.u64())
+            .transpose()?
+            .unwrap_or(1);
         let state = STATE.get(req.net())?;
         let mut list = state.counters.lock();
         let value = match find(&list, name) {

@@ -39,8 +39,11 @@ pub trait DumpIt {
 
     /// Writes entries through `out` until [`DumpWriter::entry`] fails with `EMSGSIZE` (skb full)
     /// or there is nothing left.
-    fn dumpit(req: &Request<'_>, cursor: &mut Self::Cursor, out: &mut DumpWriter<'_>)
-        -> Result<DumpProgress>;
+    fn dumpit(
+        req: &Request<'_>,
+        cursor: &mut Self::Cursor,
+        out: &mut DumpWriter<'_>,
+    ) -> Result<DumpProgress>;
 }
 
 /// Writes one round of dump entries into the skb the core provided.
@@ -73,8 +76,14 @@ impl DumpWriter<'_> {
         // SAFETY: `skb` and `cb` are valid for this round (type invariant): `cb.skb` is the
         // request skb whose `cb` holds its `netlink_skb_parms`, `cb.nlh` its header.
         let (portid, seq, nlh) = unsafe {
-            let parms = (*self.cb.skb).cb.as_ptr().cast::<bindings::netlink_skb_parms>();
-            let nlh = (*skb).head.add((*skb).tail as usize).cast::<bindings::nlmsghdr>();
+            let parms = (*self.cb.skb)
+                .cb
+                .as_ptr()
+                .cast::<bindings::netlink_skb_parms>();
+            let nlh = (*skb)
+                .head
+                .add((*skb).tail as usize)
+                .cast::<bindings::nlmsghdr>();
             ((*parms).portid, (*self.cb.nlh).nlmsg_seq, nlh)
         };
         // SAFETY: `skb` is this round's skb and `family` a registered `'static` family.

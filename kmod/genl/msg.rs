@@ -66,7 +66,12 @@ impl AttrWriter {
         // SAFETY: `skb` is valid (type invariant); `data` is readable for `data.len()` bytes,
         // and a dangling pointer is never read for a zero length.
         to_result(unsafe {
-            bindings::nla_put(self.skb(), ty.into(), data.len() as i32, data.as_ptr().cast())
+            bindings::nla_put(
+                self.skb(),
+                ty.into(),
+                data.len() as i32,
+                data.as_ptr().cast(),
+            )
         })
     }
 
@@ -209,8 +214,9 @@ impl Message {
         let skb = unsafe { bindings::genlmsg_new(payload, bindings::GFP_KERNEL) };
         let skb = NonNull::new(skb).ok_or(ENOMEM)?;
         // SAFETY: `skb` is a fresh skb; `family` is a `'static` registered family.
-        let hdr =
-            unsafe { bindings::genlmsg_put(skb.as_ptr(), portid, seq, family.as_raw(), flags, cmd) };
+        let hdr = unsafe {
+            bindings::genlmsg_put(skb.as_ptr(), portid, seq, family.as_raw(), flags, cmd)
+        };
         let Some(hdr) = NonNull::new(hdr) else {
             // SAFETY: we own `skb` and nothing refers to it.
             unsafe { bindings::nlmsg_free(skb.as_ptr()) };

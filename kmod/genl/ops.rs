@@ -50,7 +50,8 @@ impl MsgFlags {
     /// `NLM_F_CREATE`: create the object if it does not exist.
     pub const CREATE: Self = Self(bindings::NLM_F_CREATE as u16);
     /// Flags every request may carry (the set the core allows for new families).
-    const ALWAYS: u16 = (bindings::NLM_F_REQUEST | bindings::NLM_F_ACK | bindings::NLM_F_ECHO) as u16;
+    const ALWAYS: u16 =
+        (bindings::NLM_F_REQUEST | bindings::NLM_F_ACK | bindings::NLM_F_ECHO) as u16;
 
     /// Whether all flags of `other` are set.
     pub const fn contains(self, other: Self) -> bool {
@@ -142,7 +143,10 @@ impl<'a> Request<'a> {
     pub(crate) unsafe fn from_raw(info: *const bindings::genl_info, maxattr: u32) -> Self {
         // INVARIANT: guaranteed by the caller.
         // SAFETY: valid for `'a`, as the caller guarantees.
-        Self { info: unsafe { &*info }, maxattr }
+        Self {
+            info: unsafe { &*info },
+            maxattr,
+        }
     }
 
     pub(crate) fn family(&self) -> &'static Family {
@@ -247,7 +251,10 @@ unsafe extern "C" fn doit_callback<H: DoIt>(
             .map_or(0, |op| op.0.maxattr);
         Request::from_raw(info, maxattr)
     };
-    match req.check_header(H::ACCEPT_FLAGS).and_then(|()| H::doit(&req)) {
+    match req
+        .check_header(H::ACCEPT_FLAGS)
+        .and_then(|()| H::doit(&req))
+    {
         Ok(()) => 0,
         Err(e) => e.to_errno(),
     }

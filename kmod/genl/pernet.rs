@@ -7,7 +7,6 @@
 //! C header: [`include/net/net_namespace.h`](srctree/include/net/net_namespace.h)
 
 use core::{ffi::c_int, marker::PhantomData, pin::Pin};
-use pin_init::PinInit;
 use kernel::{
     bindings,
     error::to_result,
@@ -18,6 +17,7 @@ use kernel::{
     },
     types::Opaque,
 };
+use pin_init::PinInit;
 
 use super::net::Net;
 

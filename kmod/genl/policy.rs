@@ -66,7 +66,10 @@ impl AttrPolicy {
             }
             p.0.validation_type = bindings::nla_policy_validation_NLA_VALIDATE_MIN as u8;
             p.0.__bindgen_anon_1.__bindgen_anon_1 =
-                bindings::nla_policy__bindgen_ty_1__bindgen_ty_1 { min: min_len as i16, max: 0 };
+                bindings::nla_policy__bindgen_ty_1__bindgen_ty_1 {
+                    min: min_len as i16,
+                    max: 0,
+                };
         }
         p
     }

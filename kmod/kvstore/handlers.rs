@@ -6,7 +6,9 @@ use core::pin::Pin;
 use kernel::{prelude::*, rbtree::RBTreeNodeReservation};
 
 use crate::{
-    genl::{Attr, AttrWriter, DumpProgress, DumpWriter, MsgFlags, Net, PerNet, PerNetState, Request},
+    genl::{
+        Attr, AttrWriter, DumpProgress, DumpWriter, MsgFlags, Net, PerNet, PerNetState, Request,
+    },
     nl_gen::{cmd, entry, group, stats, KvstoreOps},
     store::{Counters, Entry, Key, Limits, PutError, PutMode, Store},
     FAMILY,
@@ -123,8 +125,9 @@ impl KvstoreOps for KvStore {
         req.send_reply(reply)
     }
 
-    const PUT_DO_ACCEPT_FLAGS: MsgFlags =
-        MsgFlags::CREATE.union(MsgFlags::EXCL).union(MsgFlags::REPLACE);
+    const PUT_DO_ACCEPT_FLAGS: MsgFlags = MsgFlags::CREATE
+        .union(MsgFlags::EXCL)
+        .union(MsgFlags::REPLACE);
 
     /// Creates or replaces an entry, replies with it and the new generation, and multicasts
     /// `new-ntf`.
@@ -136,7 +139,11 @@ impl KvstoreOps for KvStore {
         let key = key_of(&key_attr)?;
         let value_attr = attrs.required(entry::VALUE)?;
         let value = value_attr.bytes();
-        let flags = attrs.get(entry::FLAGS).map(|a| a.u32()).transpose()?.unwrap_or(0);
+        let flags = attrs
+            .get(entry::FLAGS)
+            .map(|a| a.u32())
+            .transpose()?
+            .unwrap_or(0);
         let f = req.flags();
         let mode = PutMode {
             create: f.contains(MsgFlags::CREATE),
@@ -148,7 +155,10 @@ impl KvstoreOps for KvStore {
         let mut stored = KVec::with_capacity(value.len(), GFP_KERNEL)?;
         stored.extend_from_slice(value, GFP_KERNEL)?;
         let slot = RBTreeNodeReservation::new(GFP_KERNEL)?;
-        let new_entry = Entry { value: stored, flags };
+        let new_entry = Entry {
+            value: stored,
+            flags,
+        };
 
         let size = entry_size(key, value.len());
         let generation = {
@@ -160,10 +170,9 @@ impl KvstoreOps for KvStore {
                         EEXIST,
                         c"entry exists (NLM_F_EXCL set, or NLM_F_REPLACE not set)",
                     ),
-                    PutError::Missing => key_attr.reject(
-                        ENOENT,
-                        c"entry does not exist and NLM_F_CREATE is not set",
-                    ),
+                    PutError::Missing => {
+                        key_attr.reject(ENOENT, c"entry does not exist and NLM_F_CREATE is not set")
+                    }
                     PutError::TooManyEntries => {
                         key_attr.reject(ENOSPC, c"store is full (max_entries reached)")
                     }
@@ -201,7 +210,6 @@ impl KvstoreOps for KvStore {
         drop(inner);
         req.send_reply(reply)
     }
-
 
     type GetDumpCursor = DumpCursor;
 

@@ -10,6 +10,8 @@
 #[path = "../genl/mod.rs"]
 mod genl;
 mod handlers;
+// Generated from the spec (codegen/): kept equal to a fresh generation, not formatted.
+#[rustfmt::skip]
 mod nl_gen;
 mod store;
 
@@ -83,12 +85,24 @@ mod tests {
     #[test]
     fn policies_match_the_spec() {
         assert_eq!(PUT_DO_POLICY.maxattr(), entry::FLAGS as u32);
-        assert_eq!(GET_DO_POLICY.get(entry::KEY).unwrap().nla_type(), bindings::NLA_NUL_STRING);
-        assert_eq!(PUT_DO_POLICY.get(entry::VALUE).unwrap().nla_type(), bindings::NLA_BINARY);
-        assert_eq!(PUT_DO_POLICY.get(entry::FLAGS).unwrap().nla_type(), bindings::NLA_U32);
+        assert_eq!(
+            GET_DO_POLICY.get(entry::KEY).unwrap().nla_type(),
+            bindings::NLA_NUL_STRING
+        );
+        assert_eq!(
+            PUT_DO_POLICY.get(entry::VALUE).unwrap().nla_type(),
+            bindings::NLA_BINARY
+        );
+        assert_eq!(
+            PUT_DO_POLICY.get(entry::FLAGS).unwrap().nla_type(),
+            bindings::NLA_U32
+        );
         // Attributes an op does not take stay UNSPEC, which strict validation rejects.
         assert!(PUT_DO_POLICY.get(entry::GENERATION).is_none());
-        assert_eq!(ECHO_DO_POLICY.get(entry::GENERATION).unwrap().nla_type(), bindings::NLA_U64);
+        assert_eq!(
+            ECHO_DO_POLICY.get(entry::GENERATION).unwrap().nla_type(),
+            bindings::NLA_U64
+        );
         assert_eq!(STATS_DO_POLICY.maxattr(), 0);
     }
 

@@ -280,41 +280,93 @@ impl Store {
 mod tests {
     use super::*;
 
-    const UPSERT: PutMode = PutMode { create: true, excl: false, replace: true };
-    const CREATE_EXCL: PutMode = PutMode { create: true, excl: true, replace: false };
-    const REPLACE_ONLY: PutMode = PutMode { create: false, excl: false, replace: true };
-    const ROOMY: Limits = Limits { max_entries: 100, max_bytes: 1000 };
+    const UPSERT: PutMode = PutMode {
+        create: true,
+        excl: false,
+        replace: true,
+    };
+    const CREATE_EXCL: PutMode = PutMode {
+        create: true,
+        excl: true,
+        replace: false,
+    };
+    const REPLACE_ONLY: PutMode = PutMode {
+        create: false,
+        excl: false,
+        replace: true,
+    };
+    const ROOMY: Limits = Limits {
+        max_entries: 100,
+        max_bytes: 1000,
+    };
 
-    fn put(s: &mut Inner, key: &[u8], value: &[u8], mode: PutMode, l: Limits) -> Result<u64, PutError> {
+    fn put(
+        s: &mut Inner,
+        key: &[u8],
+        value: &[u8],
+        mode: PutMode,
+        l: Limits,
+    ) -> Result<u64, PutError> {
         let mut v = KVec::new();
         v.extend_from_slice(value, GFP_KERNEL).unwrap();
         let slot = RBTreeNodeReservation::new(GFP_KERNEL).unwrap();
-        s.put(Key::new(key).unwrap(), Entry { value: v, flags: 0 }, slot, mode, l)
+        s.put(
+            Key::new(key).unwrap(),
+            Entry { value: v, flags: 0 },
+            slot,
+            mode,
+            l,
+        )
     }
 
     #[test]
     fn put_modes_follow_rtnetlink() {
         let mut s = Inner::new();
-        assert_eq!(put(&mut s, b"a", b"1", REPLACE_ONLY, ROOMY), Err(PutError::Missing));
+        assert_eq!(
+            put(&mut s, b"a", b"1", REPLACE_ONLY, ROOMY),
+            Err(PutError::Missing)
+        );
         assert_eq!(put(&mut s, b"a", b"1", CREATE_EXCL, ROOMY), Ok(1));
-        assert_eq!(put(&mut s, b"a", b"2", CREATE_EXCL, ROOMY), Err(PutError::Exists));
-        let create_only = PutMode { create: true, excl: false, replace: false };
-        assert_eq!(put(&mut s, b"a", b"2", create_only, ROOMY), Err(PutError::Exists));
+        assert_eq!(
+            put(&mut s, b"a", b"2", CREATE_EXCL, ROOMY),
+            Err(PutError::Exists)
+        );
+        let create_only = PutMode {
+            create: true,
+            excl: false,
+            replace: false,
+        };
+        assert_eq!(
+            put(&mut s, b"a", b"2", create_only, ROOMY),
+            Err(PutError::Exists)
+        );
         assert_eq!(put(&mut s, b"a", b"22", REPLACE_ONLY, ROOMY), Ok(2));
         assert_eq!(put(&mut s, b"a", b"333", UPSERT, ROOMY), Ok(3));
         assert_eq!(s.entries(), 1);
         assert_eq!(s.bytes(), 4);
-        assert_eq!(s.get(&Key::new(b"a").unwrap()).unwrap().value.as_slice(), b"333");
+        assert_eq!(
+            s.get(&Key::new(b"a").unwrap()).unwrap().value.as_slice(),
+            b"333"
+        );
     }
 
     #[test]
     fn limits_are_enforced() {
         let mut s = Inner::new();
-        let two = Limits { max_entries: 2, max_bytes: 10 };
+        let two = Limits {
+            max_entries: 2,
+            max_bytes: 10,
+        };
         assert_eq!(put(&mut s, b"a", b"1234", UPSERT, two), Ok(1));
         assert_eq!(put(&mut s, b"b", b"1234", UPSERT, two), Ok(2));
-        assert_eq!(put(&mut s, b"c", b"", UPSERT, two), Err(PutError::TooManyEntries));
-        assert_eq!(put(&mut s, b"a", b"12345", UPSERT, two), Err(PutError::TooManyBytes));
+        assert_eq!(
+            put(&mut s, b"c", b"", UPSERT, two),
+            Err(PutError::TooManyEntries)
+        );
+        assert_eq!(
+            put(&mut s, b"a", b"12345", UPSERT, two),
+            Err(PutError::TooManyBytes)
+        );
         assert_eq!(put(&mut s, b"a", b"1234", UPSERT, two), Ok(3));
         assert_eq!(s.generation(), 3);
         assert_eq!((s.entries(), s.bytes()), (2, 10));

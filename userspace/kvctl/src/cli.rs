@@ -64,13 +64,9 @@ pub enum Command {
         flags: EntryFlags,
     },
     /// Print one entry's value.
-    Get {
-        key: String,
-    },
+    Get { key: String },
     /// Remove an entry (needs CAP_NET_ADMIN).
-    Del {
-        key: String,
-    },
+    Del { key: String },
     /// List entries in key order.
     List {
         /// Only keys starting with this prefix.
@@ -132,7 +128,5 @@ pub enum Command {
         file: Option<PathBuf>,
     },
     /// Print a shell completion script.
-    Completions {
-        shell: clap_complete::Shell,
-    },
+    Completions { shell: clap_complete::Shell },
 }

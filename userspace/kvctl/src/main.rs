@@ -22,7 +22,10 @@ use output::{entry_json, entry_line, json_flags, json_value, safe_value};
 fn main() -> ExitCode {
     let cli = Cli::parse(); // usage errors exit with 2
     let name = command_name(&cli.command);
-    let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    let rt = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("kvctl: cannot start runtime: {e}");
@@ -61,7 +64,10 @@ fn describe(e: &anyhow::Error) -> String {
         if kerr.errno() == Some(1) {
             line.push_str(" (permission denied: put and del need CAP_NET_ADMIN)");
         }
-        for ctx in e.chain().take_while(|c| c.downcast_ref::<Error>().is_none()) {
+        for ctx in e
+            .chain()
+            .take_while(|c| c.downcast_ref::<Error>().is_none())
+        {
             line = format!("{ctx}: {line}");
         }
     }
@@ -76,7 +82,15 @@ async fn run(cli: Cli) -> Result<()> {
     }
     let client = Client::connect().await?;
     match cli.command {
-        Command::Put { key, value, value_file, create, excl, replace, flags } => {
+        Command::Put {
+            key,
+            value,
+            value_file,
+            create,
+            excl,
+            replace,
+            flags,
+        } => {
             let value = match (value, value_file) {
                 (Some(v), _) => v.as_bytes().to_vec(),
                 (None, Some(path)) => {
@@ -87,13 +101,19 @@ async fn run(cli: Cli) -> Result<()> {
             let mut mode = PutMode::default();
             if create || excl || replace {
                 mode = PutMode::NONE;
-                for (on, bit) in [(create, PutMode::CREATE), (excl, PutMode::EXCL), (replace, PutMode::REPLACE)] {
+                for (on, bit) in [
+                    (create, PutMode::CREATE),
+                    (excl, PutMode::EXCL),
+                    (replace, PutMode::REPLACE),
+                ] {
                     if on {
                         mode = mode | bit;
                     }
                 }
             }
-            let reply = client.put(&PutRequest::new(key, value).flags(flags).mode(mode)).await?;
+            let reply = client
+                .put(&PutRequest::new(key, value).flags(flags).mode(mode))
+                .await?;
             if json {
                 let mut j = entry_json(&reply.entry);
                 j["generation"] = json!(reply.generation);
@@ -113,7 +133,10 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Del { key } => {
             let reply = client.del(&key).await?;
             if json {
-                println!("{}", json!({"key": reply.key, "generation": reply.generation}));
+                println!(
+                    "{}",
+                    json!({"key": reply.key, "generation": reply.generation})
+                );
             } else {
                 println!("deleted {} (generation {})", reply.key, reply.generation);
             }
@@ -121,15 +144,28 @@ async fn run(cli: Cli) -> Result<()> {
         Command::List { prefix } => {
             let entries: Vec<Entry> = client.list(prefix.as_deref()).try_collect().await?;
             if json {
-                println!("{}", serde_json::Value::Array(entries.iter().map(entry_json).collect()));
+                println!(
+                    "{}",
+                    serde_json::Value::Array(entries.iter().map(entry_json).collect())
+                );
             } else {
                 for e in &entries {
                     println!("{}", entry_line(e));
                 }
             }
         }
-        Command::Echo { key, value, flags, generation } => {
-            let req = Echo { key, value: value.map(|v| v.as_bytes().to_vec()), flags, generation };
+        Command::Echo {
+            key,
+            value,
+            flags,
+            generation,
+        } => {
+            let req = Echo {
+                key,
+                value: value.map(|v| v.as_bytes().to_vec()),
+                flags,
+                generation,
+            };
             let reply = client.echo(&req).await?;
             if json {
                 let mut j = json!({});
@@ -178,7 +214,16 @@ async fn run(cli: Cli) -> Result<()> {
                 }
             }
         }
-        Command::Monitor { prefix, count, timeout, idle_timeout, dump_final, quiet, rcvbuf, stall_ms } => {
+        Command::Monitor {
+            prefix,
+            count,
+            timeout,
+            idle_timeout,
+            dump_final,
+            quiet,
+            rcvbuf,
+            stall_ms,
+        } => {
             let opts = monitor::Options {
                 prefix,
                 count,
@@ -207,7 +252,11 @@ async fn family(client: &Client, json: bool) -> Result<()> {
             .iter()
             .map(|o| json!({"id": o.id, "name": o.name, "flags": o.flags, "flag_names": o.flag_names()}))
             .collect();
-        let groups: Vec<_> = info.mcast_groups.iter().map(|g| json!({"name": g.name, "id": g.id})).collect();
+        let groups: Vec<_> = info
+            .mcast_groups
+            .iter()
+            .map(|g| json!({"name": g.name, "id": g.id}))
+            .collect();
         let op_policies: Vec<_> = info
             .op_policies
             .iter()
@@ -230,10 +279,18 @@ async fn family(client: &Client, json: bool) -> Result<()> {
         );
         return Ok(());
     }
-    println!("family {} id {} version {} hdrsize {} maxattr {}", info.name, info.id, info.version, info.hdrsize, info.maxattr);
+    println!(
+        "family {} id {} version {} hdrsize {} maxattr {}",
+        info.name, info.id, info.version, info.hdrsize, info.maxattr
+    );
     println!("ops:");
     for o in &info.ops {
-        println!("  {:>2} {:<8} {}", o.id, o.name.unwrap_or("?"), o.flag_names().join(","));
+        println!(
+            "  {:>2} {:<8} {}",
+            o.id,
+            o.name.unwrap_or("?"),
+            o.flag_names().join(",")
+        );
     }
     println!("multicast groups:");
     for g in &info.mcast_groups {
@@ -245,14 +302,32 @@ async fn family(client: &Client, json: bool) -> Result<()> {
     }
     println!("op policies:");
     for o in &info.op_policies {
-        let name = kvstore::spec::CMD_NAMES.get(o.cmd as usize).copied().unwrap_or("?");
+        let name = kvstore::spec::CMD_NAMES
+            .get(o.cmd as usize)
+            .copied()
+            .unwrap_or("?");
         let fmt = |p: Option<u32>| p.map_or("-".to_owned(), |i| i.to_string());
-        println!("  {:<8} do {} dump {}", name, fmt(o.do_policy), fmt(o.dump_policy));
+        println!(
+            "  {:<8} do {} dump {}",
+            name,
+            fmt(o.do_policy),
+            fmt(o.dump_policy)
+        );
     }
     println!("policies:");
     for p in &info.policies {
-        let props: Vec<String> = p.properties.iter().map(|(k, v)| format!("{k}={v}")).collect();
-        println!("  [{}] {:>2} {:<12} {}", p.policy, p.attr, p.attr_name.unwrap_or("?"), props.join(" "));
+        let props: Vec<String> = p
+            .properties
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        println!(
+            "  [{}] {:>2} {:<12} {}",
+            p.policy,
+            p.attr,
+            p.attr_name.unwrap_or("?"),
+            props.join(" ")
+        );
     }
     Ok(())
 }
@@ -276,7 +351,10 @@ async fn batch(client: &Client, file: Option<std::path::PathBuf>, json: bool) ->
         let ctx = || format!("line {}", n + 1);
         match (words.next(), words.next(), words.next()) {
             (Some("put"), Some(key), value) => {
-                client.put(&PutRequest::new(key, value.unwrap_or("").as_bytes())).await.with_context(ctx)?;
+                client
+                    .put(&PutRequest::new(key, value.unwrap_or("").as_bytes()))
+                    .await
+                    .with_context(ctx)?;
                 puts += 1;
             }
             (Some("del"), Some(key), None) => {

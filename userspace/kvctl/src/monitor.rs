@@ -38,7 +38,10 @@ impl View {
     async fn resync(client: &Client, prefix: Option<&str>) -> Result<Self> {
         let synced_at = client.stats().await.context("stats")?.generation;
         let entries: Vec<Entry> = client.list(prefix).try_collect().await.context("dump")?;
-        Ok(Self { entries: entries.into_iter().map(|e| (e.key.clone(), e)).collect(), synced_at })
+        Ok(Self {
+            entries: entries.into_iter().map(|e| (e.key.clone(), e)).collect(),
+            synced_at,
+        })
     }
 }
 
@@ -49,7 +52,9 @@ fn secs(s: f64) -> Duration {
 pub async fn run(client: &Client, opts: Options) -> Result<()> {
     let prefix = opts.prefix.as_deref().filter(|p| !p.is_empty());
     let mut sub = client
-        .subscribe(SubscribeOptions { rcvbuf: opts.rcvbuf })
+        .subscribe(SubscribeOptions {
+            rcvbuf: opts.rcvbuf,
+        })
         .await
         .context("subscribe")?;
     let mut view = View::resync(client, prefix).await?;
@@ -76,7 +81,9 @@ pub async fn run(client: &Client, opts: Options) -> Result<()> {
             _ = sleep_until(wake) => { timed_out = true; break }
             _ = &mut interrupted => break,
         };
-        let Some(event) = event else { bail!("the notification socket closed") };
+        let Some(event) = event else {
+            bail!("the notification socket closed")
+        };
         let event = match event {
             Ok(ev) => ev,
             Err(e) => {
@@ -94,13 +101,20 @@ pub async fn run(client: &Client, opts: Options) -> Result<()> {
                 report(
                     opts.json,
                     json!({"event": "resync", "entries": view.entries.len(), "generation": view.synced_at}),
-                    || format!("resynced: {} entries at generation {}", view.entries.len(), view.synced_at),
+                    || {
+                        format!(
+                            "resynced: {} entries at generation {}",
+                            view.entries.len(),
+                            view.synced_at
+                        )
+                    },
                 );
                 continue;
             }
             Event::New(put) => {
                 let e = put.entry;
-                if prefix.is_some_and(|p| !e.key.starts_with(p)) || put.generation <= view.synced_at {
+                if prefix.is_some_and(|p| !e.key.starts_with(p)) || put.generation <= view.synced_at
+                {
                     continue;
                 }
                 events += 1;
@@ -110,13 +124,22 @@ pub async fn run(client: &Client, opts: Options) -> Result<()> {
                         opts.json,
                         json!({"event": "new", "key": e.key, "value": value, "encoding": encoding,
                                "flags": e.flags.names(), "generation": put.generation}),
-                        || format!("new {} {} (generation {})", e.key, safe_value(&e.value), put.generation),
+                        || {
+                            format!(
+                                "new {} {} (generation {})",
+                                e.key,
+                                safe_value(&e.value),
+                                put.generation
+                            )
+                        },
                     );
                 }
                 view.entries.insert(e.key.clone(), e);
             }
             Event::Del(del) => {
-                if prefix.is_some_and(|p| !del.key.starts_with(p)) || del.generation <= view.synced_at {
+                if prefix.is_some_and(|p| !del.key.starts_with(p))
+                    || del.generation <= view.synced_at
+                {
                     continue;
                 }
                 events += 1;
@@ -141,9 +164,17 @@ pub async fn run(client: &Client, opts: Options) -> Result<()> {
     if opts.dump_final {
         if opts.json {
             let entries: Vec<_> = view.entries.values().map(entry_json).collect();
-            println!("{}", json!({"final_view": entries, "events": events, "overflows": overflows}));
+            println!(
+                "{}",
+                json!({"final_view": entries, "events": events, "overflows": overflows})
+            );
         } else {
-            println!("# final view ({} entries, {} events, {} overflows)", view.entries.len(), events, overflows);
+            println!(
+                "# final view ({} entries, {} events, {} overflows)",
+                view.entries.len(),
+                events,
+                overflows
+            );
             for e in view.entries.values() {
                 println!("{}", entry_line(e));
             }

@@ -61,9 +61,20 @@ mod tests {
 
     #[test]
     fn entry_lines() {
-        let e = Entry { key: "k".into(), value: b"v".to_vec(), flags: EntryFlags::TEXT };
+        let e = Entry {
+            key: "k".into(),
+            value: b"v".to_vec(),
+            flags: EntryFlags::TEXT,
+        };
         assert_eq!(entry_line(&e), "k\tv\t[text]");
-        let j = entry_json(&Entry { key: "b".into(), value: vec![1], flags: EntryFlags::NONE });
-        assert_eq!(j, json!({"key": "b", "value": "01", "encoding": "hex", "flags": []}));
+        let j = entry_json(&Entry {
+            key: "b".into(),
+            value: vec![1],
+            flags: EntryFlags::NONE,
+        });
+        assert_eq!(
+            j,
+            json!({"key": "b", "value": "01", "encoding": "hex", "flags": []})
+        );
     }
 }

@@ -47,22 +47,38 @@ struct Direct {
 impl Client {
     /// Connects and resolves the family (see [`crate::Client::connect`]).
     pub fn connect() -> Result<Self> {
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
         let inner = rt.block_on(crate::Client::connect())?;
         let mut sock = Socket::new(NETLINK_GENERIC)?;
         sock.bind_auto()?;
         sock.connect(&SocketAddr::new(0, 0))?;
         sock.set_ext_ack(true)?;
         sock.set_cap_ack(true)?;
-        let direct = Direct { sock, seq: 0, tx: Vec::new(), rx: vec![0; RECV_BUF] };
-        Ok(Self { rt, inner, direct: Mutex::new(direct) })
+        let direct = Direct {
+            sock,
+            seq: 0,
+            tx: Vec::new(),
+            rx: vec![0; RECV_BUF],
+        };
+        Ok(Self {
+            rt,
+            inner,
+            direct: Mutex::new(direct),
+        })
     }
 
     /// Sends a `do` request and waits for its one reply (or error).
     ///
     /// The request is encoded from the borrowed `attrs` and the reply decoded in place
     /// ([`wire`]); only a kernel error goes through the generic packet types.
-    fn do_request<T: FromReply>(&self, cmd: KvstoreCmd, attrs: &[AttrRef<'_>], flags: u16) -> Result<T> {
+    fn do_request<T: FromReply>(
+        &self,
+        cmd: KvstoreCmd,
+        attrs: &[AttrRef<'_>],
+        flags: u16,
+    ) -> Result<T> {
         let family = self.inner.family_id();
         let mut d = self.direct.lock().unwrap_or_else(|e| e.into_inner());
         let Direct { sock, seq, tx, rx } = &mut *d;
@@ -72,7 +88,10 @@ impl Client {
         loop {
             let n = sock.recv(&mut &mut rx[..], 0)?;
             if n > rx.len() {
-                return Err(Error::Netlink(format!("reply of {n} bytes truncated to {}", rx.len())));
+                return Err(Error::Netlink(format!(
+                    "reply of {n} bytes truncated to {}",
+                    rx.len()
+                )));
             }
             for msg in wire::messages(&rx[..n]) {
                 let msg = msg?;
@@ -88,7 +107,8 @@ impl Client {
                         .map_err(|e| Error::Netlink(format!("undecodable error reply: {e}")))?;
                     match err.payload {
                         NetlinkPayload::Error(e) if e.code.is_some() => {
-                            let request: Vec<EntryAttr> = attrs.iter().map(|a| a.to_entry_attr()).collect();
+                            let request: Vec<EntryAttr> =
+                                attrs.iter().map(|a| a.to_entry_attr()).collect();
                             return Err(kernel_error(&e, msg.flags, &request).into());
                         }
                         _ => {} // an ack
@@ -135,7 +155,10 @@ impl Client {
     /// Subscribes to the `notify` group.
     pub fn subscribe(&self, opts: SubscribeOptions) -> Result<Subscription<'_>> {
         let inner = self.rt.block_on(self.inner.subscribe(opts))?;
-        Ok(Subscription { rt: &self.rt, inner })
+        Ok(Subscription {
+            rt: &self.rt,
+            inner,
+        })
     }
 }
 
@@ -149,7 +172,9 @@ pub struct Subscription<'a> {
 impl Subscription<'_> {
     /// Waits for the next event; `Ok(None)` on timeout or when the socket closed.
     pub fn next_timeout(&mut self, timeout: Duration) -> Result<Option<Event>> {
-        let next = self.rt.block_on(async { tokio::time::timeout(timeout, self.inner.next()).await });
+        let next = self
+            .rt
+            .block_on(async { tokio::time::timeout(timeout, self.inner.next()).await });
         next.ok().flatten().transpose()
     }
 }

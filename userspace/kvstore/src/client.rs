@@ -5,8 +5,7 @@ use std::future::ready;
 use futures::{stream, Stream, StreamExt, TryStreamExt};
 use genetlink::{resolver::Family, GenetlinkHandle};
 use netlink_packet_core::{
-    ErrorMessage, Nla, NetlinkMessage, NetlinkPayload, NLA_HEADER_SIZE, NLM_F_DUMP,
-    NLM_F_REQUEST,
+    ErrorMessage, NetlinkMessage, NetlinkPayload, Nla, NLA_HEADER_SIZE, NLM_F_DUMP, NLM_F_REQUEST,
 };
 use netlink_packet_generic::GenlMessage;
 use netlink_sys::AsyncSocket;
@@ -55,7 +54,10 @@ impl Client {
 
     /// The ID of the `notify` multicast group, if the family has it.
     pub fn notify_group(&self) -> Option<u32> {
-        self.family.multicast_groups.get(spec::MCGRP_NOTIFY).copied()
+        self.family
+            .multicast_groups
+            .get(spec::MCGRP_NOTIFY)
+            .copied()
     }
 
     /// The underlying genetlink handle (e.g. for nlctrl requests).
@@ -65,27 +67,41 @@ impl Client {
 
     /// `echo`: the kernel returns the attributes unchanged.
     pub async fn echo(&self, req: &Echo) -> Result<Echo> {
-        self.do_request(KvstoreCmd::Echo, owned(&req.attr_refs()), 0).await?.try_into()
+        self.do_request(KvstoreCmd::Echo, owned(&req.attr_refs()), 0)
+            .await?
+            .try_into()
     }
 
     /// `put`: creates or replaces an entry (needs CAP_NET_ADMIN).
     pub async fn put(&self, req: &PutRequest) -> Result<PutReply> {
-        self.do_request(KvstoreCmd::Put, owned(&req.attr_refs()), req.mode.nlmsg_flags()).await?.try_into()
+        self.do_request(
+            KvstoreCmd::Put,
+            owned(&req.attr_refs()),
+            req.mode.nlmsg_flags(),
+        )
+        .await?
+        .try_into()
     }
 
     /// `get`: one entry by key (ENOENT if absent).
     pub async fn get(&self, key: &str) -> Result<Entry> {
-        self.do_request(KvstoreCmd::Get, vec![EntryAttr::Key(key.to_owned())], 0).await?.try_into()
+        self.do_request(KvstoreCmd::Get, vec![EntryAttr::Key(key.to_owned())], 0)
+            .await?
+            .try_into()
     }
 
     /// `del`: removes an entry by key (needs CAP_NET_ADMIN; ENOENT if absent).
     pub async fn del(&self, key: &str) -> Result<DelReply> {
-        self.do_request(KvstoreCmd::Del, vec![EntryAttr::Key(key.to_owned())], 0).await?.try_into()
+        self.do_request(KvstoreCmd::Del, vec![EntryAttr::Key(key.to_owned())], 0)
+            .await?
+            .try_into()
     }
 
     /// `stats`: counters and limits of the caller's namespace's store.
     pub async fn stats(&self) -> Result<StatsReply> {
-        self.do_request(KvstoreCmd::Stats, Vec::new(), 0).await?.try_into()
+        self.do_request(KvstoreCmd::Stats, Vec::new(), 0)
+            .await?
+            .try_into()
     }
 
     /// `get` dump: all entries in key order, optionally under `prefix`.
@@ -95,7 +111,9 @@ impl Client {
             _ => Vec::new(),
         };
         match self.send(KvstoreCmd::Get, attrs, NLM_F_DUMP) {
-            Ok(replies) => replies.and_then(|m| ready(Entry::try_from(m))).left_stream(),
+            Ok(replies) => replies
+                .and_then(|m| ready(Entry::try_from(m)))
+                .left_stream(),
             Err(e) => stream::once(ready(Err(e))).right_stream(),
         }
     }
@@ -180,10 +198,16 @@ pub(crate) fn check_encodable(attrs: &[EntryAttr]) -> Result<()> {
 }
 
 /// Builds a [`KernelError`] and names the offending attribute of `request`.
-pub(crate) fn kernel_error(err: &ErrorMessage, nl_flags: u16, request: &[EntryAttr]) -> KernelError {
+pub(crate) fn kernel_error(
+    err: &ErrorMessage,
+    nl_flags: u16,
+    request: &[EntryAttr],
+) -> KernelError {
     let ext = Extack::parse(err, nl_flags);
     let missing = ext.missing_type.and_then(extack::entry_attr_name);
-    let at = ext.offset.and_then(|off| extack::attr_at_offset(request, off));
+    let at = ext
+        .offset
+        .and_then(|off| extack::attr_at_offset(request, off));
     let mut ke = KernelError::new(err.raw_code(), ext);
     ke.attribute = at.or(missing).map(str::to_owned);
     ke

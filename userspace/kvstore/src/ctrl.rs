@@ -122,7 +122,9 @@ async fn ctrl(client: &Client, cmd: GenlCtrlCmd, flags: u16) -> Result<Vec<Vec<G
                 if e.raw_code().abs() == 2 && cmd == GenlCtrlCmd::GetFamily {
                     return Err(Error::NotLoaded);
                 }
-                return Err(KernelError::new(e.raw_code(), Extack::parse(&e, msg.header.flags)).into());
+                return Err(
+                    KernelError::new(e.raw_code(), Extack::parse(&e, msg.header.flags)).into(),
+                );
             }
             _ => {}
         }
@@ -172,12 +174,20 @@ fn describe(p: &NlPolicyTypeAttrs) -> (String, String) {
 /// Gives attribute names to tables: those used by operations are `entry`,
 /// those referenced by `entry`'s `stats` attribute are `stats`.
 fn name_attributes(policies: &mut [AttrPolicy], op_policies: &[OpPolicy]) {
-    let entry_tables: Vec<u32> =
-        op_policies.iter().flat_map(|o| [o.do_policy, o.dump_policy]).flatten().collect();
+    let entry_tables: Vec<u32> = op_policies
+        .iter()
+        .flat_map(|o| [o.do_policy, o.dump_policy])
+        .flatten()
+        .collect();
     let stats_tables: Vec<u32> = policies
         .iter()
         .filter(|p| entry_tables.contains(&(p.policy as u32)) && p.attr == spec::ENTRY_STATS)
-        .flat_map(|p| p.properties.iter().filter(|(k, _)| k == "policy").filter_map(|(_, v)| v.parse().ok()))
+        .flat_map(|p| {
+            p.properties
+                .iter()
+                .filter(|(k, _)| k == "policy")
+                .filter_map(|(_, v)| v.parse().ok())
+        })
         .collect();
     for p in policies.iter_mut() {
         let table = p.policy as u32;
@@ -206,20 +216,30 @@ impl Client {
                     GenlCtrlAttrs::MaxAttr(v) => info.maxattr = v,
                     GenlCtrlAttrs::Ops(ops) => {
                         for op in ops {
-                            let mut o = OpInfo { id: 0, name: None, flags: 0 };
+                            let mut o = OpInfo {
+                                id: 0,
+                                name: None,
+                                flags: 0,
+                            };
                             for a in op {
                                 match a {
                                     OpAttrs::Id(id) => o.id = id,
                                     OpAttrs::Flags(f) => o.flags = f,
                                 }
                             }
-                            o.name = spec::CMD_NAMES.get(o.id as usize).copied().filter(|n| !n.is_empty());
+                            o.name = spec::CMD_NAMES
+                                .get(o.id as usize)
+                                .copied()
+                                .filter(|n| !n.is_empty());
                             info.ops.push(o);
                         }
                     }
                     GenlCtrlAttrs::McastGroups(groups) => {
                         for g in groups {
-                            let mut m = McastGroup { name: String::new(), id: 0 };
+                            let mut m = McastGroup {
+                                name: String::new(),
+                                id: 0,
+                            };
                             for a in g {
                                 match a {
                                     McastGrpAttrs::Name(n) => m.name = n,
@@ -244,7 +264,10 @@ impl Client {
                             properties: p.attr_policy.policies.iter().map(describe).collect(),
                         }),
                         GenlCtrlAttrs::OpPolicy(op) => {
-                            let mut o = OpPolicy { cmd: op.cmd, ..Default::default() };
+                            let mut o = OpPolicy {
+                                cmd: op.cmd,
+                                ..Default::default()
+                            };
                             for idx in op.policy_idx {
                                 match idx {
                                     OppolicyIndexAttr::Do(i) => o.do_policy = Some(i),
@@ -270,23 +293,41 @@ mod tests {
 
     #[test]
     fn op_flag_names() {
-        let op = OpInfo { id: 2, name: Some("put"), flags: GENL_CMD_CAP_DO | GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_HASPOL };
+        let op = OpInfo {
+            id: 2,
+            name: Some("put"),
+            flags: GENL_CMD_CAP_DO | GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_HASPOL,
+        };
         assert_eq!(op.flag_names(), vec!["do", "has-policy", "uns-admin-perm"]);
     }
 
     #[test]
     fn tables_get_names() {
         let mut policies = vec![
-            AttrPolicy { policy: 0, attr: 1, attr_name: None, properties: vec![] },
+            AttrPolicy {
+                policy: 0,
+                attr: 1,
+                attr_name: None,
+                properties: vec![],
+            },
             AttrPolicy {
                 policy: 0,
                 attr: 5,
                 attr_name: None,
                 properties: vec![("policy".into(), "1".into())],
             },
-            AttrPolicy { policy: 1, attr: 12, attr_name: None, properties: vec![] },
+            AttrPolicy {
+                policy: 1,
+                attr: 12,
+                attr_name: None,
+                properties: vec![],
+            },
         ];
-        let ops = vec![OpPolicy { cmd: 2, do_policy: Some(0), dump_policy: None }];
+        let ops = vec![OpPolicy {
+            cmd: 2,
+            do_policy: Some(0),
+            dump_policy: None,
+        }];
         name_attributes(&mut policies, &ops);
         assert_eq!(policies[0].attr_name, Some("key"));
         assert_eq!(policies[1].attr_name, Some("stats"));

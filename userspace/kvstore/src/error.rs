@@ -21,7 +21,10 @@ pub enum Error {
     Decode(String),
     /// A reply lacks an attribute the spec says it carries.
     #[error("malformed reply: `{cmd}` reply lacks attribute `{attr}`")]
-    MissingAttribute { cmd: &'static str, attr: &'static str },
+    MissingAttribute {
+        cmd: &'static str,
+        attr: &'static str,
+    },
     /// The request cannot be encoded (e.g. an attribute over 64 KiB).
     #[error("invalid request: {0}")]
     InvalidRequest(String),
@@ -57,7 +60,9 @@ impl From<genetlink::GenetlinkError> for Error {
     fn from(e: genetlink::GenetlinkError) -> Self {
         use genetlink::GenetlinkError as G;
         match e {
-            G::NetlinkError(io) if io.raw_os_error() == Some(libc_errno::ENOENT) => Error::NotLoaded,
+            G::NetlinkError(io) if io.raw_os_error() == Some(libc_errno::ENOENT) => {
+                Error::NotLoaded
+            }
             G::NetlinkError(io) => Error::Io(io),
             G::DecodeError(d) => d.into(),
             G::NoMessageReceived => Error::NoReply,
@@ -82,7 +87,12 @@ pub struct KernelError {
 impl KernelError {
     /// Builds the error from a raw errno and the parsed extended ack.
     pub fn new(errno: i32, extack: Extack) -> Self {
-        Self { errno: errno.abs(), message: extack.message, offset: extack.offset, attribute: None }
+        Self {
+            errno: errno.abs(),
+            message: extack.message,
+            offset: extack.offset,
+            attribute: None,
+        }
     }
 
     /// Symbolic name of the errno (`"EPERM"`), if known.
@@ -128,7 +138,10 @@ pub fn errno_description(errno: i32) -> String {
 
 /// Symbolic name of a Linux errno value.
 pub fn errno_name(errno: i32) -> Option<&'static str> {
-    ERRNO_NAMES.iter().find(|(n, _)| *n == errno).map(|(_, name)| *name)
+    ERRNO_NAMES
+        .iter()
+        .find(|(n, _)| *n == errno)
+        .map(|(_, name)| *name)
 }
 
 /// The few errno values needed here (avoids a libc dependency).
@@ -188,13 +201,19 @@ mod tests {
             e.to_string(),
             "Operation not permitted (EPERM): need CAP_NET_ADMIN [attribute: key]"
         );
-        let bare = KernelError { errno: 2, message: None, offset: None, attribute: None };
+        let bare = KernelError {
+            errno: 2,
+            message: None,
+            offset: None,
+            attribute: None,
+        };
         assert_eq!(bare.to_string(), "No such file or directory (ENOENT)");
     }
 
     #[test]
     fn not_loaded_from_resolver() {
-        let e: Error = genetlink::GenetlinkError::NetlinkError(std::io::Error::from_raw_os_error(2)).into();
+        let e: Error =
+            genetlink::GenetlinkError::NetlinkError(std::io::Error::from_raw_os_error(2)).into();
         assert!(matches!(e, Error::NotLoaded));
         assert!(e.to_string().contains("kvstore is not loaded"));
     }

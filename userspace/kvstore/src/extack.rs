@@ -43,7 +43,9 @@ impl Extack {
             let len = u32::from_ne_bytes(err.header[..4].try_into().expect("4 bytes")) as usize;
             (len + 3) & !3
         };
-        let Some(tlvs) = err.header.get(start..) else { return ext };
+        let Some(tlvs) = err.header.get(start..) else {
+            return ext;
+        };
         for nla in NlasIterator::new(tlvs).map_while(Result::ok) {
             match nla.kind() {
                 NLMSGERR_ATTR_MSG => ext.message = parse_string(nla.value()).ok(),
@@ -73,7 +75,10 @@ pub fn attr_at_offset(attrs: &[EntryAttr], offset: u32) -> Option<&'static str> 
 
 /// Name of an `entry` attribute type reported as missing.
 pub fn entry_attr_name(kind: u32) -> Option<&'static str> {
-    crate::spec::ENTRY_ATTR_NAMES.get(kind as usize).copied().filter(|n| !n.is_empty())
+    crate::spec::ENTRY_ATTR_NAMES
+        .get(kind as usize)
+        .copied()
+        .filter(|n| !n.is_empty())
 }
 
 #[cfg(test)]
@@ -136,9 +141,9 @@ mod tests {
     #[test]
     fn maps_offsets_to_attributes() {
         let attrs = vec![
-            EntryAttr::Key("abc".into()),     // at 20, 8 bytes
+            EntryAttr::Key("abc".into()),          // at 20, 8 bytes
             EntryAttr::Value(vec![1, 2, 3, 4, 5]), // at 28, 12 bytes
-            EntryAttr::Flags(4),              // at 40
+            EntryAttr::Flags(4),                   // at 40
         ];
         assert_eq!(attr_at_offset(&attrs, 20), Some("key"));
         assert_eq!(attr_at_offset(&attrs, 28), Some("value"));

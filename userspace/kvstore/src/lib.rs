@@ -24,6 +24,8 @@ pub mod ctrl;
 pub mod error;
 pub mod extack;
 pub mod message;
+// Generated from the spec (codegen/): kept equal to a fresh generation, not formatted.
+#[rustfmt::skip]
 pub mod spec;
 mod subscription;
 pub mod types;
@@ -34,4 +36,6 @@ pub use ctrl::FamilyInfo;
 pub use error::{Error, KernelError, Result};
 pub use message::{EntryAttr, KvstoreCmd, KvstoreMessage, StatsAttr};
 pub use subscription::{SubscribeOptions, Subscription};
-pub use types::{DelReply, Echo, Entry, EntryFlags, Event, PutMode, PutReply, PutRequest, Stats, StatsReply};
+pub use types::{
+    DelReply, Echo, Entry, EntryFlags, Event, PutMode, PutReply, PutRequest, Stats, StatsReply,
+};

@@ -5,8 +5,8 @@
 use std::fmt;
 
 use netlink_packet_core::{
-    emit_u32, emit_u64, parse_u32, parse_u64, DecodeError, DefaultNla, Emitable, ErrorContext,
-    Nla, NlaBuffer, NlasIterator, Parseable, ParseableParametrized, NLA_F_NESTED,
+    emit_u32, emit_u64, parse_u32, parse_u64, DecodeError, DefaultNla, Emitable, ErrorContext, Nla,
+    NlaBuffer, NlasIterator, Parseable, ParseableParametrized, NLA_F_NESTED,
 };
 use netlink_packet_generic::{GenlFamily, GenlHeader};
 
@@ -145,8 +145,12 @@ impl<T: AsRef<[u8]> + ?Sized> Parseable<NlaBuffer<&T>> for StatsAttr {
     fn parse(buf: &NlaBuffer<&T>) -> Result<Self, DecodeError> {
         let payload = buf.value();
         let kind = buf.kind();
-        let name = spec::STATS_ATTR_NAMES.get(kind as usize).copied().unwrap_or("?");
-        let u64_value = || parse_u64(payload).with_context(|| format!("invalid stats attribute `{name}`"));
+        let name = spec::STATS_ATTR_NAMES
+            .get(kind as usize)
+            .copied()
+            .unwrap_or("?");
+        let u64_value =
+            || parse_u64(payload).with_context(|| format!("invalid stats attribute `{name}`"));
         Ok(match kind {
             spec::STATS_ENTRIES => StatsAttr::Entries(u64_value()?),
             spec::STATS_BYTES => StatsAttr::Bytes(u64_value()?),
@@ -258,9 +262,9 @@ impl<T: AsRef<[u8]> + ?Sized> Parseable<NlaBuffer<&T>> for EntryAttr {
         Ok(match buf.kind() {
             spec::ENTRY_KEY => EntryAttr::Key(parse_key(payload)?),
             spec::ENTRY_VALUE => EntryAttr::Value(payload.to_vec()),
-            spec::ENTRY_FLAGS => EntryAttr::Flags(
-                parse_u32(payload).context("invalid entry attribute `flags`")?,
-            ),
+            spec::ENTRY_FLAGS => {
+                EntryAttr::Flags(parse_u32(payload).context("invalid entry attribute `flags`")?)
+            }
             spec::ENTRY_GENERATION => EntryAttr::Generation(
                 parse_u64(payload).context("invalid entry attribute `generation`")?,
             ),

@@ -10,11 +10,7 @@ use genetlink::{message::RawGenlMessage, GenetlinkHandle};
 use netlink_packet_core::{NetlinkMessage, NetlinkPayload};
 use netlink_sys::{AsyncSocket, SocketAddr};
 
-use crate::{
-    error::Result,
-    message::KvstoreMessage,
-    types::Event,
-};
+use crate::{error::Result, message::KvstoreMessage, types::Event};
 
 /// Options of [`crate::Client::subscribe`].
 #[derive(Clone, Debug, Default)]
@@ -40,7 +36,10 @@ pub struct Subscription {
 
 impl std::fmt::Debug for Subscription {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Subscription").field("family_id", &self.family_id).field("group", &self.group).finish()
+        f.debug_struct("Subscription")
+            .field("family_id", &self.family_id)
+            .field("group", &self.group)
+            .finish()
     }
 }
 
@@ -54,7 +53,13 @@ impl Subscription {
         }
         socket.add_membership(group)?;
         let task = tokio::spawn(conn);
-        Ok(Self { rx, family_id, group, task, _handle: handle })
+        Ok(Self {
+            rx,
+            family_id,
+            group,
+            task,
+            _handle: handle,
+        })
     }
 
     /// The multicast group ID subscribed to.

@@ -145,7 +145,11 @@ pub struct PutRequest {
 impl PutRequest {
     /// Create-or-overwrite `key` with `value`, no entry flags.
     pub fn new(key: impl Into<String>, value: impl Into<Vec<u8>>) -> Self {
-        Self { key: key.into(), value: value.into(), ..Default::default() }
+        Self {
+            key: key.into(),
+            value: value.into(),
+            ..Default::default()
+        }
     }
 
     /// Sets the entry flags.
@@ -162,7 +166,11 @@ impl PutRequest {
 
     /// The request's attributes, borrowed.
     pub(crate) fn attr_refs(&self) -> [AttrRef<'_>; 3] {
-        [AttrRef::Key(&self.key), AttrRef::Value(&self.value), AttrRef::Flags(self.flags.0)]
+        [
+            AttrRef::Key(&self.key),
+            AttrRef::Value(&self.value),
+            AttrRef::Flags(self.flags.0),
+        ]
     }
 }
 
@@ -322,7 +330,9 @@ impl Fields {
                     f.flags = Some(u32::from_ne_bytes(v.try_into().map_err(|_| bad("flags"))?))
                 }
                 spec::ENTRY_GENERATION => {
-                    f.generation = Some(u64::from_ne_bytes(v.try_into().map_err(|_| bad("generation"))?))
+                    f.generation = Some(u64::from_ne_bytes(
+                        v.try_into().map_err(|_| bad("generation"))?,
+                    ))
                 }
                 spec::ENTRY_STATS => f.stats = Some(parse_stats(v)?),
                 _ => {}
@@ -351,12 +361,18 @@ fn expect_cmd(cmd: KvstoreCmd, want: &[KvstoreCmd]) -> Result<()> {
     if want.contains(&cmd) {
         Ok(())
     } else {
-        Err(Error::Decode(format!("expected a `{}` message, got `{cmd}`", want[0])))
+        Err(Error::Decode(format!(
+            "expected a `{}` message, got `{cmd}`",
+            want[0]
+        )))
     }
 }
 
 fn need<T>(v: Option<T>, cmd: KvstoreCmd, attr: &'static str) -> Result<T> {
-    v.ok_or(Error::MissingAttribute { cmd: cmd.name(), attr })
+    v.ok_or(Error::MissingAttribute {
+        cmd: cmd.name(),
+        attr,
+    })
 }
 
 /// A typed reply (or notification payload), built from a message's attribute values; the one
@@ -441,7 +457,12 @@ impl FromReply for Echo {
     const CMDS: &'static [KvstoreCmd] = &[KvstoreCmd::Echo];
 
     fn from_fields(_: KvstoreCmd, f: Fields) -> Result<Self> {
-        Ok(Echo { key: f.key, value: f.value, flags: f.flags.map(EntryFlags), generation: f.generation })
+        Ok(Echo {
+            key: f.key,
+            value: f.value,
+            flags: f.flags.map(EntryFlags),
+            generation: f.generation,
+        })
     }
 }
 
@@ -487,7 +508,10 @@ impl From<&StatsReply> for KvstoreMessage {
     fn from(r: &StatsReply) -> Self {
         KvstoreMessage::new(
             KvstoreCmd::Stats,
-            vec![EntryAttr::Generation(r.generation), EntryAttr::Stats(r.stats.to_attrs())],
+            vec![
+                EntryAttr::Generation(r.generation),
+                EntryAttr::Stats(r.stats.to_attrs()),
+            ],
         )
     }
 }
@@ -498,7 +522,10 @@ mod tests {
 
     #[test]
     fn entry_flags_parse_and_display() {
-        assert_eq!("text,compressed".parse::<EntryFlags>().unwrap(), EntryFlags(3));
+        assert_eq!(
+            "text,compressed".parse::<EntryFlags>().unwrap(),
+            EntryFlags(3)
+        );
         assert_eq!("none".parse::<EntryFlags>().unwrap(), EntryFlags(0));
         assert_eq!("0x4".parse::<EntryFlags>().unwrap(), EntryFlags(4));
         assert!("bogus".parse::<EntryFlags>().is_err());
@@ -509,17 +536,29 @@ mod tests {
 
     #[test]
     fn put_mode_flags() {
-        assert_eq!(PutMode::default().nlmsg_flags(), NLM_F_CREATE | NLM_F_REPLACE);
-        assert_eq!((PutMode::CREATE | PutMode::EXCL).nlmsg_flags(), NLM_F_CREATE | NLM_F_EXCL);
+        assert_eq!(
+            PutMode::default().nlmsg_flags(),
+            NLM_F_CREATE | NLM_F_REPLACE
+        );
+        assert_eq!(
+            (PutMode::CREATE | PutMode::EXCL).nlmsg_flags(),
+            NLM_F_CREATE | NLM_F_EXCL
+        );
     }
 
     #[test]
     fn missing_attributes_are_reported() {
         let msg = KvstoreMessage::new(KvstoreCmd::Del, vec![EntryAttr::Key("k".into())]);
         let err = DelReply::try_from(msg).unwrap_err();
-        assert_eq!(err.to_string(), "malformed reply: `del` reply lacks attribute `generation`");
+        assert_eq!(
+            err.to_string(),
+            "malformed reply: `del` reply lacks attribute `generation`"
+        );
         let msg = KvstoreMessage::new(KvstoreCmd::Stats, vec![EntryAttr::Generation(1)]);
-        assert!(matches!(StatsReply::try_from(msg), Err(Error::MissingAttribute { attr: "stats", .. })));
+        assert!(matches!(
+            StatsReply::try_from(msg),
+            Err(Error::MissingAttribute { attr: "stats", .. })
+        ));
     }
 
     #[test]

@@ -89,7 +89,10 @@ pub(crate) struct AttrList<'a> {
 impl<'a> AttrList<'a> {
     /// The attributes that are `Some`, in order.
     pub(crate) fn of(attrs: [Option<AttrRef<'a>>; 4]) -> Self {
-        let mut list = AttrList { items: [AttrRef::Flags(0); 4], len: 0 };
+        let mut list = AttrList {
+            items: [AttrRef::Flags(0); 4],
+            len: 0,
+        };
         for attr in attrs.into_iter().flatten() {
             list.items[list.len] = attr;
             list.len += 1;
@@ -183,7 +186,11 @@ pub(crate) fn messages(datagram: &[u8]) -> impl Iterator<Item = Result<RawMessag
         if rest.is_empty() {
             return None;
         }
-        let len = if rest.len() >= NLMSG_HDRLEN { ne_u32(rest) as usize } else { 0 };
+        let len = if rest.len() >= NLMSG_HDRLEN {
+            ne_u32(rest) as usize
+        } else {
+            0
+        };
         if len < NLMSG_HDRLEN || len > rest.len() {
             let err = Error::Netlink(format!(
                 "malformed netlink message: length {len} with {} bytes left",
@@ -211,7 +218,11 @@ pub(crate) fn attributes(payload: &[u8]) -> impl Iterator<Item = Result<(u16, &[
         if rest.is_empty() {
             return None;
         }
-        let len = if rest.len() >= NLA_HEADER_SIZE { ne_u16(rest) as usize } else { 0 };
+        let len = if rest.len() >= NLA_HEADER_SIZE {
+            ne_u16(rest) as usize
+        } else {
+            0
+        };
         if len < NLA_HEADER_SIZE || len > rest.len() {
             let err = Error::Decode(format!(
                 "malformed attribute: length {len} with {} bytes left",
@@ -230,7 +241,10 @@ pub(crate) fn attributes(payload: &[u8]) -> impl Iterator<Item = Result<(u16, &[
 /// A kvstore message's command and attribute bytes (after the `genlmsghdr`).
 pub(crate) fn genl_payload(body: &[u8]) -> Result<(KvstoreCmd, &[u8])> {
     if body.len() < GENL_HDRLEN {
-        return Err(Error::Decode(format!("genetlink message of {} bytes", body.len())));
+        return Err(Error::Decode(format!(
+            "genetlink message of {} bytes",
+            body.len()
+        )));
     }
     let cmd = KvstoreCmd::try_from(body[0])?;
     Ok((cmd, &body[GENL_HDRLEN..]))
@@ -244,7 +258,13 @@ mod tests {
     use super::*;
     use crate::message::KvstoreMessage;
 
-    fn generic_encoding(family: u16, cmd: KvstoreCmd, flags: u16, seq: u32, attrs: Vec<EntryAttr>) -> Vec<u8> {
+    fn generic_encoding(
+        family: u16,
+        cmd: KvstoreCmd,
+        flags: u16,
+        seq: u32,
+        attrs: Vec<EntryAttr>,
+    ) -> Vec<u8> {
         let mut genl = GenlMessage::from_payload(KvstoreMessage::new(cmd, attrs));
         genl.set_resolved_family_id(family);
         let mut nl = NetlinkMessage::from(genl);
@@ -257,7 +277,7 @@ mod tests {
     }
 
     const SAMPLE: [AttrRef<'static>; 4] = [
-        AttrRef::Key("b00000001"), // 10 bytes with the NUL: padded
+        AttrRef::Key("b00000001"),  // 10 bytes with the NUL: padded
         AttrRef::Value(&[1, 2, 3]), // padded
         AttrRef::Flags(3),
         AttrRef::Generation(0x0102_0304_0506_0708),
@@ -266,17 +286,32 @@ mod tests {
     #[test]
     fn encodes_as_the_generic_path() {
         let mut buf = vec![0xaa; 7]; // stale bytes must go
-        encode_request(&mut buf, 0x1d, KvstoreCmd::Echo, NLM_F_REQUEST | 0x400, 9, &SAMPLE).unwrap();
+        encode_request(
+            &mut buf,
+            0x1d,
+            KvstoreCmd::Echo,
+            NLM_F_REQUEST | 0x400,
+            9,
+            &SAMPLE,
+        )
+        .unwrap();
         let owned = SAMPLE.iter().map(|a| a.to_entry_attr()).collect();
-        assert_eq!(buf, generic_encoding(0x1d, KvstoreCmd::Echo, NLM_F_REQUEST | 0x400, 9, owned));
+        assert_eq!(
+            buf,
+            generic_encoding(0x1d, KvstoreCmd::Echo, NLM_F_REQUEST | 0x400, 9, owned)
+        );
     }
 
     #[test]
     fn oversized_attribute_is_refused() {
         let big = vec![0; 65532];
         let mut buf = Vec::new();
-        let err = encode_request(&mut buf, 1, KvstoreCmd::Put, 0, 1, &[AttrRef::Value(&big)]).unwrap_err();
-        assert!(err.to_string().contains("attribute `value` is 65532 bytes"), "{err}");
+        let err = encode_request(&mut buf, 1, KvstoreCmd::Put, 0, 1, &[AttrRef::Value(&big)])
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("attribute `value` is 65532 bytes"),
+            "{err}"
+        );
         assert!(buf.is_empty());
     }
 
@@ -286,26 +321,42 @@ mod tests {
         let mut datagram = generic_encoding(0x1d, KvstoreCmd::Echo, 0, 5, owned.clone());
         datagram.extend(generic_encoding(0x1d, KvstoreCmd::Get, 0, 6, vec![]));
         let msgs: Vec<_> = messages(&datagram).collect::<Result<_>>().unwrap();
-        assert_eq!(msgs.iter().map(|m| (m.ty, m.seq)).collect::<Vec<_>>(), [(0x1d, 5), (0x1d, 6)]);
+        assert_eq!(
+            msgs.iter().map(|m| (m.ty, m.seq)).collect::<Vec<_>>(),
+            [(0x1d, 5), (0x1d, 6)]
+        );
         let (cmd, payload) = genl_payload(msgs[0].body()).unwrap();
         assert_eq!(cmd, KvstoreCmd::Echo);
         let attrs: Vec<_> = attributes(payload).collect::<Result<_>>().unwrap();
         assert_eq!(attrs.len(), 4);
         assert_eq!(attrs[0], (spec::ENTRY_KEY, &b"b00000001\0"[..]));
         assert_eq!(attrs[1], (spec::ENTRY_VALUE, &[1u8, 2, 3][..]));
-        assert_eq!(attrs[3], (spec::ENTRY_GENERATION, &0x0102_0304_0506_0708u64.to_ne_bytes()[..]));
+        assert_eq!(
+            attrs[3],
+            (
+                spec::ENTRY_GENERATION,
+                &0x0102_0304_0506_0708u64.to_ne_bytes()[..]
+            )
+        );
     }
 
     #[test]
     fn truncated_input_is_an_error_not_a_panic() {
-        let full = generic_encoding(0x1d, KvstoreCmd::Echo, 0, 5, SAMPLE.iter().map(|a| a.to_entry_attr()).collect());
+        let full = generic_encoding(
+            0x1d,
+            KvstoreCmd::Echo,
+            0,
+            5,
+            SAMPLE.iter().map(|a| a.to_entry_attr()).collect(),
+        );
         for cut in 0..full.len() {
             let _ = messages(&full[..cut]).count();
             // A message whose length field lies: claims more than there is.
             let lying = &full[..cut.max(NLMSG_HDRLEN)];
             assert!(messages(lying).any(|m| m.is_err()) || lying.len() == full.len());
-            let _ = attributes(&full[NLMSG_HDRLEN + GENL_HDRLEN..cut.max(NLMSG_HDRLEN + GENL_HDRLEN)])
-                .collect::<Vec<_>>();
+            let _ =
+                attributes(&full[NLMSG_HDRLEN + GENL_HDRLEN..cut.max(NLMSG_HDRLEN + GENL_HDRLEN)])
+                    .collect::<Vec<_>>();
         }
         assert!(attributes(&[8, 0, 1, 0, 0]).next().unwrap().is_err());
         assert!(attributes(&[2, 0, 1, 0]).next().unwrap().is_err());
@@ -324,13 +375,26 @@ mod cost_probe {
     #[ignore]
     fn echo_codec_loop() {
         let n: usize = std::env::var("N").map(|v| v.parse().unwrap()).unwrap_or(1);
-        let req = Echo { key: Some("b00000000".into()), value: Some(vec![1; 8]), flags: Some(EntryFlags(0)), generation: Some(1) };
+        let req = Echo {
+            key: Some("b00000000".into()),
+            value: Some(vec![1; 8]),
+            flags: Some(EntryFlags(0)),
+            generation: Some(1),
+        };
         let mut tx = Vec::new();
         let mut rx = Vec::new();
         encode_request(&mut rx, 30, KvstoreCmd::Echo, 0, 7, &req.attr_refs()).unwrap();
         let mut sum = 0;
         for _ in 0..n {
-            encode_request(&mut tx, 30, KvstoreCmd::Echo, 1, 7, &std::hint::black_box(&req).attr_refs()).unwrap();
+            encode_request(
+                &mut tx,
+                30,
+                KvstoreCmd::Echo,
+                1,
+                7,
+                &std::hint::black_box(&req).attr_refs(),
+            )
+            .unwrap();
             for m in messages(std::hint::black_box(&rx)) {
                 let m = m.unwrap();
                 let (cmd, p) = genl_payload(m.body()).unwrap();

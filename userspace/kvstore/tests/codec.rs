@@ -8,7 +8,7 @@ use kvstore::{
 };
 use netlink_packet_core::{
     DefaultNla, Emitable, NetlinkDeserializable, NetlinkHeader, NetlinkMessage, NetlinkPayload,
-    Parseable, ParseableParametrized, NlaBuffer,
+    NlaBuffer, Parseable, ParseableParametrized,
 };
 use netlink_packet_generic::{GenlHeader, GenlMessage};
 
@@ -110,12 +110,18 @@ fn stats_nest_carries_nested_flag() {
 #[test]
 fn pad_and_unknown_attributes_are_kept_apart() {
     let pad = emit_attr(&EntryAttr::Pad(vec![]));
-    assert_eq!(EntryAttr::parse(&NlaBuffer::new_checked(&pad[..]).unwrap()).unwrap(), EntryAttr::Pad(vec![]));
+    assert_eq!(
+        EntryAttr::parse(&NlaBuffer::new_checked(&pad[..]).unwrap()).unwrap(),
+        EntryAttr::Pad(vec![])
+    );
     let unknown = emit_attr(&DefaultNla::new(42, vec![1, 2, 3, 4]));
     let parsed = EntryAttr::parse(&NlaBuffer::new_checked(&unknown[..]).unwrap()).unwrap();
     assert!(matches!(parsed, EntryAttr::Other(_)));
     let stats_pad = emit_attr(&StatsAttr::Pad(vec![]));
-    assert_eq!(StatsAttr::parse(&NlaBuffer::new_checked(&stats_pad[..]).unwrap()).unwrap(), StatsAttr::Pad(vec![]));
+    assert_eq!(
+        StatsAttr::parse(&NlaBuffer::new_checked(&stats_pad[..]).unwrap()).unwrap(),
+        StatsAttr::Pad(vec![])
+    );
 }
 
 #[test]
@@ -153,22 +159,46 @@ fn typed_replies_decode() {
     let echo = Echo::try_from(KvstoreMessage::new(KvstoreCmd::Echo, attrs.clone())).unwrap();
     assert_eq!(echo.value.as_deref(), Some(&[0, 1, 2, 0xff, 0x80][..]));
 
-    let stats = StatsReply::try_from(KvstoreMessage::new(KvstoreCmd::Stats, attrs.clone())).unwrap();
+    let stats =
+        StatsReply::try_from(KvstoreMessage::new(KvstoreCmd::Stats, attrs.clone())).unwrap();
     assert_eq!(stats.stats.notify_dropped, u64::MAX);
     assert_eq!(stats.stats.dump_count, 9);
 
     // Typed -> message -> wire -> message -> typed.
-    let reply = StatsReply { generation: 7, stats: Stats { entries: 3, put_count: 9, ..Default::default() } };
+    let reply = StatsReply {
+        generation: 7,
+        stats: Stats {
+            entries: 3,
+            put_count: 9,
+            ..Default::default()
+        },
+    };
     let (_, parsed) = wire_round_trip(&KvstoreMessage::from(&reply));
     assert_eq!(StatsReply::try_from(parsed).unwrap(), reply);
 
-    let ev = PutReply { entry: Entry { key: "k".into(), value: b"v".to_vec(), flags: EntryFlags::TEXT }, generation: 5 };
+    let ev = PutReply {
+        entry: Entry {
+            key: "k".into(),
+            value: b"v".to_vec(),
+            flags: EntryFlags::TEXT,
+        },
+        generation: 5,
+    };
     let (_, parsed) = wire_round_trip(&KvstoreMessage::from(&ev));
     assert_eq!(Event::try_from(parsed).unwrap(), Event::New(ev));
 
-    let del_ntf = KvstoreMessage::new(KvstoreCmd::DelNtf, vec![EntryAttr::Key("k".into()), EntryAttr::Generation(6)]);
+    let del_ntf = KvstoreMessage::new(
+        KvstoreCmd::DelNtf,
+        vec![EntryAttr::Key("k".into()), EntryAttr::Generation(6)],
+    );
     let (_, parsed) = wire_round_trip(&del_ntf);
-    assert_eq!(Event::try_from(parsed).unwrap(), Event::Del(DelReply { key: "k".into(), generation: 6 }));
+    assert_eq!(
+        Event::try_from(parsed).unwrap(),
+        Event::Del(DelReply {
+            key: "k".into(),
+            generation: 6
+        })
+    );
 }
 
 #[test]
@@ -176,14 +206,20 @@ fn raw_genl_path_decodes_like_genetlink_does() {
     // What the subscription sees: a RawGenlMessage parsed on demand.
     let msg = KvstoreMessage::new(KvstoreCmd::NewNtf, all_entry_attrs());
     let (buf, _) = wire_round_trip(&msg);
-    let header = NetlinkHeader::parse(&netlink_packet_core::NetlinkBuffer::new_checked(&buf[..]).unwrap()).unwrap();
+    let header =
+        NetlinkHeader::parse(&netlink_packet_core::NetlinkBuffer::new_checked(&buf[..]).unwrap())
+            .unwrap();
     let raw = RawGenlMessage::deserialize(&header, &buf[16..]).unwrap();
     assert_eq!(raw.family_id, FAMILY_ID);
-    assert_eq!(raw.parse_into_genlmsg::<KvstoreMessage>().unwrap().payload, msg);
+    assert_eq!(
+        raw.parse_into_genlmsg::<KvstoreMessage>().unwrap().payload,
+        msg
+    );
 }
 
 fn parse_payload(cmd: u8, payload: &[u8]) -> Result<KvstoreMessage, String> {
-    KvstoreMessage::parse_with_param(payload, GenlHeader { cmd, version: 1 }).map_err(|e| e.to_string())
+    KvstoreMessage::parse_with_param(payload, GenlHeader { cmd, version: 1 })
+        .map_err(|e| e.to_string())
 }
 
 #[test]
@@ -231,14 +267,22 @@ fn malformed_attributes_are_rejected() {
     let err = parse_payload(5, &bad_nest).unwrap_err();
     assert!(err.contains("entries"), "{err}");
     // unknown command
-    assert!(parse_payload(99, &[]).unwrap_err().contains("unknown kvstore command"));
+    assert!(parse_payload(99, &[])
+        .unwrap_err()
+        .contains("unknown kvstore command"));
 }
 
 #[test]
 fn replies_missing_attributes_are_rejected() {
     let only_key = KvstoreMessage::new(KvstoreCmd::Put, vec![EntryAttr::Key("k".into())]);
     let err = PutReply::try_from(only_key).unwrap_err();
-    assert!(err.to_string().contains("lacks attribute `generation`"), "{err}");
+    assert!(
+        err.to_string().contains("lacks attribute `generation`"),
+        "{err}"
+    );
     let no_key = KvstoreMessage::new(KvstoreCmd::Get, vec![EntryAttr::Value(vec![1])]);
-    assert!(Entry::try_from(no_key).unwrap_err().to_string().contains("`key`"));
+    assert!(Entry::try_from(no_key)
+        .unwrap_err()
+        .to_string()
+        .contains("`key`"));
 }
