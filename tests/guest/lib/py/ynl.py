@@ -1,0 +1,139 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Our families through the kernel's YNL library ($KSRC/tools/net/ynl/pyynl): a YnlFamily
+per spec (specs/NAME.yaml, validated against the genetlink schema), error capture as
+(errno, extack), the YNL CLI, Python snippets run as another user or in new namespaces, and
+raw generic netlink requests for what YNL will not encode."""
+
+import os
+import socket
+import struct
+import subprocess
+import sys
+import textwrap
+
+from .consts import GUEST_DIR, KSRC, PYTHON, ROOT, SCHEMA, spec_path
+from .ksft import ksft_pr
+
+if not KSRC or not os.path.isdir(f"{KSRC}/tools/net/ynl/pyynl"):
+    raise ImportError(f"no YNL library under KSRC={KSRC!r} (tools/net/ynl/pyynl): run through tests/guest/run")
+sys.path.insert(0, f"{KSRC}/tools/net/ynl")
+from pyynl.lib import Netlink, NlError, YnlException, YnlFamily  # noqa: E402
+from pyynl.lib.ynl import GenlProtocol  # noqa: E402
+
+NLM_F_REPLACE = Netlink.NLM_F_REPLACE
+NLM_F_EXCL = Netlink.NLM_F_EXCL
+NLM_F_CREATE = Netlink.NLM_F_CREATE
+NLM_F_APPEND = Netlink.NLM_F_APPEND
+
+
+def family(name, **kwargs):
+    """A YnlFamily for specs/NAME.yaml (kwargs go to YnlFamily: recv_size, process_unknown).
+    Resolves the family ID now: raises YnlException if the family is not registered."""
+    try:
+        return YnlFamily(spec_path(name), schema=SCHEMA, **kwargs)
+    except YnlException as e:
+        raise YnlException(f"{e} (is {name}.ko loaded? a test file names it in `# modules:`)") from e
+
+
+def forget_family_ids():
+    """Drops YNL's per-process cache of family IDs; a reloaded module gets a new ID."""
+    GenlProtocol.genl_family_name_to_id = {}
+
+
+def nl_error(fn, *args, **kwargs):
+    """Runs fn(*args, **kwargs); returns (errno, extack dict) of the NlError it raises, or
+    (0, {}) if it raises none. The extack as YNL decodes it: 'msg', 'bad-attr' (".key"),
+    'miss-type' (an attribute name), 'policy' ..."""
+    try:
+        fn(*args, **kwargs)
+        return 0, {}
+    except NlError as e:
+        return e.error, e.nl_msg.extack or {}
+
+
+def ynl_cli(spec, *args, timeout=300):
+    """The kernel's YNL CLI for specs/SPEC.yaml, with --output-json and ARGS (e.g. "--do",
+    "get", "--json", '{"name": "z"}'), one process per call; returns (rc, stdout, stderr)."""
+    r = subprocess.run([PYTHON, f"{KSRC}/tools/net/ynl/pyynl/cli.py", "--spec", spec_path(spec),
+                        "--schema", SCHEMA, "--output-json", *args],
+                       capture_output=True, text=True, timeout=timeout)
+    return r.returncode, r.stdout.strip(), r.stderr.strip()
+
+
+def run_as(argv_prefix, code, spec=None, timeout=300):
+    """Runs the Python snippet CODE under ARGV_PREFIX (NOBODY, ["unshare", "-Urn"], ...) in
+    a new process that has imported everything of this package (`from lib.py import *`)
+    and, with SPEC, made `y = family(SPEC)`. Returns (exit status, stdout + stderr stripped)."""
+    prog = (f"import sys; sys.path.insert(0, {GUEST_DIR!r})\n"
+            "from lib.py import *  # noqa: F401,F403\n"
+            + (f"y = family({spec!r})\n" if spec else "")
+            + textwrap.dedent(code))
+    env = dict(os.environ, GENLKIT_ROOT=ROOT, KSRC=KSRC)
+    try:
+        r = subprocess.run([*argv_prefix, PYTHON, "-c", prog], capture_output=True, text=True,
+                           timeout=timeout, env=env)
+    except subprocess.TimeoutExpired as e:
+        return None, f"timed out after {e.timeout} s"
+    return r.returncode, (r.stdout + r.stderr).strip()
+
+
+def _attrs(data, start, end):
+    """(type, payload) of each netlink attribute in data[start:end]."""
+    while start + 4 <= end:
+        alen, atype = struct.unpack_from("HH", data, start)
+        if alen < 4:
+            break
+        yield atype & 0x3FFF, data[start + 4:start + alen]
+        start += (alen + 3) & ~3
+
+
+def raw_request(fam, cmd, attrs, flags=0, reserved=0, version=1, timeout=30):
+    """Sends one generic netlink request built by hand, for what YNL will not encode (wrong
+    attribute types, unknown attributes, reserved bits, undefined commands ...).
+
+    FAM is a YnlFamily or a family ID; ATTRS a list of (type, bytes) (padded here, not
+    terminated: put the NUL of a string in it); FLAGS ORs into NLM_F_REQUEST|NLM_F_ACK.
+    Returns (errno, extack) from the ACK (errno 0 for success), the extack with the keys
+    'msg', 'bad-attr-offs' (from the start of the request), 'miss-type', 'miss-nest' as sent;
+    (None, {}) if no ACK arrives within TIMEOUT seconds."""
+    family_id = fam if isinstance(fam, int) else fam.nlproto.family_id
+    payload = b"".join(struct.pack("HH", 4 + len(d), t) + d + b"\0" * (-len(d) % 4) for t, d in attrs)
+    body = struct.pack("BBH", cmd, version, reserved) + payload
+    seq = 1
+    msg = struct.pack("IHHII", 16 + len(body), family_id,
+                      Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK | flags, seq, 0) + body
+    with socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, Netlink.NETLINK_GENERIC) as s:
+        s.setsockopt(Netlink.SOL_NETLINK, Netlink.NETLINK_EXT_ACK, 1)
+        s.setsockopt(Netlink.SOL_NETLINK, Netlink.NETLINK_CAP_ACK, 1)
+        s.settimeout(timeout)
+        s.sendto(msg, (0, 0))
+        try:
+            while True:  # a reply may come before the ACK, in its own datagram
+                data = s.recv(1 << 18)
+                off = 0
+                while off + 16 <= len(data):
+                    length, mtype, mflags, mseq = struct.unpack_from("IHHI", data, off)
+                    if length < 16:
+                        break
+                    if mtype == Netlink.NLMSG_ERROR and mseq == seq:
+                        err = -struct.unpack_from("i", data, off + 16)[0]
+                        # struct nlmsgerr: the error, then the request's header (and, unless
+                        # capped, its payload), then the extack attributes.
+                        req_len = 16 if mflags & Netlink.NLM_F_CAPPED else struct.unpack_from("I", data, off + 20)[0]
+                        tlvs = off + 20 + ((req_len + 3) & ~3)
+                        ext = {}
+                        if mflags & Netlink.NLM_F_ACK_TLVS:
+                            for atype, d in _attrs(data, tlvs, off + length):
+                                if atype == Netlink.NLMSGERR_ATTR_MSG:
+                                    ext["msg"] = d.rstrip(b"\0").decode()
+                                elif atype == Netlink.NLMSGERR_ATTR_OFFS:
+                                    ext["bad-attr-offs"] = struct.unpack_from("I", d)[0]
+                                elif atype == Netlink.NLMSGERR_ATTR_MISS_TYPE:
+                                    ext["miss-type"] = struct.unpack_from("I", d)[0]
+                                elif atype == Netlink.NLMSGERR_ATTR_MISS_NEST:
+                                    ext["miss-nest"] = struct.unpack_from("I", d)[0]
+                        return err, ext
+                    off += (length + 3) & ~3
+        except socket.timeout:
+            ksft_pr(f"raw_request: no ACK within {timeout} s (family {family_id}, cmd {cmd})")
+            return None, {}
