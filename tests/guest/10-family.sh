@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# modules: kvstore
 # The family as the controller (nlctrl) shows it: registration, ops, group, resolution from
 # Rust, unregistration on rmmod, and insmod/rmmod cycles.
 source "$GENLKIT_ROOT/tests/guest/lib.sh"

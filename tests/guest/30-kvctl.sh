@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# shellcheck shell=bash
+# SPDX-License-Identifier: GPL-2.0
+# modules: kvstore
 # kvctl end to end, inside the guest, as root, with kvstore loaded.
 # Covers every command, monitor with a concurrent writer, unprivileged
 # callers, ENOBUFS resync of the monitor, and the module being unloaded.

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# shellcheck shell=bash
+# SPDX-License-Identifier: GPL-2.0
+# modules: kvstore
 # The blocking client (its own codec, userspace/kvstore/src/wire.rs) and the async client
 # (netlink-packet) against the real module: the same requests, the answers the kernel must
 # give, and both clients reporting them alike, errors included (`kvtest clients`).

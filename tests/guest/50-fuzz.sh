@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# modules: kvstore
 # Fuzz the family: seeded, mutated kvstore messages (undefined commands, random attributes,
 # lengths and nesting, truncated headers and attributes, wrong and conflicting flags, maximum
 # sizes, wrong versions, dumps completed and abandoned) from several threads, half of them in

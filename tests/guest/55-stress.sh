@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# modules: kvstore
 # Stress with invariants: writers, readers and dumpers on every vCPU and a monitor, in a fresh
 # network namespace, for a bounded time (GENLKIT_STRESS_SECONDS, default 30). kvtest stress
 # checks that every acknowledged put is visible to get until its del, that put/del succeed or

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# modules: kvstore
 # Lifecycle under load: rmmod while a dump is held midway (it must fail cleanly, and succeed
 # once the dump ends); insmod/rmmod cycles while fuzzing clients are mid-request and mid-dump
 # (GENLKIT_LIFECYCLE_CYCLES, default 3: a cycle under load costs 15-65 s here, KUnit runs at

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# modules: kvstore
 # The privilege matrix: which operations root, an unprivileged user, and root inside a user
 # namespace (with its own network namespace, and without) may run. put and del need
 # CAP_NET_ADMIN over the store's network namespace (GENL_UNS_ADMIN_PERM); the rest need

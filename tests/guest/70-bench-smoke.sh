@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# modules: kvstore
 # Smoke run of the benchmark (tools/kvbench against tools/bench/ctwin): tiny counts, on the
 # checker kernel, asserting only that it runs and prints its table, never anything about speed.
 # Builds nothing: scripts/setup built kvbench, and `scripts/bench --build-twin` (run by

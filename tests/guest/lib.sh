@@ -1,10 +1,14 @@
 # shellcheck shell=bash
+# SPDX-License-Identifier: GPL-2.0
 # Sourced by the in-guest shell tests (tests/guest/*.sh). Each check prints one
 # result line that tests/guest/run counts:
 #   ok NAME
 #   not ok NAME: expected ..., got ...
+#   ok NAME # SKIP why
 # A test file's exit status does not count on its own: only these lines do
 # (a file that exits non-zero without reporting a failure counts as one).
+# A file names the modules it needs in a header line `# modules: NAME, ...`: the
+# runner loads them before it and again after it if the file left them unloaded.
 
 : "${GENLKIT_ROOT:?run through tests/guest/run}"
 KVCTL=${KVCTL:-$GENLKIT_ROOT/target/release/kvctl}
@@ -43,3 +47,6 @@ expect_exit() {
 as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all -- "$@"; }
 
 module_loaded() { grep -q '^kvstore ' /proc/modules; }
+
+# skip NAME WHY: a check that cannot run here; counted as skipped.
+skip() { echo "ok $1 # SKIP $2"; }
