@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# SPDX-License-Identifier: GPL-2.0
 # Shared by scripts/*: paths, versions, logging and stage timing.
 # Sourced, never run.
 

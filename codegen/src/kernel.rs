@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
 //! The kernel side: `kmod/<family>/nl_gen.rs`, for the genl layer.
 
 use std::fmt::Write;

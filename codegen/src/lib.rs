@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
 //! genlkit-codegen: a family's YNL spec in, its generated files out.
 //!
 //! For `specs/<name>.yaml` the files are, by convention:

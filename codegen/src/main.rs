@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
 //! `genlkit-codegen [--check] [SPEC...]`: regenerate (or, with `--check`, verify) the files
 //! generated from each spec (default: every `specs/*.yaml`), from the repository root.
 

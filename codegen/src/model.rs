@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
 //! The subset of the YNL genetlink spec format that genlkit generates code for.
 //!
 //! Parsing is strict: an unknown key anywhere is an error that names its line, so a spec that

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
 //! The C uapi header, in the shape the kernel's ynl-gen gives it, for C users (libnl, libmnl,
 //! the kernel's YNL C library).
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
 //! The userspace side: `userspace/<family>/src/spec.rs`, plain constants for the client.
 
 use crate::model::{upper, Spec};
@@ -8,6 +9,7 @@ pub fn emit(spec: &Spec, spec_path: &str) -> String {
         o.push_str(l);
         o.push('\n');
     };
+    w("// SPDX-License-Identifier: GPL-2.0-only OR MIT");
     w(&format!(
         "//! Numbers of the `{}` Generic Netlink family.",
         spec.name

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
 //! The generated files are current, agree with each other, and the generator refuses what it
 //! does not support.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
 """Validate every spec in specs/ against the kernel's YNL schema for its protocol.
 
 Usage: spec-schema.py KERNEL_SOURCE_DIR

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
 //! `kvbench`: kvstore against its C twin (`tools/bench/ctwin`, family `kvctwin`) and the raw-socket
 //! floor, in one run on one kernel. Runs in the guest with both modules loaded (`scripts/bench`,
 //! and the smoke run of `tests/guest/70-bench-smoke.sh`); prints one table and writes the numbers

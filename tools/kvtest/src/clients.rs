@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
 //! `kvtest clients`: the same requests through the blocking client (its own codec, `wire.rs`)
 //! and the async client (netlink-packet), against the real module. Each case checks what the
 //! kernel must answer and that both clients report it identically, errors included: errno,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
 //! `kvtest fuzz`: builds and mutates kvstore requests from a seeded PRNG and sends them from
 //! several threads, half of them in network namespaces of their own (re-created as they go).
 //!

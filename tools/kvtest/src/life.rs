@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
 //! Helpers of the lifecycle and privilege tests: `kvtest privs` tries every operation and
 //! prints what the kernel said; `kvtest hold-dump` keeps a dump open midway so that the test can
 //! try to unload the module under it.

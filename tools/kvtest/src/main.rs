@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
 //! `kvtest`: drives kvstore over a raw generic netlink socket, many requests per `sendmsg`,
 //! for what the client library is too polite for: loading a million entries and checking that
 //! a dump of them arrives whole.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
 //! What the fuzzer, the stress test and the lifecycle helpers add to `nlraw`: sockets and
 //! receive buffers as kvtest uses them, the kvstore family, synchronous requests with their
 //! kernel errors, entry fields, and the PRNG and tallies of the fuzzer.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
 //! `kvtest stress`: writers, readers, dumpers and a monitor at once, for a bounded time, in a
 //! network namespace of their own (so the store starts empty at generation 0), checking:
 //!

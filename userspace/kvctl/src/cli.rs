@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
 //! Command-line definition.
 
 use std::{ffi::OsString, path::PathBuf};

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
 //! `kvctl`: command-line client of the kvstore Generic Netlink family.
 
 mod cli;

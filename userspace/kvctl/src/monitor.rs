@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
 //! `kvctl monitor`: a view of the store kept up to date from notifications,
 //! resynchronised by a dump whenever notifications were lost (ENOBUFS).
 

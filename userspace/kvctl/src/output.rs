@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
 //! Human and JSON rendering.
 
 use kvstore::{Entry, EntryFlags};

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
 //! A blocking client for simple callers.
 //!
 //! `do` requests (echo, put, get, del, stats) go straight through a blocking socket of the

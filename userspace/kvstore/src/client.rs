@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
 //! The asynchronous client: the "handle" half, like `genetlink::GenetlinkHandle`.
 
 use std::future::ready;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
 //! What the generic netlink controller (nlctrl) reports about the family:
 //! `CTRL_CMD_GETFAMILY` and the `CTRL_CMD_GETPOLICY` dump.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
 //! Extended ack (`NETLINK_EXT_ACK`) parsing of NLMSG_ERROR payloads.
 
 use netlink_packet_core::{

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
 //! Client library for the `kvstore` Generic Netlink family (see
 //! `specs/kvstore.yaml`), built on the rust-netlink crates.
 //!

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
 //! Packet types of the `kvstore` family, modelled like
 //! `netlink_packet_generic::ctrl`: a [`GenlFamily`] payload ([`KvstoreMessage`])
 //! carrying a list of [`Nla`]s ([`EntryAttr`], with [`StatsAttr`] nested).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
 //! Numbers of the `kvstore` Generic Netlink family.
 //!
 //! Generated from specs/kvstore.yaml by genlkit-codegen; do not edit.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
 //! Subscription to the `notify` multicast group.
 
 use std::{

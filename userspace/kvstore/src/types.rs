@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
 //! Typed requests, replies and events of the `kvstore` family.
 
 use std::{fmt, ops::BitOr, str::FromStr};

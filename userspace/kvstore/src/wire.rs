@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
 //! The `do` path's own codec, used by [`crate::blocking::Client`].
 //!
 //! A request is written straight from the caller's borrowed fields into a reused buffer, and a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
 //! Host tests (no kernel): encode/decode round-trips of every attribute and
 //! message, and rejection of truncated or malformed replies.
 
