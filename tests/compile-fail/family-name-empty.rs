@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: GPL-2.0
+//! Hole: a family named with an empty name: no one can resolve it with `CTRL_CMD_GETFAMILY`.
+// expect: genl: family name is empty
+
+#[path = "genl/mod.rs"]
+mod genl;
+
+use genl::{Family, SplitOp};
+use kernel::prelude::*;
+
+module! {
+    type: Case,
+    name: "genlkit_cf_case",
+    authors: ["genlkit developers"],
+    description: "genlkit compile-fail case",
+    license: "GPL",
+}
+
+static OPS: [SplitOp; 0] = [];
+static FAMILY: Family = Family::const_new(
+    kernel::module::this_module::<crate::LocalModule>(),
+    b"\0",
+    1,
+    0,
+    &OPS,
+    &[],
+);
+
+struct Case {
+    _family: genl::Registration,
+}
+
+impl kernel::Module for Case {
+    fn init(_module: &'static ThisModule) -> Result<Self> {
+        Ok(Case {
+            _family: FAMILY.register()?,
+        })
+    }
+}
