@@ -12,7 +12,7 @@ use kernel::{bindings, prelude::*};
 
 use super::{
     family::Family,
-    msg::AttrWriter,
+    msg::{private::Sealed, skb_tail, AttrWriter},
     ops::{check_dump_header, Request},
 };
 
@@ -80,10 +80,7 @@ impl DumpWriter<'_> {
                 .cb
                 .as_ptr()
                 .cast::<bindings::netlink_skb_parms>();
-            let nlh = (*skb)
-                .head
-                .add((*skb).tail as usize)
-                .cast::<bindings::nlmsghdr>();
+            let nlh = skb_tail(skb).cast::<bindings::nlmsghdr>();
             ((*parms).portid, (*self.cb.nlh).nlmsg_seq, nlh)
         };
         // SAFETY: `skb` is this round's skb and `family` a registered `'static` family.
@@ -104,9 +101,11 @@ impl DumpWriter<'_> {
             unsafe { (*nlh).nlmsg_flags |= bindings::NLM_F_DUMP_INTR as u16 };
         }
         self.cb.prev_seq = self.cb.seq;
+        // INVARIANT: `hdr` is the user header of the message `genlmsg_put` just wrote, the last
+        // in the round's skb; the entry borrows the writer, so no other entry is started while it
+        // lives.
         Ok(DumpEntry {
-            // SAFETY: the skb is ours to append to for this round.
-            w: unsafe { AttrWriter::new(self.skb) },
+            skb: self.skb,
             hdr,
             written: &mut self.written,
             done: false,
@@ -118,9 +117,10 @@ impl DumpWriter<'_> {
 ///
 /// # Invariants
 ///
-/// `hdr` is the user header of the last message in `w`'s skb.
+/// `skb` is the round's skb; the entry's message is the last one in it, and `hdr` its user
+/// header.
 pub struct DumpEntry<'a> {
-    w: AttrWriter,
+    skb: NonNull<bindings::sk_buff>,
     hdr: NonNull<core::ffi::c_void>,
     written: &'a mut usize,
     done: bool,
@@ -130,30 +130,27 @@ impl DumpEntry<'_> {
     /// Finishes the entry (`genlmsg_end`).
     pub fn end(mut self) {
         // SAFETY: `hdr` is the header of the message being written (type invariant).
-        unsafe { bindings::genlmsg_end(self.w.skb(), self.hdr.as_ptr()) };
+        unsafe { bindings::genlmsg_end(self.skb.as_ptr(), self.hdr.as_ptr()) };
         *self.written += 1;
         self.done = true;
     }
 }
 
-impl core::ops::Deref for DumpEntry<'_> {
-    type Target = AttrWriter;
-    fn deref(&self) -> &AttrWriter {
-        &self.w
+// SAFETY: `skb` is the round's skb, valid for `'a`; the entry's message is the last one in it
+// (type invariant), and the entry borrows the round's writer, so only it appends to the skb.
+unsafe impl Sealed for DumpEntry<'_> {
+    fn skb(&self) -> NonNull<bindings::sk_buff> {
+        self.skb
     }
 }
 
-impl core::ops::DerefMut for DumpEntry<'_> {
-    fn deref_mut(&mut self) -> &mut AttrWriter {
-        &mut self.w
-    }
-}
+impl AttrWriter for DumpEntry<'_> {}
 
 impl Drop for DumpEntry<'_> {
     fn drop(&mut self) {
         if !self.done {
             // SAFETY: `hdr` is the header of the last message in the skb (type invariant).
-            unsafe { bindings::genlmsg_cancel(self.w.skb(), self.hdr.as_ptr()) };
+            unsafe { bindings::genlmsg_cancel(self.skb.as_ptr(), self.hdr.as_ptr()) };
         }
     }
 }
