@@ -61,8 +61,9 @@ pub struct DumpWriter<'a> {
 
 impl DumpWriter<'_> {
     /// Declares the version of the data this round reads (a generation counter bumped on every
-    /// change). When it differs from the previous round's, entries from here on carry
-    /// `NLM_F_DUMP_INTR`: the reader knows the dump may be inconsistent and can restart it.
+    /// change). When it differs from the version the last kept entry was read at, the next entry
+    /// kept ([`DumpEntry::end`]) carries `NLM_F_DUMP_INTR` (or, if none is, the core's closing
+    /// `NLMSG_DONE` does): the reader knows the dump may be inconsistent and can restart it.
     pub fn set_generation(&mut self, generation: u64) {
         // `prev_seq == 0` means "no previous round", so never use 0 ourselves.
         let seq = (generation as u32).wrapping_add(1);
@@ -95,18 +96,15 @@ impl DumpWriter<'_> {
             )
         };
         let hdr = NonNull::new(hdr).ok_or(EMSGSIZE)?;
-        // `genl_dump_check_consistent`.
-        if self.cb.prev_seq != 0 && self.cb.seq != self.cb.prev_seq {
-            // SAFETY: `genlmsg_put` just wrote the message header at the old tail, `nlh`.
-            unsafe { (*nlh).nlmsg_flags |= bindings::NLM_F_DUMP_INTR as u16 };
-        }
-        self.cb.prev_seq = self.cb.seq;
-        // INVARIANT: `hdr` is the user header of the message `genlmsg_put` just wrote, the last
-        // in the round's skb; the entry borrows the writer, so no other entry is started while it
-        // lives.
+        // INVARIANT: `genlmsg_put` just wrote the message header at the old tail, `nlh`, and
+        // `hdr` is its user header; the entry borrows the writer, so no other entry is started
+        // while it lives.
         Ok(DumpEntry {
             skb: self.skb,
+            // SAFETY: `nlh` is the old tail of a valid skb, not null.
+            nlh: unsafe { NonNull::new_unchecked(nlh) },
             hdr,
+            cb: &mut *self.cb,
             written: &mut self.written,
             done: false,
         })
@@ -117,18 +115,29 @@ impl DumpWriter<'_> {
 ///
 /// # Invariants
 ///
-/// `skb` is the round's skb; the entry's message is the last one in it, and `hdr` its user
-/// header.
+/// `skb` is the round's skb and `cb` its callback; the entry's message is the last one in `skb`,
+/// `nlh` its netlink header and `hdr` its user header.
 pub struct DumpEntry<'a> {
     skb: NonNull<bindings::sk_buff>,
+    nlh: NonNull<bindings::nlmsghdr>,
     hdr: NonNull<core::ffi::c_void>,
+    cb: &'a mut bindings::netlink_callback,
     written: &'a mut usize,
     done: bool,
 }
 
 impl DumpEntry<'_> {
-    /// Finishes the entry (`genlmsg_end`).
+    /// Finishes the entry (`genlmsg_end`), marking it `NLM_F_DUMP_INTR` when the data changed
+    /// since the previous round (see [`DumpWriter::set_generation`]).
     pub fn end(mut self) {
+        // `genl_dump_check_consistent`, on the header of a message that is kept: run when the
+        // entry starts, the mark would go with an entry that is then cancelled for lack of room,
+        // and the next round, seeing `prev_seq` already updated, would not set it again.
+        if self.cb.prev_seq != 0 && self.cb.seq != self.cb.prev_seq {
+            // SAFETY: `nlh` is the header of this entry's message in the skb (type invariant).
+            unsafe { (*self.nlh.as_ptr()).nlmsg_flags |= bindings::NLM_F_DUMP_INTR as u16 };
+        }
+        self.cb.prev_seq = self.cb.seq;
         // SAFETY: `hdr` is the header of the message being written (type invariant).
         unsafe { bindings::genlmsg_end(self.skb.as_ptr(), self.hdr.as_ptr()) };
         *self.written += 1;
