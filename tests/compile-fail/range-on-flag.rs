@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 //! Hole: a range on a flag attribute: `nla_validate_int_range` WARNs on every request that
 //! carries it. Ranges must be constructible for integer attributes only.
-// expect: error[E0599]: no method named `range` found for struct `AttrPolicy`
+// expect: error[E0599]: no method named `range` found for struct `policy::AttrPolicy`
+// expect: error[E0433]: cannot find `Range` in `genl`
 
 #[path = "genl/mod.rs"]
 mod genl;

@@ -2,7 +2,8 @@
 //! Hole: a range on a nested attribute overwrites its nested policy pointer (one union). The
 //! unprivileged `CTRL_CMD_GETPOLICY` walk then reads the range as a policy table. Ranges must
 //! be constructible for integer attributes only.
-// expect: error[E0599]: no method named `range` found for struct `AttrPolicy`
+// expect: error[E0599]: no method named `range` found for struct `policy::AttrPolicy`
+// expect: error[E0433]: cannot find `Range` in `genl`
 
 #[path = "genl/mod.rs"]
 mod genl;
