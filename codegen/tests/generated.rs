@@ -244,5 +244,9 @@ fn integer_checks_out_of_the_type_are_refused() {
     let over = RANGES.replace("max: 10", "max: 300");
     assert!(refused(&over).contains("exceed a u8"), "{}", refused(&over));
     let inverted = RANGES.replace("min: 1\n", "min: 11\n");
-    assert!(refused(&inverted).contains("min is above max"), "{}", refused(&inverted));
+    assert!(
+        refused(&inverted).contains("min is above max"),
+        "{}",
+        refused(&inverted)
+    );
 }

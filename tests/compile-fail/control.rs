@@ -8,8 +8,8 @@
 mod genl;
 
 use genl::{
-    AttrPolicy, AttrWriter, DoIt, DumpIt, DumpProgress, DumpWriter, Family, MulticastGroup,
-    Perm, Policy, Request, SplitOp,
+    AttrPolicy, AttrWriter, DoIt, DumpIt, DumpProgress, DumpWriter, Family, MulticastGroup, Perm,
+    Policy, Request, SplitOp,
 };
 use kernel::prelude::*;
 
@@ -22,10 +22,7 @@ module! {
 }
 
 static INNER: Policy<3> = Policy::new(&[(1, AttrPolicy::u32()), (2, AttrPolicy::flag())]);
-static POLICY: Policy<3> = Policy::new(&[
-    (1, AttrPolicy::u64()),
-    (2, AttrPolicy::nested(&INNER)),
-]);
+static POLICY: Policy<3> = Policy::new(&[(1, AttrPolicy::u64()), (2, AttrPolicy::nested(&INNER))]);
 
 struct Get;
 

@@ -7,7 +7,9 @@
 #[path = "genl/mod.rs"]
 mod genl;
 
-use genl::{AttrPolicy, DoIt, DumpIt, DumpProgress, DumpWriter, Family, Perm, Policy, Request, SplitOp};
+use genl::{
+    AttrPolicy, DoIt, DumpIt, DumpProgress, DumpWriter, Family, Perm, Policy, Request, SplitOp,
+};
 use kernel::prelude::*;
 
 module! {

@@ -37,7 +37,11 @@ impl DumpIt for Dump {
     }
 }
 
-static OPS: [genl::SplitOp; 1] = [genl::SplitOp::dumpit::<Dump, 2>(1, &POLICY, genl::Perm::Anyone)];
+static OPS: [genl::SplitOp; 1] = [genl::SplitOp::dumpit::<Dump, 2>(
+    1,
+    &POLICY,
+    genl::Perm::Anyone,
+)];
 
 struct Case;
 

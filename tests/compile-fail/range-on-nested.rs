@@ -20,10 +20,8 @@ module! {
 }
 
 static INNER: Policy<2> = Policy::new(&[(1, AttrPolicy::u32())]);
-static OUTER: Policy<2> = Policy::new(&[(
-    1,
-    AttrPolicy::nested(&INNER).range(&genl::Range::new(0, 5)),
-)]);
+static OUTER: Policy<2> =
+    Policy::new(&[(1, AttrPolicy::nested(&INNER).range(&genl::Range::new(0, 5)))]);
 
 struct Case;
 

@@ -8,8 +8,7 @@
 mod genl;
 
 use genl::{
-    AttrPolicy, AttrWriter, DoIt, DumpIt, DumpProgress, DumpWriter, Perm, Policy, Request,
-    SplitOp,
+    AttrPolicy, AttrWriter, DoIt, DumpIt, DumpProgress, DumpWriter, Perm, Policy, Request, SplitOp,
 };
 use kernel::prelude::*;
 
