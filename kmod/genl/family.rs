@@ -104,10 +104,16 @@ impl Family {
     }
 
     /// Whether any socket in `net` listens to `group` (an index into the family's groups): lets
-    /// a caller skip building a notification nobody would receive.
+    /// a caller skip building a notification nobody would receive. `false` for a group the family
+    /// does not have.
     pub fn has_listeners(&self, net: Net<'_>, group: u32) -> bool {
-        // SAFETY: the family is valid, `net` is live for the call.
-        unsafe { bindings::genl_has_listeners(self.as_raw(), net.as_ptr(), group) != 0 }
+        // `genl_has_listeners` WARNs on such a group and returns `-EINVAL`, which reads as true.
+        if group >= self.n_mcgrps() {
+            return false;
+        }
+        // SAFETY: the family is valid, `net` is live for the call, and `group` is one of the
+        // family's groups.
+        unsafe { bindings::genl_has_listeners(self.as_raw(), net.as_ptr(), group) > 0 }
     }
 
     /// Starts a notification with command `cmd`; send it with [`Family::notify`].
