@@ -22,9 +22,10 @@ unsafe impl Sync for Family {}
 
 impl Family {
     /// Describes a family. Intended to be used from const context only: panics (at build time)
-    /// on a name that is not NUL-terminated or too long, on too many ops or groups, and on ops
-    /// not sorted by command as the core requires (a do entry before the dump entry of the same
-    /// command).
+    /// on a name that is not NUL-terminated or too long, on too many ops or groups, on ops not
+    /// sorted by command as the core requires (a do entry before the dump entry of the same
+    /// command), and on a do and a dump of one command with different permissions (which the
+    /// core refuses at registration, with a warning).
     ///
     /// `resv_start_op` is the first command whose `nlmsg_flags` and reserved header byte the core
     /// checks; new families pass 0. A family whose ops honour `NLM_F_CREATE`, `NLM_F_EXCL` or
@@ -47,6 +48,10 @@ impl Family {
                 || (ops[i - 1].cmd() == ops[i].cmd() && !(ops[i - 1].is_do() && !ops[i].is_do()))
             {
                 panic!("genl: ops must be sorted by cmd, do before dump");
+            }
+            // `genl_validate_ops`: the do and dump of one command differ in `GENL_CMD_CAP_*` only.
+            if ops[i - 1].cmd() == ops[i].cmd() && ops[i - 1].perm_bits() != ops[i].perm_bits() {
+                panic!("genl: the do and dump of a command must have the same permission");
             }
             i += 1;
         }

@@ -2,7 +2,7 @@
 //! Hole: the do and the dump of one command with different permissions. `genl_validate_ops`
 //! WARNs and refuses the family at registration; `Family::const_new` must refuse it at build
 //! time.
-// expect: genl: the do and dump of a command must have the same permission
+// expect: error[E0080]: evaluation panicked: genl: the do and dump of a command must have the same permission
 
 #[path = "genl/mod.rs"]
 mod genl;

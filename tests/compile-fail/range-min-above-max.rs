@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 //! An empty range (MIN > MAX) would reject every value of the attribute: refused at build time.
-// expect: policy: range with MIN > MAX
+// expect: error[E0080]: evaluation panicked: policy: range with MIN > MAX
 
 #[path = "genl/mod.rs"]
 mod genl;
