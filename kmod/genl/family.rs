@@ -22,10 +22,10 @@ unsafe impl Sync for Family {}
 
 impl Family {
     /// Describes a family. Intended to be used from const context only: panics (at build time)
-    /// on a name that is not NUL-terminated or too long, on too many ops or groups, on ops not
-    /// sorted by command as the core requires (a do entry before the dump entry of the same
-    /// command), and on a do and a dump of one command with different permissions (which the
-    /// core refuses at registration, with a warning).
+    /// on a name that is not NUL-terminated, too long, empty or reserved (see [`RESERVED_NAMES`]),
+    /// on too many ops or groups, on ops not sorted by command as the core requires (a do entry
+    /// before the dump entry of the same command), and on a do and a dump of one command with
+    /// different permissions (which the core refuses at registration, with a warning).
     ///
     /// `resv_start_op` is the first command whose `nlmsg_flags` and reserved header byte the core
     /// checks; new families pass 0. A family whose ops honour `NLM_F_CREATE`, `NLM_F_EXCL` or
@@ -71,6 +71,16 @@ impl Family {
         }
         if name.len() > family.name.len() {
             panic!("genl: family name too long");
+        }
+        if name.len() == 1 {
+            panic!("genl: family name is empty");
+        }
+        let mut i = 0;
+        while i < RESERVED_NAMES.len() {
+            if bytes_eq(name, RESERVED_NAMES[i]) {
+                panic!("genl: family name is reserved (nlctrl, NET_DM, VFS_DQUOT, pmcraid)");
+            }
+            i += 1;
         }
         let mut i = 0;
         while i < name.len() {
@@ -135,6 +145,27 @@ impl Family {
     pub fn as_raw(&self) -> *mut bindings::genl_family {
         self.inner.get()
     }
+}
+
+/// Family names `genl_register_family` treats specially, which no family of ours may take:
+/// the controller's, `nlctrl` (refused with `EEXIST`), and three legacy families whose ID or
+/// multicast group the core hard-codes (`NET_DM`, `VFS_DQUOT`, `pmcraid`): the core would give
+/// ours their fixed ID or group, and `BUG_ON`s such a family unless it has exactly one group.
+const RESERVED_NAMES: [&[u8]; 4] = [b"nlctrl\0", b"NET_DM\0", b"VFS_DQUOT\0", b"pmcraid\0"];
+
+/// `a == b`, in const context.
+const fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 /// `netnsok` and `parallel_ops` set, as the `genl_family` bitfield.
