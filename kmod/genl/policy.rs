@@ -119,6 +119,7 @@ impl AttrPolicy {
 
     /// A nest whose attributes follow `policy`.
     pub const fn nested<const N: usize>(policy: &'static Policy<N>) -> Self {
+        // CAST: a policy's maxattr fits a `u16` (type invariant of `Policy`).
         let mut p = Self::with(bindings::NLA_NESTED, policy.maxattr() as u16);
         p.0.__bindgen_anon_1.nested_policy = policy.as_ptr();
         p
@@ -144,6 +145,10 @@ impl Range {
 /// A policy table for attribute types `1..N`: a `struct nla_policy[N]`, `N - 1` being maxattr.
 ///
 /// Types not given are `NLA_UNSPEC`, which strict validation rejects.
+///
+/// # Invariants
+///
+/// `1 <= N <= u16::MAX + 1`: there is a maxattr, and it fits an attribute type.
 #[repr(transparent)]
 pub struct Policy<const N: usize>([AttrPolicy; N]);
 
@@ -155,8 +160,17 @@ impl<const N: usize> Policy<N> {
     /// Builds the table from `(attribute type, policy)` pairs.
     ///
     /// Intended to be used from const context only: panics (at build time) on a type of 0 or
-    /// `>= N`, or on a type given twice.
+    /// `>= N`, or on a type given twice. `N` must be 1 (a policy that accepts no attribute) to
+    /// `u16::MAX + 1`: `Policy<0>` does not build.
     pub const fn new(entries: &[(u16, AttrPolicy)]) -> Self {
+        // `maxattr` is `N - 1`; attribute types and a nest's `len` (its maxattr) are 16-bit.
+        const {
+            assert!(
+                N >= 1,
+                "policy: Policy<0> has no attribute 0: an empty policy is Policy<1>"
+            );
+            assert!(N - 1 <= u16::MAX as usize, "policy: maxattr over u16::MAX");
+        };
         let mut table = [AttrPolicy::UNSPEC; N];
         let mut set = [false; N];
         let mut i = 0;
@@ -173,11 +187,13 @@ impl<const N: usize> Policy<N> {
             table[ty] = policy;
             i += 1;
         }
+        // INVARIANT: `N` is asserted above.
         Self(table)
     }
 
     /// The highest attribute type this policy accepts.
     pub const fn maxattr(&self) -> u32 {
+        // CAST: `1 <= N <= u16::MAX + 1` (type invariant).
         (N - 1) as u32
     }
 

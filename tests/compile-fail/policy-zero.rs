@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 //! Hole: `Policy<0>` has no maxattr (`N - 1` underflows: a panic, or `u32::MAX` handed to
 //! the core as the table's size). An empty policy is `Policy<1>`; `Policy<0>` must not build.
-// expect: Policy<0> has no attribute 0
+// expect: error[E0080]: evaluation panicked: policy: Policy<0> has no attribute 0
 
 #[path = "genl/mod.rs"]
 mod genl;
