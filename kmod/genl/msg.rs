@@ -17,15 +17,25 @@ use super::{family::Family, net::Net};
 /// `NLA_HDRLEN`: the size of `struct nlattr`, already aligned.
 const NLA_HDRLEN: usize = core::mem::size_of::<bindings::nlattr>();
 
+// `skb_tail` reads `sk_buff::tail` as an offset from `head`, which it is only where
+// `NET_SKBUFF_DATA_USES_OFFSET` is defined (`BITS_PER_LONG > 32`); elsewhere it is a pointer.
+#[cfg(not(CONFIG_64BIT))]
+compile_error!("genl: sk_buff::tail is an offset only on 64-bit (NET_SKBUFF_DATA_USES_OFFSET)");
+
 /// The end of the data of `skb`: where the next attribute or message goes (`skb_tail_pointer`).
 ///
 /// # Safety
 ///
 /// `skb` must point to a valid `sk_buff`.
 pub(crate) unsafe fn skb_tail(skb: *const bindings::sk_buff) -> *mut u8 {
-    // SAFETY: `skb` is valid (function safety requirements); on 64-bit `tail` is an offset from
-    // `head` (`NET_SKBUFF_DATA_USES_OFFSET`) within the buffer.
-    unsafe { (*skb).head.add((*skb).tail as usize) }
+    // SAFETY: `skb` is valid (function safety requirements). On 64-bit (a build error elsewhere,
+    // above) `tail` is a `u32` offset from `head` within the buffer
+    // (`NET_SKBUFF_DATA_USES_OFFSET`); the typed binding keeps a pointer-typed `tail` from being
+    // cast to an offset.
+    unsafe {
+        let offset: u32 = (*skb).tail;
+        (*skb).head.add(offset as usize)
+    }
 }
 
 pub(super) mod private {
