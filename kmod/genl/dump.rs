@@ -128,7 +128,7 @@ pub struct DumpEntry<'a> {
 
 impl DumpEntry<'_> {
     /// Finishes the entry (`genlmsg_end`), marking it `NLM_F_DUMP_INTR` when the data changed
-    /// since the previous round (see [`DumpWriter::set_generation`]).
+    /// since the last entry kept (see [`DumpWriter::set_generation`]).
     pub fn end(mut self) {
         // `genl_dump_check_consistent`, on the header of a message that is kept: run when the
         // entry starts, the mark would go with an entry that is then cancelled for lack of room,
