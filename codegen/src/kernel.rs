@@ -407,9 +407,6 @@ pub fn emit(spec: &Spec, spec_path: &str) -> String {
     if o.contains("DumpIt for") {
         names.extend(["DumpIt", "DumpProgress", "DumpWriter"]);
     }
-    if o.contains("Range::new") {
-        names.push("Range");
-    }
     names.sort_unstable();
     let one_line = format!("use crate::genl::{{{}}};", names.join(", "));
     let imports = if one_line.len() <= 100 {
@@ -466,22 +463,22 @@ fn policy_len(set: &AttrSet, req: Option<&crate::model::Msg>) -> u16 {
 
 fn attr_policy(a: &Attr) -> String {
     let c = &a.checks;
+    // Ranges exist for integers only: the layer has a typed constructor for each width.
     let int = |ty: &str| {
-        let mut p = format!("AttrPolicy::{ty}()");
-        if c.min.is_some() || c.max.is_some() {
-            let max = match ty {
-                "u8" => u8::MAX as u64,
-                "u16" => u16::MAX as u64,
-                "u32" => u32::MAX as u64,
-                _ => u64::MAX,
-            };
-            p = format!(
-                "{p}.range(&Range::new({}, {}))",
-                c.min.unwrap_or(0),
-                c.max.unwrap_or(max)
-            );
+        if c.min.is_none() && c.max.is_none() {
+            return format!("AttrPolicy::{ty}()");
         }
-        p
+        let max = match ty {
+            "u8" => u8::MAX as u64,
+            "u16" => u16::MAX as u64,
+            "u32" => u32::MAX as u64,
+            _ => u64::MAX,
+        };
+        format!(
+            "AttrPolicy::{ty}_range::<{}, {}>()",
+            c.min.unwrap_or(0),
+            c.max.unwrap_or(max)
+        )
     };
     match a.kind.as_str() {
         "u32" if a.r#enum.is_some() => {
@@ -489,7 +486,7 @@ fn attr_policy(a: &Attr) -> String {
             if a.enum_as_flags {
                 format!("AttrPolicy::u32_mask({def}::MASK)")
             } else {
-                format!("AttrPolicy::u32().range(&Range::new(0, {def}::MAX as u64))")
+                format!("AttrPolicy::u32_range::<0, {{ {def}::MAX }}>()")
             }
         }
         "u8" | "u16" | "u32" | "u64" => int(&a.kind),

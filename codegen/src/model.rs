@@ -221,6 +221,18 @@ impl Spec {
                 if (c.min.is_some() || c.max.is_some()) && !ints {
                     bail!("{item}: checks min/max apply to integers only");
                 }
+                let type_max = match a.kind.as_str() {
+                    "u8" => u64::from(u8::MAX),
+                    "u16" => u64::from(u16::MAX),
+                    "u32" => u64::from(u32::MAX),
+                    _ => u64::MAX,
+                };
+                if c.min.is_some_and(|m| m > type_max) || c.max.is_some_and(|m| m > type_max) {
+                    bail!("{item}: checks min/max exceed a {}", a.kind);
+                }
+                if c.min.unwrap_or(0) > c.max.unwrap_or(type_max) {
+                    bail!("{item}: check min is above max");
+                }
                 if (c.min_len.is_some() || c.max_len.is_some())
                     && !matches!(a.kind.as_str(), "string" | "binary")
                 {

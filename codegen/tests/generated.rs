@@ -193,3 +193,61 @@ fn unsupported_features_are_refused_by_name_or_line() {
     let raw = "name: bad\nprotocol: netlink-raw\nattribute-sets: []\noperations:\n  list: []\n";
     assert!(refused(raw).contains("netlink-raw"));
 }
+
+const RANGES: &str = "name: ranged
+protocol: genetlink
+definitions:
+  - name: mode
+    type: enum
+    entries: [off, on, auto]
+attribute-sets:
+  - name: s
+    attributes:
+      - name: small
+        type: u8
+        checks:
+          min: 1
+          max: 10
+      - name: big
+        type: u64
+        checks:
+          min: 5
+      - name: mode
+        type: u32
+        enum: mode
+      - name: plain
+        type: u32
+operations:
+  list:
+    - name: op
+      attribute-set: s
+      do:
+        request:
+          attributes: [small, big, mode, plain]
+";
+
+#[test]
+fn integer_checks_become_typed_ranges() {
+    let spec = Spec::parse(RANGES, "specs/ranged.yaml").unwrap();
+    let k = genlkit_codegen::kernel::emit(&spec, "specs/ranged.yaml");
+    for line in [
+        "(s::SMALL, AttrPolicy::u8_range::<1, 10>()),",
+        "(s::BIG, AttrPolicy::u64_range::<5, 18446744073709551615>()),",
+        "(s::MODE, AttrPolicy::u32_range::<0, { mode::MAX }>()),",
+        "(s::PLAIN, AttrPolicy::u32()),",
+    ] {
+        assert!(k.contains(line), "missing `{line}` in:\n{k}");
+    }
+}
+
+#[test]
+fn integer_checks_out_of_the_type_are_refused() {
+    let over = RANGES.replace("max: 10", "max: 300");
+    assert!(refused(&over).contains("exceed a u8"), "{}", refused(&over));
+    let inverted = RANGES.replace("min: 1\n", "min: 11\n");
+    assert!(
+        refused(&inverted).contains("min is above max"),
+        "{}",
+        refused(&inverted)
+    );
+}

@@ -55,7 +55,7 @@ fn find(list: &[(KVec<u8>, u64)], name: &[u8]) -> core::result::Result<usize, us
     list.binary_search_by(|(k, _)| k.as_slice().cmp(name))
 }
 
-fn put_counter(m: &mut AttrWriter, name: &[u8], value: u64) -> Result {
+fn put_counter(m: &mut impl AttrWriter, name: &[u8], value: u64) -> Result {
     m.put_str(counter::NAME, name)?;
     m.put_u64(counter::VALUE, value, counter::PAD)
 }

@@ -12,7 +12,7 @@ use kernel::{bindings, prelude::*};
 
 use super::{
     family::Family,
-    msg::AttrWriter,
+    msg::{private::Sealed, skb_tail, AttrWriter},
     ops::{check_dump_header, Request},
 };
 
@@ -61,8 +61,9 @@ pub struct DumpWriter<'a> {
 
 impl DumpWriter<'_> {
     /// Declares the version of the data this round reads (a generation counter bumped on every
-    /// change). When it differs from the previous round's, entries from here on carry
-    /// `NLM_F_DUMP_INTR`: the reader knows the dump may be inconsistent and can restart it.
+    /// change). When it differs from the version the last kept entry was read at, the next entry
+    /// kept ([`DumpEntry::end`]) carries `NLM_F_DUMP_INTR` (or, if none is, the core's closing
+    /// `NLMSG_DONE` does): the reader knows the dump may be inconsistent and can restart it.
     pub fn set_generation(&mut self, generation: u64) {
         // `prev_seq == 0` means "no previous round", so never use 0 ourselves.
         let seq = (generation as u32).wrapping_add(1);
@@ -80,10 +81,7 @@ impl DumpWriter<'_> {
                 .cb
                 .as_ptr()
                 .cast::<bindings::netlink_skb_parms>();
-            let nlh = (*skb)
-                .head
-                .add((*skb).tail as usize)
-                .cast::<bindings::nlmsghdr>();
+            let nlh = skb_tail(skb).cast::<bindings::nlmsghdr>();
             ((*parms).portid, (*self.cb.nlh).nlmsg_seq, nlh)
         };
         // SAFETY: `skb` is this round's skb and `family` a registered `'static` family.
@@ -98,16 +96,15 @@ impl DumpWriter<'_> {
             )
         };
         let hdr = NonNull::new(hdr).ok_or(EMSGSIZE)?;
-        // `genl_dump_check_consistent`.
-        if self.cb.prev_seq != 0 && self.cb.seq != self.cb.prev_seq {
-            // SAFETY: `genlmsg_put` just wrote the message header at the old tail, `nlh`.
-            unsafe { (*nlh).nlmsg_flags |= bindings::NLM_F_DUMP_INTR as u16 };
-        }
-        self.cb.prev_seq = self.cb.seq;
+        // INVARIANT: `genlmsg_put` just wrote the message header at the old tail, `nlh`, and
+        // `hdr` is its user header; the entry borrows the writer, so no other entry is started
+        // while it lives.
         Ok(DumpEntry {
-            // SAFETY: the skb is ours to append to for this round.
-            w: unsafe { AttrWriter::new(self.skb) },
+            skb: self.skb,
+            // SAFETY: `nlh` is the old tail of a valid skb, not null.
+            nlh: unsafe { NonNull::new_unchecked(nlh) },
             hdr,
+            cb: &mut *self.cb,
             written: &mut self.written,
             done: false,
         })
@@ -118,42 +115,51 @@ impl DumpWriter<'_> {
 ///
 /// # Invariants
 ///
-/// `hdr` is the user header of the last message in `w`'s skb.
+/// `skb` is the round's skb and `cb` its callback; the entry's message is the last one in `skb`,
+/// `nlh` its netlink header and `hdr` its user header.
 pub struct DumpEntry<'a> {
-    w: AttrWriter,
+    skb: NonNull<bindings::sk_buff>,
+    nlh: NonNull<bindings::nlmsghdr>,
     hdr: NonNull<core::ffi::c_void>,
+    cb: &'a mut bindings::netlink_callback,
     written: &'a mut usize,
     done: bool,
 }
 
 impl DumpEntry<'_> {
-    /// Finishes the entry (`genlmsg_end`).
+    /// Finishes the entry (`genlmsg_end`), marking it `NLM_F_DUMP_INTR` when the data changed
+    /// since the last entry kept (see [`DumpWriter::set_generation`]).
     pub fn end(mut self) {
+        // `genl_dump_check_consistent`, on the header of a message that is kept: run when the
+        // entry starts, the mark would go with an entry that is then cancelled for lack of room,
+        // and the next round, seeing `prev_seq` already updated, would not set it again.
+        if self.cb.prev_seq != 0 && self.cb.seq != self.cb.prev_seq {
+            // SAFETY: `nlh` is the header of this entry's message in the skb (type invariant).
+            unsafe { (*self.nlh.as_ptr()).nlmsg_flags |= bindings::NLM_F_DUMP_INTR as u16 };
+        }
+        self.cb.prev_seq = self.cb.seq;
         // SAFETY: `hdr` is the header of the message being written (type invariant).
-        unsafe { bindings::genlmsg_end(self.w.skb(), self.hdr.as_ptr()) };
+        unsafe { bindings::genlmsg_end(self.skb.as_ptr(), self.hdr.as_ptr()) };
         *self.written += 1;
         self.done = true;
     }
 }
 
-impl core::ops::Deref for DumpEntry<'_> {
-    type Target = AttrWriter;
-    fn deref(&self) -> &AttrWriter {
-        &self.w
+// SAFETY: `skb` is the round's skb, valid for `'a`; the entry's message is the last one in it
+// (type invariant), and the entry borrows the round's writer, so only it appends to the skb.
+unsafe impl Sealed for DumpEntry<'_> {
+    fn skb(&self) -> NonNull<bindings::sk_buff> {
+        self.skb
     }
 }
 
-impl core::ops::DerefMut for DumpEntry<'_> {
-    fn deref_mut(&mut self) -> &mut AttrWriter {
-        &mut self.w
-    }
-}
+impl AttrWriter for DumpEntry<'_> {}
 
 impl Drop for DumpEntry<'_> {
     fn drop(&mut self) {
         if !self.done {
             // SAFETY: `hdr` is the header of the last message in the skb (type invariant).
-            unsafe { bindings::genlmsg_cancel(self.w.skb(), self.hdr.as_ptr()) };
+            unsafe { bindings::genlmsg_cancel(self.skb.as_ptr(), self.hdr.as_ptr()) };
         }
     }
 }

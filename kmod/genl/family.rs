@@ -22,9 +22,10 @@ unsafe impl Sync for Family {}
 
 impl Family {
     /// Describes a family. Intended to be used from const context only: panics (at build time)
-    /// on a name that is not NUL-terminated or too long, on too many ops or groups, and on ops
-    /// not sorted by command as the core requires (a do entry before the dump entry of the same
-    /// command).
+    /// on a name that is not NUL-terminated, too long, empty or reserved (see [`RESERVED_NAMES`]),
+    /// on too many ops or groups, on ops not sorted by command as the core requires (a do entry
+    /// before the dump entry of the same command), and on a do and a dump of one command with
+    /// different permissions (which the core refuses at registration, with a warning).
     ///
     /// `resv_start_op` is the first command whose `nlmsg_flags` and reserved header byte the core
     /// checks; new families pass 0. A family whose ops honour `NLM_F_CREATE`, `NLM_F_EXCL` or
@@ -48,6 +49,10 @@ impl Family {
             {
                 panic!("genl: ops must be sorted by cmd, do before dump");
             }
+            // `genl_validate_ops`: the do and dump of one command differ in `GENL_CMD_CAP_*` only.
+            if ops[i - 1].cmd() == ops[i].cmd() && ops[i - 1].perm_bits() != ops[i].perm_bits() {
+                panic!("genl: the do and dump of a command must have the same permission");
+            }
             i += 1;
         }
         let mut family = bindings::genl_family {
@@ -66,6 +71,16 @@ impl Family {
         }
         if name.len() > family.name.len() {
             panic!("genl: family name too long");
+        }
+        if name.len() == 1 {
+            panic!("genl: family name is empty");
+        }
+        let mut i = 0;
+        while i < RESERVED_NAMES.len() {
+            if bytes_eq(name, RESERVED_NAMES[i]) {
+                panic!("genl: family name is reserved (nlctrl, NET_DM, VFS_DQUOT, pmcraid)");
+            }
+            i += 1;
         }
         let mut i = 0;
         while i < name.len() {
@@ -104,10 +119,16 @@ impl Family {
     }
 
     /// Whether any socket in `net` listens to `group` (an index into the family's groups): lets
-    /// a caller skip building a notification nobody would receive.
+    /// a caller skip building a notification nobody would receive. `false` for a group the family
+    /// does not have.
     pub fn has_listeners(&self, net: Net<'_>, group: u32) -> bool {
-        // SAFETY: the family is valid, `net` is live for the call.
-        unsafe { bindings::genl_has_listeners(self.as_raw(), net.as_ptr(), group) != 0 }
+        // `genl_has_listeners` WARNs on such a group and returns `-EINVAL`, which reads as true.
+        if group >= self.n_mcgrps() {
+            return false;
+        }
+        // SAFETY: the family is valid, `net` is live for the call, and `group` is one of the
+        // family's groups.
+        unsafe { bindings::genl_has_listeners(self.as_raw(), net.as_ptr(), group) > 0 }
     }
 
     /// Starts a notification with command `cmd`; send it with [`Family::notify`].
@@ -124,6 +145,27 @@ impl Family {
     pub fn as_raw(&self) -> *mut bindings::genl_family {
         self.inner.get()
     }
+}
+
+/// Family names `genl_register_family` treats specially, which no family of ours may take:
+/// the controller's, `nlctrl` (refused with `EEXIST`), and three legacy families whose ID or
+/// multicast group the core hard-codes (`NET_DM`, `VFS_DQUOT`, `pmcraid`): the core would give
+/// ours their fixed ID or group, and `BUG_ON`s such a family unless it has exactly one group.
+const RESERVED_NAMES: [&[u8]; 4] = [b"nlctrl\0", b"NET_DM\0", b"VFS_DQUOT\0", b"pmcraid\0"];
+
+/// `a == b`, in const context.
+const fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 /// `netnsok` and `parallel_ops` set, as the `genl_family` bitfield.

@@ -35,4 +35,4 @@ pub use msg::{AttrWriter, Message, Nest};
 pub use net::Net;
 pub use ops::{DoIt, MsgFlags, Perm, Request, SplitOp};
 pub use pernet::{PerNet, PerNetRegistration, PerNetState};
-pub use policy::{AttrPolicy, Policy, Range};
+pub use policy::{AttrPolicy, Policy};

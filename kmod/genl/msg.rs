@@ -6,6 +6,7 @@
 
 use core::{
     ffi::c_void,
+    marker::PhantomData,
     mem::ManuallyDrop,
     ptr::{self, NonNull},
 };
@@ -16,58 +17,61 @@ use super::{family::Family, net::Net};
 /// `NLA_HDRLEN`: the size of `struct nlattr`, already aligned.
 const NLA_HDRLEN: usize = core::mem::size_of::<bindings::nlattr>();
 
-/// Writes attributes at the tail of a netlink skb.
+// `skb_tail` reads `sk_buff::tail` as an offset from `head`, which it is only where
+// `NET_SKBUFF_DATA_USES_OFFSET` is defined (`BITS_PER_LONG > 32`); elsewhere it is a pointer.
+#[cfg(not(CONFIG_64BIT))]
+compile_error!("genl: sk_buff::tail is an offset only on 64-bit (NET_SKBUFF_DATA_USES_OFFSET)");
+
+/// The end of the data of `skb`: where the next attribute or message goes (`skb_tail_pointer`).
 ///
-/// # Invariants
+/// # Safety
 ///
-/// `skb` points to a valid `sk_buff` that holds a netlink message being built, and no one else
-/// writes to it while this writer exists.
-pub struct AttrWriter {
-    skb: NonNull<bindings::sk_buff>,
+/// `skb` must point to a valid `sk_buff`.
+pub(crate) unsafe fn skb_tail(skb: *const bindings::sk_buff) -> *mut u8 {
+    // SAFETY: `skb` is valid (function safety requirements). On 64-bit (a build error elsewhere,
+    // above) `tail` is a `u32` offset from `head` within the buffer
+    // (`NET_SKBUFF_DATA_USES_OFFSET`); the typed binding keeps a pointer-typed `tail` from being
+    // cast to an offset.
+    unsafe {
+        let offset: u32 = (*skb).tail;
+        (*skb).head.add(offset as usize)
+    }
 }
 
-impl AttrWriter {
+pub(super) mod private {
+    use super::*;
+
+    /// Seals [`AttrWriter`]: only the owners of a message being built implement it.
+    ///
     /// # Safety
     ///
-    /// `skb` must be valid and exclusively ours to append to for the writer's lifetime.
-    pub(crate) unsafe fn new(skb: NonNull<bindings::sk_buff>) -> Self {
-        // INVARIANT: guaranteed by the caller.
-        Self { skb }
+    /// [`Sealed::skb`] returns the same valid `sk_buff` for as long as the value lives; it holds
+    /// a netlink message being built that ends at the skb's tail, and while the value is
+    /// borrowed mutably nothing but the borrower appends to it or trims it.
+    pub unsafe trait Sealed {
+        /// The skb attributes are written to.
+        fn skb(&self) -> NonNull<bindings::sk_buff>;
     }
+}
 
-    pub(crate) fn skb(&self) -> *mut bindings::sk_buff {
-        self.skb.as_ptr()
-    }
-
-    /// The current end of the data: where the next attribute goes (`skb_tail_pointer`).
-    fn tail(&self) -> *mut u8 {
-        let skb = self.skb.as_ptr();
-        // SAFETY: `skb` is valid (type invariant); on 64-bit `tail` is an offset from `head`
-        // (`NET_SKBUFF_DATA_USES_OFFSET`) within the buffer.
-        unsafe { (*skb).head.add((*skb).tail as usize) }
-    }
-
-    /// Cuts the message back to `mark`, a former [`Self::tail`] (`nlmsg_trim`).
-    fn trim_to(&mut self, mark: *mut u8) {
-        let skb = self.skb.as_ptr();
-        // SAFETY: `skb` is valid (type invariant) and `mark` is a former tail of this skb, so it
-        // lies between `data` and the current tail: the new length is the distance from `data`.
-        unsafe {
-            let len = mark.offset_from((*skb).data) as u32;
-            bindings::skb_trim(skb, len);
-        }
-    }
-
+/// Writes attributes at the tail of a message being built: implemented by [`Message`],
+/// [`DumpEntry`](super::DumpEntry) and [`Nest`], and by nothing else.
+///
+/// Helpers that fill in a message take `&mut impl AttrWriter`. The owners hand out no `&mut`
+/// to a bare skb pointer, so an skb cannot be swapped into another owner's place: each keeps the
+/// skb it was built on until it is sent, kept, closed or cancelled.
+pub trait AttrWriter: private::Sealed {
     /// Puts an attribute with `data` as payload; `EMSGSIZE` when it does not fit.
-    pub fn put_bytes(&mut self, ty: u16, data: &[u8]) -> Result {
+    fn put_bytes(&mut self, ty: u16, data: &[u8]) -> Result {
         if data.len() > usize::from(u16::MAX) - NLA_HDRLEN {
             return Err(EMSGSIZE);
         }
-        // SAFETY: `skb` is valid (type invariant); `data` is readable for `data.len()` bytes,
-        // and a dangling pointer is never read for a zero length.
+        // SAFETY: the skb is valid and ours to append to while `self` is borrowed mutably
+        // (`Sealed`); `data` is readable for `data.len()` bytes, and a dangling pointer is never
+        // read for a zero length.
         to_result(unsafe {
             bindings::nla_put(
-                self.skb(),
+                self.skb().as_ptr(),
                 ty.into(),
                 data.len() as i32,
                 data.as_ptr().cast(),
@@ -76,38 +80,47 @@ impl AttrWriter {
     }
 
     /// Puts a `u8` attribute.
-    pub fn put_u8(&mut self, ty: u16, v: u8) -> Result {
+    fn put_u8(&mut self, ty: u16, v: u8) -> Result {
         self.put_bytes(ty, &[v])
     }
 
     /// Puts a `u16` attribute (host byte order).
-    pub fn put_u16(&mut self, ty: u16, v: u16) -> Result {
+    fn put_u16(&mut self, ty: u16, v: u16) -> Result {
         self.put_bytes(ty, &v.to_ne_bytes())
     }
 
     /// Puts a `u32` attribute (host byte order).
-    pub fn put_u32(&mut self, ty: u16, v: u32) -> Result {
+    fn put_u32(&mut self, ty: u16, v: u32) -> Result {
         self.put_bytes(ty, &v.to_ne_bytes())
     }
 
     /// Puts a `u64` attribute, 64-bit aligned with a `pad` attribute when the architecture needs
     /// it (`nla_put_u64_64bit`).
-    pub fn put_u64(&mut self, ty: u16, v: u64, pad: u16) -> Result {
+    fn put_u64(&mut self, ty: u16, v: u64, pad: u16) -> Result {
         let bytes = v.to_ne_bytes();
-        // SAFETY: `skb` is valid (type invariant); `bytes` is readable for 8 bytes.
+        // SAFETY: the skb is valid and ours to append to while `self` is borrowed mutably
+        // (`Sealed`); `bytes` is readable for 8 bytes.
         to_result(unsafe {
-            bindings::nla_put_64bit(self.skb(), ty.into(), 8, bytes.as_ptr().cast(), pad.into())
+            bindings::nla_put_64bit(
+                self.skb().as_ptr(),
+                ty.into(),
+                8,
+                bytes.as_ptr().cast(),
+                pad.into(),
+            )
         })
     }
 
     /// Puts a string attribute: `s` followed by a NUL (`NLA_NUL_STRING`).
-    pub fn put_str(&mut self, ty: u16, s: &[u8]) -> Result {
+    fn put_str(&mut self, ty: u16, s: &[u8]) -> Result {
         if s.len() + 1 > usize::from(u16::MAX) - NLA_HDRLEN {
             return Err(EMSGSIZE);
         }
-        // SAFETY: `skb` is valid (type invariant); `nla_reserve` returns NULL or an attribute
-        // with `s.len() + 1` writable payload bytes.
-        let nla = unsafe { bindings::nla_reserve(self.skb(), ty.into(), (s.len() + 1) as i32) };
+        // SAFETY: the skb is valid and ours to append to while `self` is borrowed mutably
+        // (`Sealed`); `nla_reserve` returns NULL or an attribute with `s.len() + 1` writable
+        // payload bytes.
+        let nla =
+            unsafe { bindings::nla_reserve(self.skb().as_ptr(), ty.into(), (s.len() + 1) as i32) };
         if nla.is_null() {
             return Err(EMSGSIZE);
         }
@@ -122,18 +135,23 @@ impl AttrWriter {
     }
 
     /// Puts a flag attribute (no payload).
-    pub fn put_flag(&mut self, ty: u16) -> Result {
+    fn put_flag(&mut self, ty: u16) -> Result {
         self.put_bytes(ty, &[])
     }
 
     /// Opens a nest: attributes written through the returned [`Nest`] go inside it.
-    pub fn nest(&mut self, ty: u16) -> Result<Nest<'_>> {
-        let start = self.tail();
+    fn nest(&mut self, ty: u16) -> Result<Nest<'_>> {
+        let skb = self.skb();
+        // SAFETY: the skb is valid (`Sealed`).
+        let start = unsafe { skb_tail(skb.as_ptr()) };
         self.put_bytes(ty | bindings::NLA_F_NESTED as u16, &[])?;
+        // INVARIANT: `put_bytes` just put the nest's header at the old tail, `start`, in the skb
+        // that `self`, borrowed mutably for the nest's lifetime, appends to.
         Ok(Nest {
+            skb,
             start: start.cast(),
-            w: self,
             closed: false,
+            _writer: PhantomData,
         })
     }
 }
@@ -143,46 +161,54 @@ impl AttrWriter {
 ///
 /// # Invariants
 ///
-/// `start` points to the nest's header inside the writer's skb.
+/// `skb` is the skb of the writer the nest was opened on, which it borrows mutably for `'a`: so
+/// only the nest (and nests opened on it) append to `skb` while it lives. `start` points to the
+/// nest's header inside `skb`, between its data and its tail.
 pub struct Nest<'a> {
-    w: &'a mut AttrWriter,
+    skb: NonNull<bindings::sk_buff>,
     start: *mut bindings::nlattr,
     closed: bool,
+    _writer: PhantomData<&'a mut ()>,
 }
 
 impl Nest<'_> {
     /// Closes the nest (`nla_nest_end`); `EMSGSIZE` when it grew past 64 KiB.
     pub fn end(mut self) -> Result {
-        let len = (self.w.tail() as usize) - (self.start as usize);
+        // SAFETY: `skb` is valid (type invariant).
+        let tail = unsafe { skb_tail(self.skb.as_ptr()) };
+        let len = (tail as usize) - (self.start as usize);
         if len > usize::from(u16::MAX) {
             return Err(EMSGSIZE); // dropped: the nest is cancelled
         }
-        // SAFETY: `start` points to the nest's header in the skb (type invariant), which we
-        // still own through `w`.
+        // SAFETY: `start` points to the nest's header in `skb` (type invariant), which no one
+        // else writes while the nest lives.
         unsafe { (*self.start).nla_len = len as u16 };
         self.closed = true;
         Ok(())
     }
 }
 
-impl core::ops::Deref for Nest<'_> {
-    type Target = AttrWriter;
-    fn deref(&self) -> &AttrWriter {
-        self.w
+// SAFETY: `skb` is the writer's skb, valid and appended to only through the nest while it
+// lives (type invariant); the nest's header lies in it, so the message still ends at the tail.
+unsafe impl private::Sealed for Nest<'_> {
+    fn skb(&self) -> NonNull<bindings::sk_buff> {
+        self.skb
     }
 }
 
-impl core::ops::DerefMut for Nest<'_> {
-    fn deref_mut(&mut self) -> &mut AttrWriter {
-        self.w
-    }
-}
+impl AttrWriter for Nest<'_> {}
 
 impl Drop for Nest<'_> {
     fn drop(&mut self) {
         if !self.closed {
-            let start = self.start.cast();
-            self.w.trim_to(start);
+            let skb = self.skb.as_ptr();
+            // SAFETY: `skb` is valid and `start` lies in its data, at or after `data` and at or
+            // before the tail (type invariant): the new length is the distance from `data`
+            // (`nlmsg_trim`).
+            unsafe {
+                let len = self.start.cast::<u8>().offset_from((*skb).data) as u32;
+                bindings::skb_trim(skb, len);
+            }
         }
     }
 }
@@ -193,10 +219,10 @@ impl Drop for Nest<'_> {
 ///
 /// # Invariants
 ///
-/// `w` owns its skb (`genlmsg_new`), and `hdr` is the user header returned by `genlmsg_put` for
-/// the message in it.
+/// `skb` is owned by the message (`genlmsg_new`), and `hdr` is the user header returned by
+/// `genlmsg_put` for the message in it, the last one in the skb.
 pub struct Message {
-    w: AttrWriter,
+    skb: NonNull<bindings::sk_buff>,
     hdr: NonNull<c_void>,
 }
 
@@ -223,17 +249,15 @@ impl Message {
             return Err(EMSGSIZE);
         };
         // INVARIANT: we own `skb`; `hdr` is its message's header.
-        // SAFETY: we own `skb` exclusively.
-        let w = unsafe { AttrWriter::new(skb) };
-        Ok(Self { w, hdr })
+        Ok(Self { skb, hdr })
     }
 
     /// Finishes the message (`genlmsg_end`) and hands the skb over to the caller.
     pub(crate) fn finish(self) -> *mut bindings::sk_buff {
         let me = ManuallyDrop::new(self);
         // SAFETY: `hdr` is the header of the message in our skb (type invariant).
-        unsafe { bindings::genlmsg_end(me.w.skb(), me.hdr.as_ptr()) };
-        me.w.skb()
+        unsafe { bindings::genlmsg_end(me.skb.as_ptr(), me.hdr.as_ptr()) };
+        me.skb.as_ptr()
     }
 
     /// Multicasts the message to `group` of `family` in `net` (`genlmsg_multicast_netns`).
@@ -279,25 +303,22 @@ impl Message {
     }
 }
 
-impl core::ops::Deref for Message {
-    type Target = AttrWriter;
-    fn deref(&self) -> &AttrWriter {
-        &self.w
+// SAFETY: the message owns `skb` (type invariant), which only it writes to; its message is the
+// last one in the skb, so it ends at the tail.
+unsafe impl private::Sealed for Message {
+    fn skb(&self) -> NonNull<bindings::sk_buff> {
+        self.skb
     }
 }
 
-impl core::ops::DerefMut for Message {
-    fn deref_mut(&mut self) -> &mut AttrWriter {
-        &mut self.w
-    }
-}
+impl AttrWriter for Message {}
 
 impl Drop for Message {
     fn drop(&mut self) {
         // SAFETY: we own the skb and `hdr` is its message's header (type invariant).
         unsafe {
-            bindings::genlmsg_cancel(self.w.skb(), self.hdr.as_ptr());
-            bindings::nlmsg_free(self.w.skb());
+            bindings::genlmsg_cancel(self.skb.as_ptr(), self.hdr.as_ptr());
+            bindings::nlmsg_free(self.skb.as_ptr());
         }
     }
 }

@@ -119,6 +119,11 @@ impl SplitOp {
         self.0.cmd
     }
 
+    /// The op's flags but `GENL_CMD_CAP_DO`/`GENL_CMD_CAP_DUMP`: its permission.
+    pub(crate) const fn perm_bits(&self) -> u8 {
+        self.0.flags & !((bindings::GENL_CMD_CAP_DO | bindings::GENL_CMD_CAP_DUMP) as u8)
+    }
+
     pub(crate) const fn is_do(&self) -> bool {
         self.0.flags & bindings::GENL_CMD_CAP_DO as u8 != 0
     }

@@ -74,8 +74,35 @@ impl AttrPolicy {
         p
     }
 
-    /// An integer (`u8`..`u64`) restricted to `range`.
-    pub const fn range(self, range: &'static Range) -> Self {
+    /// An 8-bit unsigned integer in `MIN..=MAX`.
+    pub const fn u8_range<const MIN: u8, const MAX: u8>() -> Self {
+        const { assert!(MIN <= MAX, "policy: range with MIN > MAX") };
+        Self::u8().with_range(&const { Range::new(MIN as u64, MAX as u64) })
+    }
+
+    /// A 16-bit unsigned integer in `MIN..=MAX`.
+    pub const fn u16_range<const MIN: u16, const MAX: u16>() -> Self {
+        const { assert!(MIN <= MAX, "policy: range with MIN > MAX") };
+        Self::u16().with_range(&const { Range::new(MIN as u64, MAX as u64) })
+    }
+
+    /// A 32-bit unsigned integer in `MIN..=MAX`.
+    pub const fn u32_range<const MIN: u32, const MAX: u32>() -> Self {
+        const { assert!(MIN <= MAX, "policy: range with MIN > MAX") };
+        Self::u32().with_range(&const { Range::new(MIN as u64, MAX as u64) })
+    }
+
+    /// A 64-bit unsigned integer in `MIN..=MAX`.
+    pub const fn u64_range<const MIN: u64, const MAX: u64>() -> Self {
+        const { assert!(MIN <= MAX, "policy: range with MIN > MAX") };
+        Self::u64().with_range(&const { Range::new(MIN, MAX) })
+    }
+
+    /// Restricts an unsigned integer attribute to `range` (`NLA_POLICY_FULL_RANGE`).
+    ///
+    /// Private, and called by the integer constructors only: the range shares a union with the
+    /// nested policy pointer and the mask, and the core WARNs on ranges of other types.
+    const fn with_range(self, range: &'static Range) -> Self {
         let mut p = self;
         p.0.validation_type = bindings::nla_policy_validation_NLA_VALIDATE_RANGE_PTR as u8;
         p.0.__bindgen_anon_1.range = &range.0;
@@ -92,6 +119,7 @@ impl AttrPolicy {
 
     /// A nest whose attributes follow `policy`.
     pub const fn nested<const N: usize>(policy: &'static Policy<N>) -> Self {
+        // CAST: a policy's maxattr fits a `u16` (type invariant of `Policy`).
         let mut p = Self::with(bindings::NLA_NESTED, policy.maxattr() as u16);
         p.0.__bindgen_anon_1.nested_policy = policy.as_ptr();
         p
@@ -103,16 +131,13 @@ impl AttrPolicy {
     }
 }
 
-/// An inclusive range for [`AttrPolicy::range`]: a `struct netlink_range_validation`.
+/// An inclusive range of an unsigned integer attribute: a `struct netlink_range_validation`.
 #[repr(transparent)]
-pub struct Range(bindings::netlink_range_validation);
-
-// SAFETY: `Range` is plain immutable data.
-unsafe impl Sync for Range {}
+struct Range(bindings::netlink_range_validation);
 
 impl Range {
     /// The range `min..=max`.
-    pub const fn new(min: u64, max: u64) -> Self {
+    const fn new(min: u64, max: u64) -> Self {
         Self(bindings::netlink_range_validation { min, max })
     }
 }
@@ -120,6 +145,10 @@ impl Range {
 /// A policy table for attribute types `1..N`: a `struct nla_policy[N]`, `N - 1` being maxattr.
 ///
 /// Types not given are `NLA_UNSPEC`, which strict validation rejects.
+///
+/// # Invariants
+///
+/// `1 <= N <= u16::MAX + 1`: there is a maxattr, and it fits an attribute type.
 #[repr(transparent)]
 pub struct Policy<const N: usize>([AttrPolicy; N]);
 
@@ -131,8 +160,17 @@ impl<const N: usize> Policy<N> {
     /// Builds the table from `(attribute type, policy)` pairs.
     ///
     /// Intended to be used from const context only: panics (at build time) on a type of 0 or
-    /// `>= N`, or on a type given twice.
+    /// `>= N`, or on a type given twice. `N` must be 1 (a policy that accepts no attribute) to
+    /// `u16::MAX + 1`: `Policy<0>` does not build.
     pub const fn new(entries: &[(u16, AttrPolicy)]) -> Self {
+        // `maxattr` is `N - 1`; attribute types and a nest's `len` (its maxattr) are 16-bit.
+        const {
+            assert!(
+                N >= 1,
+                "policy: Policy<0> has no attribute 0: an empty policy is Policy<1>"
+            );
+            assert!(N - 1 <= u16::MAX as usize, "policy: maxattr over u16::MAX");
+        };
         let mut table = [AttrPolicy::UNSPEC; N];
         let mut set = [false; N];
         let mut i = 0;
@@ -149,11 +187,13 @@ impl<const N: usize> Policy<N> {
             table[ty] = policy;
             i += 1;
         }
+        // INVARIANT: `N` is asserted above.
         Self(table)
     }
 
     /// The highest attribute type this policy accepts.
     pub const fn maxattr(&self) -> u32 {
+        // CAST: `1 <= N <= u16::MAX + 1` (type invariant).
         (N - 1) as u32
     }
 
@@ -168,5 +208,37 @@ impl<const N: usize> Policy<N> {
 
     pub(crate) const fn as_ptr(&self) -> *const bindings::nla_policy {
         self.0.as_ptr().cast()
+    }
+}
+
+#[kernel::macros::kunit_tests(genlkit_policy)]
+mod tests {
+    use super::*;
+
+    static RANGES: Policy<5> = Policy::new(&[
+        (1, AttrPolicy::u8_range::<1, 200>()),
+        (2, AttrPolicy::u16_range::<0, 40000>()),
+        (3, AttrPolicy::u32_range::<7, 7>()),
+        (4, AttrPolicy::u64_range::<2, { u64::MAX }>()),
+    ]);
+
+    #[test]
+    fn typed_ranges_point_to_their_bounds() {
+        for (ty, nla_type, min, max) in [
+            (1, bindings::NLA_U8, 1, 200),
+            (2, bindings::NLA_U16, 0, 40000),
+            (3, bindings::NLA_U32, 7, 7),
+            (4, bindings::NLA_U64, 2, u64::MAX),
+        ] {
+            let p = RANGES.get(ty).unwrap().0;
+            assert_eq!(u32::from(p.type_), nla_type);
+            assert_eq!(
+                u32::from(p.validation_type),
+                bindings::nla_policy_validation_NLA_VALIDATE_RANGE_PTR
+            );
+            // SAFETY: a range policy's union holds a pointer to a `'static` range.
+            let range = unsafe { &*p.__bindgen_anon_1.range };
+            assert_eq!((range.min, range.max), (min, max));
+        }
     }
 }

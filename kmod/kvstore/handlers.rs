@@ -7,7 +7,8 @@ use kernel::{prelude::*, rbtree::RBTreeNodeReservation};
 
 use crate::{
     genl::{
-        Attr, AttrWriter, DumpProgress, DumpWriter, MsgFlags, Net, PerNet, PerNetState, Request,
+        Attr, AttrWriter, DumpProgress, DumpWriter, Message, MsgFlags, Net, PerNet, PerNetState,
+        Request,
     },
     nl_gen::{cmd, entry, group, stats, KvstoreOps},
     store::{Counters, Entry, Key, Limits, PutError, PutMode, Store},
@@ -61,7 +62,7 @@ fn key_of<'a>(attr: &Attr<'a>) -> Result<&'a [u8]> {
     Ok(key)
 }
 
-fn put_entry(msg: &mut AttrWriter, key: &[u8], value: &[u8], flags: u32) -> Result {
+fn put_entry(msg: &mut impl AttrWriter, key: &[u8], value: &[u8], flags: u32) -> Result {
     msg.put_str(entry::KEY, key)?;
     msg.put_bytes(entry::VALUE, value)?;
     msg.put_u32(entry::FLAGS, flags)
@@ -73,7 +74,7 @@ fn notify(
     net: Net<'_>,
     cmd: u8,
     size: usize,
-    fill: impl FnOnce(&mut AttrWriter) -> Result,
+    fill: impl FnOnce(&mut Message) -> Result,
 ) {
     if !FAMILY.has_listeners(net, group::NOTIFY) {
         return;
