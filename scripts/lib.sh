@@ -56,3 +56,26 @@ kmake_llvm() {
         echo "LLVM=$LLVM_SUFFIX"
     fi
 }
+
+# kmake_modules KDIR DIR [MAKE ARGS...]: build the external modules in DIR against KDIR.
+# Kbuild refuses a module directory whose path holds a space, ':' or '%', and resolves
+# symlinks: such a DIR is built in a mirror under the cache (its sources copied over, newer
+# files only, build products kept there between builds), and the .ko files are copied back.
+kmake_modules() {
+    local k=$1 dir=$2 mirror ko
+    shift 2
+    if [[ $dir != *[[:space:]:%]* ]]; then
+        # shellcheck disable=SC2046
+        make -s -C "$k" M="$dir" $(kmake_llvm "$k") "$@" modules
+        return
+    fi
+    mirror="$GENLKIT_CACHE/kbuild-mirror/$(printf %s "$dir" | sha256sum | cut -c1-16)"
+    mkdir -p "$mirror"
+    tar -C "$dir" --exclude=./target --exclude=./out --exclude=./.git -cf - . |
+        tar -C "$mirror" --keep-newer-files -xf - 2>/dev/null
+    # shellcheck disable=SC2046
+    make -s -C "$k" M="$mirror" $(kmake_llvm "$k") "$@" modules || return
+    (cd "$mirror" && find . -name '*.ko') | while IFS= read -r ko; do
+        cp -p "$mirror/$ko" "$dir/$ko"
+    done
+}

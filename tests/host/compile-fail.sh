@@ -24,7 +24,6 @@ set +e
 cases_dir="$GENLKIT_ROOT/tests/compile-fail"
 layer=$(cd "${GENL_LAYER:-$GENLKIT_ROOT/kmod/genl}" && pwd) || die "no layer at ${GENL_LAYER:-}"
 kdir=$(kdir)
-llvm=$(kmake_llvm "$kdir")
 scratch="$GENLKIT_OUT/compile-fail"
 mkdir -p "$scratch"
 
@@ -68,8 +67,7 @@ for name in "${names[@]}"; do
     done
     echo 'obj-m := case.o' >"$dir/Kbuild"
 
-    # shellcheck disable=SC2086 # $llvm is one word or none
-    make -s -C "$kdir" M="$dir" $llvm modules >"$dir/build.log" 2>&1
+    kmake_modules "$kdir" "$dir" >"$dir/build.log" 2>&1
     built=$?
 
     if [[ ${expects[0]} == build ]]; then
