@@ -57,6 +57,8 @@ kmake_llvm() {
     fi
 }
 
+kbuild_mirror() { echo "$GENLKIT_CACHE/kbuild-mirror/$(printf %s "$1" | sha256sum | cut -c1-16)"; }
+
 # kmake_modules KDIR DIR [MAKE ARGS...]: build the external modules in DIR against KDIR.
 # Kbuild refuses a module directory whose path holds a space, ':' or '%', and resolves
 # symlinks: such a DIR is built in a mirror under the cache (its sources copied over, newer
@@ -69,7 +71,7 @@ kmake_modules() {
         make -s -C "$k" M="$dir" $(kmake_llvm "$k") "$@" modules
         return
     fi
-    mirror="$GENLKIT_CACHE/kbuild-mirror/$(printf %s "$dir" | sha256sum | cut -c1-16)"
+    mirror=$(kbuild_mirror "$dir")
     mkdir -p "$mirror"
     tar -C "$dir" --exclude=./target --exclude=./out --exclude=./.git -cf - . |
         tar -C "$mirror" --keep-newer-files -xf - 2>/dev/null
