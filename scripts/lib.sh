@@ -57,6 +57,16 @@ kmake_llvm() {
     fi
 }
 
+# family_roots: the crate root of every family module (kmod/NAME/Kbuild -> kmod/NAME/NAME.rs),
+# relative to the repository, one a line.
+family_roots() {
+    local kbuild dir
+    for kbuild in "$GENLKIT_ROOT"/kmod/*/Kbuild; do
+        dir=${kbuild%/Kbuild}
+        echo "kmod/${dir##*/}/${dir##*/}.rs"
+    done
+}
+
 kbuild_mirror() { echo "$GENLKIT_CACHE/kbuild-mirror/$(printf %s "$1" | sha256sum | cut -c1-16)"; }
 
 # kmake_modules KDIR DIR [MAKE ARGS...]: build the external modules in DIR against KDIR.

@@ -3,12 +3,11 @@
 # `unsafe` lives only in the genl layer: every family module's crate root denies `unsafe_code`,
 # and the only `allow(unsafe_code)` in kmod/ is the one on the root's `mod genl;` declaration.
 # Prints `ok` / `not ok` lines.
-set -uo pipefail
-cd "$(dirname "$0")/../.." || exit 1
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/scripts/lib.sh"
+set +e
+cd "$GENLKIT_ROOT" || exit 1
 status=0
-for kbuild in kmod/*/Kbuild; do
-    dir=${kbuild%/Kbuild}
-    root="$dir/$(basename "$dir").rs"
+for root in $(family_roots); do
     if grep -qx '#!\[deny(unsafe_code)\].*' "$root"; then
         echo "ok $root denies unsafe_code"
     else
