@@ -17,17 +17,17 @@ pub fn emit(spec: &Spec, spec_path: &str) -> String {
     w(
         &mut o,
         &format!(
-            "//! The `{}` family's numbers, policies, split-ops table and handler trait.",
+            "//! The `{}` family's numbers, policies, handler trait, split-ops table and family.",
             spec.name
         ),
     );
     w(&mut o, "");
     w(&mut o, "#![allow(dead_code)]");
     w(&mut o, "");
-    w(&mut o, "use core::marker::PhantomData;");
     w(&mut o, "use kernel::prelude::*;");
     w(&mut o, "");
     w(&mut o, "@IMPORTS@");
+    w(&mut o, "use crate::State;");
     w(&mut o, "");
     w(&mut o, "/// The family name, NUL-terminated.");
     w(
@@ -222,33 +222,26 @@ pub fn emit(spec: &Spec, spec_path: &str) -> String {
     w(
         &mut o,
         &format!(
-            "/// The `{}` family's operations: implement this, and register",
+            "/// The `{}` family's operations, served by the state of the request's namespace:",
             spec.name
         ),
     );
-    w(&mut o, "/// [`split_ops`] for the implementing type.");
-    w(&mut o, &format!("pub(crate) trait {ops_trait}: 'static {{"));
+    w(
+        &mut o,
+        "/// implement this on the type the crate root names `State`, which also implements",
+    );
+    w(&mut o, "/// [`PerNetState`].");
+    w(
+        &mut o,
+        &format!("pub(crate) trait {ops_trait}: PerNetState {{"),
+    );
     for op in spec.operations.list.iter().filter(|o| !o.is_notification()) {
         let f = snake(&op.name);
         if op.r#do.is_some() {
-            w(
-                &mut o,
-                &format!(
-                    "    /// `nlmsg_flags` the `{}` do accepts beyond REQUEST, ACK and ECHO.",
-                    op.name
-                ),
-            );
-            w(
-                &mut o,
-                &format!(
-                    "    const {}_DO_ACCEPT_FLAGS: MsgFlags = MsgFlags::NONE;",
-                    upper(&op.name)
-                ),
-            );
             doc_op(&mut o, op, "do");
             w(
                 &mut o,
-                &format!("    fn {f}_do(req: &Request<'_>) -> Result;"),
+                &format!("    fn {f}_do(&self, req: &Request<'_>) -> Result;"),
             );
         }
         if op.dump.is_some() {
@@ -272,14 +265,19 @@ pub fn emit(spec: &Spec, spec_path: &str) -> String {
             w(&mut o, &format!("    /// Starts a `{}` dump.", op.name));
             w(
                 &mut o,
-                &format!("    fn {f}_dump_start(req: &Request<'_>) -> Result<Self::{cur}>;"),
+                &format!("    fn {f}_dump_start(&self, req: &Request<'_>) -> Result<Self::{cur}>;"),
             );
             doc_op(&mut o, op, "dump");
+            w(
+                &mut o,
+                "    /// Moves `cursor` past each entry kept; `EMSGSIZE` from `out` is passed on.",
+            );
             w(&mut o, &format!("    fn {f}_dump("));
+            w(&mut o, "        &self,");
             w(&mut o, "        req: &Request<'_>,");
             w(&mut o, &format!("        cursor: &mut Self::{cur},"));
             w(&mut o, "        out: &mut DumpWriter<'_>,");
-            w(&mut o, "    ) -> Result<DumpProgress>;");
+            w(&mut o, "    ) -> Result;");
         }
     }
     w(&mut o, "}");
@@ -287,8 +285,7 @@ pub fn emit(spec: &Spec, spec_path: &str) -> String {
 
     // Per-op adapters from the trait to DoIt/DumpIt.
     let mut entries = Vec::new();
-    for (id, op) in spec.cmds().filter(|(_, o)| !o.is_notification()) {
-        let _ = id;
+    for (_, op) in spec.cmds().filter(|(_, o)| !o.is_notification()) {
         let f = snake(&op.name);
         let perm = match op.perm() {
             Perm::Anyone => "Perm::Anyone",
@@ -298,28 +295,22 @@ pub fn emit(spec: &Spec, spec_path: &str) -> String {
         let set = spec.set(op.attribute_set.as_deref().unwrap()).unwrap();
         if let Some(op_do) = &op.r#do {
             let ty = format!("{}Do", camel(&op.name));
-            w(&mut o, &format!("/// The `{}` do, served by `H`.", op.name));
-            w(
-                &mut o,
-                &format!("pub(crate) struct {ty}<H>(PhantomData<fn() -> H>);"),
-            );
+            w(&mut o, &format!("/// The `{}` do.", op.name));
+            w(&mut o, &format!("struct {ty};"));
             w(&mut o, "");
-            w(&mut o, &format!("impl<H: {ops_trait}> DoIt for {ty}<H> {{"));
+            w(&mut o, &format!("impl DoIt for {ty} {{"));
+            w(&mut o, "    type State = State;");
             w(
                 &mut o,
-                &format!(
-                    "    const ACCEPT_FLAGS: MsgFlags = H::{}_DO_ACCEPT_FLAGS;",
-                    upper(&op.name)
-                ),
+                "    fn doit(state: &State, req: &Request<'_>) -> Result {",
             );
-            w(&mut o, "    fn doit(req: &Request<'_>) -> Result {");
-            w(&mut o, &format!("        H::{f}_do(req)"));
+            w(&mut o, &format!("        state.{f}_do(req)"));
             w(&mut o, "    }");
             w(&mut o, "}");
             w(&mut o, "");
             let n = policy_len(set, op_do.request.as_ref());
             entries.push(format!(
-                "SplitOp::doit::<{ty}<H>, {n}>(cmd::{}, &{}, {perm})",
+                "SplitOp::doit::<{ty}, {n}>(cmd::{}, &{}, {perm})",
                 upper(&op.name),
                 policy_name(op, "do")
             ));
@@ -327,75 +318,94 @@ pub fn emit(spec: &Spec, spec_path: &str) -> String {
         if let Some(op_dump) = &op.dump {
             let ty = format!("{}Dump", camel(&op.name));
             let cur = format!("{}DumpCursor", camel(&op.name));
-            w(
-                &mut o,
-                &format!("/// The `{}` dump, served by `H`.", op.name),
-            );
-            w(
-                &mut o,
-                &format!("pub(crate) struct {ty}<H>(PhantomData<fn() -> H>);"),
-            );
+            w(&mut o, &format!("/// The `{}` dump.", op.name));
+            w(&mut o, &format!("struct {ty};"));
             w(&mut o, "");
+            w(&mut o, &format!("impl DumpIt for {ty} {{"));
+            w(&mut o, "    type State = State;");
             w(
                 &mut o,
-                &format!("impl<H: {ops_trait}> DumpIt for {ty}<H> {{"),
+                &format!("    type Cursor = <State as {ops_trait}>::{cur};"),
             );
-            w(&mut o, &format!("    type Cursor = H::{cur};"));
             w(
                 &mut o,
                 &format!(
-                    "    const MIN_DUMP_ALLOC: u32 = H::{}_DUMP_MIN_ALLOC;",
+                    "    const MIN_DUMP_ALLOC: u32 = State::{}_DUMP_MIN_ALLOC;",
                     upper(&op.name)
                 ),
             );
             w(
                 &mut o,
-                "    fn start(req: &Request<'_>) -> Result<Self::Cursor> {",
+                "    fn start(state: &State, req: &Request<'_>) -> Result<Self::Cursor> {",
             );
-            w(&mut o, &format!("        H::{f}_dump_start(req)"));
+            w(&mut o, &format!("        state.{f}_dump_start(req)"));
             w(&mut o, "    }");
             w(&mut o, "    fn dumpit(");
+            w(&mut o, "        state: &State,");
             w(&mut o, "        req: &Request<'_>,");
             w(&mut o, "        cursor: &mut Self::Cursor,");
             w(&mut o, "        out: &mut DumpWriter<'_>,");
-            w(&mut o, "    ) -> Result<DumpProgress> {");
-            w(&mut o, &format!("        H::{f}_dump(req, cursor, out)"));
+            w(&mut o, "    ) -> Result {");
+            w(&mut o, &format!("        state.{f}_dump(req, cursor, out)"));
             w(&mut o, "    }");
             w(&mut o, "}");
             w(&mut o, "");
             let n = policy_len(set, op_dump.request.as_ref());
             entries.push(format!(
-                "SplitOp::dumpit::<{ty}<H>, {n}>(cmd::{}, &{}, {perm})",
+                "SplitOp::dumpit::<{ty}, {n}>(cmd::{}, &{}, {perm})",
                 upper(&op.name),
                 policy_name(op, "dump")
             ));
         }
     }
-    w(&mut o, "/// Number of entries in [`split_ops`].");
     w(
         &mut o,
-        &format!("pub(crate) const N_SPLIT_OPS: usize = {};", entries.len()),
+        "/// The split-ops table (`genl_split_ops`), sorted by command, do before dump.",
     );
+    w(
+        &mut o,
+        &format!(
+            "pub(crate) static OPS: [SplitOp<State>; {}] = [",
+            entries.len()
+        ),
+    );
+    for e in &entries {
+        w(&mut o, &format!("    {e},"));
+    }
+    w(&mut o, "];");
     w(&mut o, "");
     w(
         &mut o,
-        "/// The split-ops table for handlers `H`, sorted by command, do before dump.",
+        &format!(
+            "/// The `{}` family (`genl_family`): registered, with every namespace's [`State`], by",
+            spec.name
+        ),
+    );
+    w(&mut o, "/// the module, `genl::FamilyModule<State>`.");
+    w(
+        &mut o,
+        "pub(crate) static FAMILY: Family<State> = Family::const_new(",
     );
     w(
         &mut o,
-        &format!("pub(crate) const fn split_ops<H: {ops_trait}>() -> [SplitOp; N_SPLIT_OPS] {{"),
+        "    kernel::module::this_module::<crate::LocalModule>(),",
     );
-    w(&mut o, "    [");
-    for e in &entries {
-        w(&mut o, &format!("        {e},"));
-    }
-    w(&mut o, "    ]");
+    w(&mut o, "    FAMILY_NAME,");
+    w(&mut o, "    FAMILY_VERSION,");
+    w(&mut o, "    &OPS,");
+    w(&mut o, "    &MCGRPS,");
+    w(&mut o, ");");
+    w(&mut o, "");
+    w(&mut o, "impl FamilyState for State {");
+    w(&mut o, "    const FAMILY: &'static Family<Self> = &FAMILY;");
     w(&mut o, "}");
     // Import what the body uses, so that the file compiles warning-free for any spec.
     let mut names = vec![
         "AttrPolicy",
-        "MsgFlags",
+        "Family",
+        "FamilyState",
         "MulticastGroup",
+        "PerNetState",
         "Perm",
         "Policy",
         "Request",
@@ -405,7 +415,7 @@ pub fn emit(spec: &Spec, spec_path: &str) -> String {
         names.push("DoIt");
     }
     if o.contains("DumpIt for") {
-        names.extend(["DumpIt", "DumpProgress", "DumpWriter"]);
+        names.extend(["DumpIt", "DumpWriter"]);
     }
     names.sort_unstable();
     let one_line = format!("use crate::genl::{{{}}};", names.join(", "));

@@ -13,28 +13,17 @@ mod genl;
 #[rustfmt::skip]
 mod nl_gen;
 
-use genl::{AttrWriter, DumpProgress, DumpWriter, Net, PerNet, PerNetState, Request};
+use genl::{AttrWriter, DumpWriter, Net, PerNetState, Request};
 use kernel::{new_mutex, prelude::*, sync::Mutex};
-use nl_gen::{cmd, counter, group, CountersOps};
+use nl_gen::{cmd, counter, group, CountersOps, FAMILY};
 
 module! {
-    type: CountersModule,
+    type: genl::FamilyModule<State>,
     name: "counters",
     authors: ["genlkit developers"],
     description: "genlkit example Generic Netlink family: named counters per netns",
     license: "GPL",
 }
-
-static OPS: [genl::SplitOp; nl_gen::N_SPLIT_OPS] = nl_gen::split_ops::<Counters>();
-static FAMILY: genl::Family = genl::Family::const_new(
-    kernel::module::this_module::<crate::LocalModule>(),
-    nl_gen::FAMILY_NAME,
-    nl_gen::FAMILY_VERSION,
-    0,
-    &OPS,
-    &nl_gen::MCGRPS,
-);
-static STATE: PerNet<State> = PerNet::new();
 
 /// One namespace's counters, sorted by name.
 #[pin_data]
@@ -44,10 +33,6 @@ struct State {
 }
 
 impl PerNetState for State {
-    fn pernet() -> &'static PerNet<Self> {
-        &STATE
-    }
-
     fn init(_net: Net<'_>) -> impl PinInit<Self, Error> {
         try_pin_init!(State { counters <- new_mutex!(KVec::new()) }? Error)
     }
@@ -65,10 +50,8 @@ fn put_counter(m: &mut impl AttrWriter, name: &[u8], value: u64) -> Result {
 
 const COUNTER_SIZE: usize = 4 + counter::NAME_MAX_LEN + 4 + 2 * 12;
 
-struct Counters;
-
-impl CountersOps for Counters {
-    fn add_do(req: &Request<'_>) -> Result {
+impl CountersOps for State {
+    fn add_do(&self, req: &Request<'_>) -> Result {
         let attrs = req.attrs();
         let name_attr = attrs.required(counter::NAME)?;
         let name = name_attr.str_bytes()?;
@@ -80,8 +63,7 @@ impl CountersOps for Counters {
             .map(|a| a.u64())
             .transpose()?
             .unwrap_or(1);
-        let state = STATE.get(req.net())?;
-        let mut list = state.counters.lock();
+        let mut list = self.counters.lock();
         let value = match find(&list, name) {
             Ok(i) => {
                 list[i].1 = list[i].1.wrapping_add(delta);
@@ -108,11 +90,10 @@ impl CountersOps for Counters {
         req.send_reply(reply)
     }
 
-    fn get_do(req: &Request<'_>) -> Result {
+    fn get_do(&self, req: &Request<'_>) -> Result {
         let name_attr = req.attrs().required(counter::NAME)?;
         let name = name_attr.str_bytes()?;
-        let state = STATE.get(req.net())?;
-        let list = state.counters.lock();
+        let list = self.counters.lock();
         let i = find(&list, name).map_err(|_| name_attr.reject(ENOENT, c"no such counter"))?;
         let mut reply = req.reply(COUNTER_SIZE)?;
         put_counter(&mut reply, name, list[i].1)?;
@@ -120,69 +101,31 @@ impl CountersOps for Counters {
         req.send_reply(reply)
     }
 
-    /// The name last sent, to resume after.
+    /// The name to resume at: the first one that did not fit the last round.
     type GetDumpCursor = Option<KVec<u8>>;
 
-    fn get_dump_start(_req: &Request<'_>) -> Result<Option<KVec<u8>>> {
+    fn get_dump_start(&self, _req: &Request<'_>) -> Result<Option<KVec<u8>>> {
         Ok(None)
     }
 
     fn get_dump(
-        req: &Request<'_>,
-        last: &mut Option<KVec<u8>>,
+        &self,
+        _req: &Request<'_>,
+        resume: &mut Option<KVec<u8>>,
         out: &mut DumpWriter<'_>,
-    ) -> Result<DumpProgress> {
-        let state = STATE.get(req.net())?;
-        let list = state.counters.lock();
-        let start = match last.as_deref().map(|l| find(&list, l)) {
-            None => 0,
-            Some(Ok(i)) => i + 1,
-            Some(Err(i)) => i,
-        };
-        let mut progress = DumpProgress::Done;
-        let mut sent = None;
-        for (i, (name, value)) in list.iter().enumerate().skip(start) {
-            let mut entry = match out.entry() {
-                Ok(e) => e,
-                Err(e) if e == EMSGSIZE => {
-                    progress = DumpProgress::More;
-                    break;
-                }
-                Err(e) => return Err(e),
-            };
-            if let Err(e) = put_counter(&mut entry, name, *value) {
-                if e != EMSGSIZE {
-                    return Err(e);
-                }
-                progress = DumpProgress::More;
-                break;
+    ) -> Result {
+        let list = self.counters.lock();
+        let start = resume
+            .as_deref()
+            .map_or(0, |r| find(&list, r).unwrap_or_else(|i| i));
+        for (name, value) in list.iter().skip(start) {
+            if let Err(e) = out.put_entry(|entry| put_counter(entry, name, *value)) {
+                let mut at = KVec::with_capacity(name.len(), GFP_KERNEL)?;
+                at.extend_from_slice(name, GFP_KERNEL)?;
+                *resume = Some(at);
+                return Err(e);
             }
-            entry.end();
-            sent = Some(i);
         }
-        if let Some(i) = sent {
-            let mut name = KVec::with_capacity(list[i].0.len(), GFP_KERNEL)?;
-            name.extend_from_slice(&list[i].0, GFP_KERNEL)?;
-            *last = Some(name);
-        }
-        Ok(progress)
-    }
-}
-
-struct CountersModule {
-    // Dropped first: no request is in flight when the states go away.
-    _family: genl::Registration,
-    _state: genl::PerNetRegistration<State>,
-}
-
-impl kernel::Module for CountersModule {
-    fn init(_module: &'static ThisModule) -> Result<Self> {
-        let state = STATE.register()?;
-        let family = FAMILY.register()?;
-        pr_info!("family registered, id {}\n", FAMILY.id());
-        Ok(Self {
-            _family: family,
-            _state: state,
-        })
+        Ok(())
     }
 }

@@ -1,17 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 // Generated from specs/counters.yaml by genlkit-codegen; do not edit.
 
-//! The `counters` family's numbers, policies, split-ops table and handler trait.
+//! The `counters` family's numbers, policies, handler trait, split-ops table and family.
 
 #![allow(dead_code)]
 
-use core::marker::PhantomData;
 use kernel::prelude::*;
 
 use crate::genl::{
-    AttrPolicy, DoIt, DumpIt, DumpProgress, DumpWriter, MsgFlags, MulticastGroup, Perm, Policy,
-    Request, SplitOp,
+    AttrPolicy, DoIt, DumpIt, DumpWriter, Family, FamilyState, MulticastGroup, PerNetState, Perm,
+    Policy, Request, SplitOp,
 };
+use crate::State;
 
 /// The family name, NUL-terminated.
 pub(crate) const FAMILY_NAME: &[u8] = b"counters\0";
@@ -71,83 +71,93 @@ pub(crate) static GET_DO_POLICY: Policy<2> = Policy::new(&[
 /// `get` dump request: `[]`.
 pub(crate) static GET_DUMP_POLICY: Policy<1> = Policy::new(&[]);
 
-/// The `counters` family's operations: implement this, and register
-/// [`split_ops`] for the implementing type.
-pub(crate) trait CountersOps: 'static {
-    /// `nlmsg_flags` the `add` do accepts beyond REQUEST, ACK and ECHO.
-    const ADD_DO_ACCEPT_FLAGS: MsgFlags = MsgFlags::NONE;
+/// The `counters` family's operations, served by the state of the request's namespace:
+/// implement this on the type the crate root names `State`, which also implements
+/// [`PerNetState`].
+pub(crate) trait CountersOps: PerNetState {
     /// `add` do.
     ///
     /// Add delta to a counter, creating it at 0 first if needed.
-    fn add_do(req: &Request<'_>) -> Result;
-    /// `nlmsg_flags` the `get` do accepts beyond REQUEST, ACK and ECHO.
-    const GET_DO_ACCEPT_FLAGS: MsgFlags = MsgFlags::NONE;
+    fn add_do(&self, req: &Request<'_>) -> Result;
     /// `get` do.
     ///
     /// Get one counter, or dump all of them in name order.
-    fn get_do(req: &Request<'_>) -> Result;
+    fn get_do(&self, req: &Request<'_>) -> Result;
     /// Where a `get` dump stands between rounds.
     type GetDumpCursor: Send;
     /// `min_dump_alloc` of a `get` dump: room for its largest entry.
     const GET_DUMP_MIN_ALLOC: u32 = 0;
     /// Starts a `get` dump.
-    fn get_dump_start(req: &Request<'_>) -> Result<Self::GetDumpCursor>;
+    fn get_dump_start(&self, req: &Request<'_>) -> Result<Self::GetDumpCursor>;
     /// `get` dump.
     ///
     /// Get one counter, or dump all of them in name order.
+    /// Moves `cursor` past each entry kept; `EMSGSIZE` from `out` is passed on.
     fn get_dump(
+        &self,
         req: &Request<'_>,
         cursor: &mut Self::GetDumpCursor,
         out: &mut DumpWriter<'_>,
-    ) -> Result<DumpProgress>;
+    ) -> Result;
 }
 
-/// The `add` do, served by `H`.
-pub(crate) struct AddDo<H>(PhantomData<fn() -> H>);
+/// The `add` do.
+struct AddDo;
 
-impl<H: CountersOps> DoIt for AddDo<H> {
-    const ACCEPT_FLAGS: MsgFlags = H::ADD_DO_ACCEPT_FLAGS;
-    fn doit(req: &Request<'_>) -> Result {
-        H::add_do(req)
+impl DoIt for AddDo {
+    type State = State;
+    fn doit(state: &State, req: &Request<'_>) -> Result {
+        state.add_do(req)
     }
 }
 
-/// The `get` do, served by `H`.
-pub(crate) struct GetDo<H>(PhantomData<fn() -> H>);
+/// The `get` do.
+struct GetDo;
 
-impl<H: CountersOps> DoIt for GetDo<H> {
-    const ACCEPT_FLAGS: MsgFlags = H::GET_DO_ACCEPT_FLAGS;
-    fn doit(req: &Request<'_>) -> Result {
-        H::get_do(req)
+impl DoIt for GetDo {
+    type State = State;
+    fn doit(state: &State, req: &Request<'_>) -> Result {
+        state.get_do(req)
     }
 }
 
-/// The `get` dump, served by `H`.
-pub(crate) struct GetDump<H>(PhantomData<fn() -> H>);
+/// The `get` dump.
+struct GetDump;
 
-impl<H: CountersOps> DumpIt for GetDump<H> {
-    type Cursor = H::GetDumpCursor;
-    const MIN_DUMP_ALLOC: u32 = H::GET_DUMP_MIN_ALLOC;
-    fn start(req: &Request<'_>) -> Result<Self::Cursor> {
-        H::get_dump_start(req)
+impl DumpIt for GetDump {
+    type State = State;
+    type Cursor = <State as CountersOps>::GetDumpCursor;
+    const MIN_DUMP_ALLOC: u32 = State::GET_DUMP_MIN_ALLOC;
+    fn start(state: &State, req: &Request<'_>) -> Result<Self::Cursor> {
+        state.get_dump_start(req)
     }
     fn dumpit(
+        state: &State,
         req: &Request<'_>,
         cursor: &mut Self::Cursor,
         out: &mut DumpWriter<'_>,
-    ) -> Result<DumpProgress> {
-        H::get_dump(req, cursor, out)
+    ) -> Result {
+        state.get_dump(req, cursor, out)
     }
 }
 
-/// Number of entries in [`split_ops`].
-pub(crate) const N_SPLIT_OPS: usize = 3;
+/// The split-ops table (`genl_split_ops`), sorted by command, do before dump.
+pub(crate) static OPS: [SplitOp<State>; 3] = [
+    SplitOp::doit::<AddDo, 4>(cmd::ADD, &ADD_DO_POLICY, Perm::NetnsAdmin),
+    SplitOp::doit::<GetDo, 2>(cmd::GET, &GET_DO_POLICY, Perm::Anyone),
+    SplitOp::dumpit::<GetDump, 1>(cmd::GET, &GET_DUMP_POLICY, Perm::Anyone),
+];
 
-/// The split-ops table for handlers `H`, sorted by command, do before dump.
-pub(crate) const fn split_ops<H: CountersOps>() -> [SplitOp; N_SPLIT_OPS] {
-    [
-        SplitOp::doit::<AddDo<H>, 4>(cmd::ADD, &ADD_DO_POLICY, Perm::NetnsAdmin),
-        SplitOp::doit::<GetDo<H>, 2>(cmd::GET, &GET_DO_POLICY, Perm::Anyone),
-        SplitOp::dumpit::<GetDump<H>, 1>(cmd::GET, &GET_DUMP_POLICY, Perm::Anyone),
-    ]
+/// The `counters` family (`genl_family`): registered, with every namespace's [`State`], by
+/// the module, `genl::FamilyModule<State>`.
+pub(crate) static FAMILY: Family<State> = Family::const_new(
+    kernel::module::this_module::<crate::LocalModule>(),
+    FAMILY_NAME,
+    FAMILY_VERSION,
+    &OPS,
+    &MCGRPS,
+);
+
+impl FamilyState for State {
+    const FAMILY: &'static Family<Self> = &FAMILY;
 }

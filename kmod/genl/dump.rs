@@ -6,26 +6,27 @@
 //! with a fresh skb. The handler's [`DumpIt::Cursor`] carries its position from one round to the
 //! next; the layer creates it when the dump starts and drops it when the dump ends, completed or
 //! abandoned by the reader.
+//!
+//! A round ends as the core expects (`netlink_dump()`, `net/netlink/af_netlink.c`): `Ok` when
+//! everything has been written, `EMSGSIZE` (from [`DumpWriter::entry`] or a `put_*`, passed on
+//! with `?`) when the skb is full. With entries in the skb, the core reads that as "more to
+//! come" and calls again; with none, the entry can never fit and the reader gets `EMSGSIZE`.
 
 use core::{ffi::c_int, ptr::NonNull};
-use kernel::{bindings, prelude::*};
+use kernel::{bindings, error::from_result, prelude::*};
 
 use super::{
-    family::Family,
-    msg::{private::Sealed, skb_tail, AttrWriter},
-    ops::{check_dump_header, Request},
+    family::FamilyState,
+    inlines,
+    msg::{private::Sealed, AttrWriter},
+    ops::Request,
 };
-
-/// What a dump round did.
-pub enum DumpProgress {
-    /// Stopped because the skb is full: call again.
-    More,
-    /// Everything has been written.
-    Done,
-}
 
 /// A dump handler.
 pub trait DumpIt {
+    /// The per-namespace state the family's operations are served by.
+    type State: FamilyState;
+
     /// Position in the dump, kept between rounds.
     type Cursor: Send;
 
@@ -35,28 +36,28 @@ pub trait DumpIt {
     const MIN_DUMP_ALLOC: u32 = 0;
 
     /// Called once when the dump starts, with the request's validated attributes.
-    fn start(req: &Request<'_>) -> Result<Self::Cursor>;
+    fn start(state: &Self::State, req: &Request<'_>) -> Result<Self::Cursor>;
 
-    /// Writes entries through `out` until [`DumpWriter::entry`] fails with `EMSGSIZE` (skb full)
-    /// or there is nothing left.
+    /// Writes entries through `out` from where `cursor` stands, moving the cursor past each
+    /// entry kept, until there is nothing left (`Ok`) or an entry does not fit (`EMSGSIZE`,
+    /// passed on as it comes: the next round resumes at the cursor).
     fn dumpit(
+        state: &Self::State,
         req: &Request<'_>,
         cursor: &mut Self::Cursor,
         out: &mut DumpWriter<'_>,
-    ) -> Result<DumpProgress>;
+    ) -> Result;
 }
 
 /// Writes one round of dump entries into the skb the core provided.
 ///
 /// # Invariants
 ///
-/// `skb` and `cb` are the skb and callback of the current round, valid for `'a`.
+/// `skb` and `cb` are the skb and callback of the current round of a genetlink dump, valid
+/// for `'a`.
 pub struct DumpWriter<'a> {
     skb: NonNull<bindings::sk_buff>,
     cb: &'a mut bindings::netlink_callback,
-    family: &'static Family,
-    cmd: u8,
-    written: usize,
 }
 
 impl DumpWriter<'_> {
@@ -66,48 +67,41 @@ impl DumpWriter<'_> {
     /// `NLMSG_DONE` does): the reader knows the dump may be inconsistent and can restart it.
     pub fn set_generation(&mut self, generation: u64) {
         // `prev_seq == 0` means "no previous round", so never use 0 ourselves.
+        // CAST: a generation is compared for change only; its low 32 bits serve.
         let seq = (generation as u32).wrapping_add(1);
         self.cb.seq = if seq == 0 { 1 } else { seq };
     }
 
-    /// Starts an entry (one message of the dump). `EMSGSIZE` means the skb is full: return
-    /// [`DumpProgress::More`] and resume from the same position next round.
+    /// Starts an entry (one message of the dump, `__genlmsg_iput` with `NLM_F_MULTI`).
+    /// `EMSGSIZE` means the skb is full: pass it on.
     pub fn entry(&mut self) -> Result<DumpEntry<'_>> {
-        let skb = self.skb.as_ptr();
-        // SAFETY: `skb` and `cb` are valid for this round (type invariant): `cb.skb` is the
-        // request skb whose `cb` holds its `netlink_skb_parms`, `cb.nlh` its header.
-        let (portid, seq, nlh) = unsafe {
-            let parms = (*self.cb.skb)
-                .cb
-                .as_ptr()
-                .cast::<bindings::netlink_skb_parms>();
-            let nlh = skb_tail(skb).cast::<bindings::nlmsghdr>();
-            ((*parms).portid, (*self.cb.nlh).nlmsg_seq, nlh)
-        };
-        // SAFETY: `skb` is this round's skb and `family` a registered `'static` family.
+        // SAFETY: `skb` and `cb` are the round's (type invariant), of a genetlink dump, whose
+        // request info names our registered family.
         let hdr = unsafe {
-            bindings::genlmsg_put(
-                skb,
-                portid,
-                seq,
-                self.family.as_raw(),
+            inlines::genlmsg_iput(
+                self.skb.as_ptr(),
+                inlines::genl_info_dump(self.cb),
                 bindings::NLM_F_MULTI as c_int,
-                self.cmd,
             )
         };
         let hdr = NonNull::new(hdr).ok_or(EMSGSIZE)?;
-        // INVARIANT: `genlmsg_put` just wrote the message header at the old tail, `nlh`, and
-        // `hdr` is its user header; the entry borrows the writer, so no other entry is started
-        // while it lives.
+        // INVARIANT: `hdr` is the user header of the message just put at the end of the skb;
+        // the entry borrows the writer, so no other entry is started while it lives.
         Ok(DumpEntry {
             skb: self.skb,
-            // SAFETY: `nlh` is the old tail of a valid skb, not null.
-            nlh: unsafe { NonNull::new_unchecked(nlh) },
             hdr,
             cb: &mut *self.cb,
-            written: &mut self.written,
             done: false,
         })
+    }
+
+    /// Writes one entry: starts it, fills it in with `fill`, and keeps it; on any error the
+    /// entry is removed and the error returned.
+    pub fn put_entry(&mut self, fill: impl FnOnce(&mut DumpEntry<'_>) -> Result) -> Result {
+        let mut entry = self.entry()?;
+        fill(&mut entry)?;
+        entry.end();
+        Ok(())
     }
 }
 
@@ -115,14 +109,12 @@ impl DumpWriter<'_> {
 ///
 /// # Invariants
 ///
-/// `skb` is the round's skb and `cb` its callback; the entry's message is the last one in `skb`,
-/// `nlh` its netlink header and `hdr` its user header.
+/// `skb` is the round's skb and `cb` its callback; the entry's message is the last one in `skb`
+/// and `hdr` its user header.
 pub struct DumpEntry<'a> {
     skb: NonNull<bindings::sk_buff>,
-    nlh: NonNull<bindings::nlmsghdr>,
     hdr: NonNull<core::ffi::c_void>,
     cb: &'a mut bindings::netlink_callback,
-    written: &'a mut usize,
     done: bool,
 }
 
@@ -130,17 +122,14 @@ impl DumpEntry<'_> {
     /// Finishes the entry (`genlmsg_end`), marking it `NLM_F_DUMP_INTR` when the data changed
     /// since the last entry kept (see [`DumpWriter::set_generation`]).
     pub fn end(mut self) {
-        // `genl_dump_check_consistent`, on the header of a message that is kept: run when the
-        // entry starts, the mark would go with an entry that is then cancelled for lack of room,
-        // and the next round, seeing `prev_seq` already updated, would not set it again.
-        if self.cb.prev_seq != 0 && self.cb.seq != self.cb.prev_seq {
-            // SAFETY: `nlh` is the header of this entry's message in the skb (type invariant).
-            unsafe { (*self.nlh.as_ptr()).nlmsg_flags |= bindings::NLM_F_DUMP_INTR as u16 };
+        // SAFETY: `cb` is the round's callback and `hdr` this entry's header in its skb (type
+        // invariant). Checked on a message that is kept: checked when the entry starts, the mark
+        // would go with an entry then cancelled for lack of room, and the next round, seeing
+        // `prev_seq` already updated, would not set it again.
+        unsafe {
+            inlines::genl_dump_check_consistent(self.cb, self.hdr.as_ptr());
+            bindings::genlmsg_end(self.skb.as_ptr(), self.hdr.as_ptr());
         }
-        self.cb.prev_seq = self.cb.seq;
-        // SAFETY: `hdr` is the header of the message being written (type invariant).
-        unsafe { bindings::genlmsg_end(self.skb.as_ptr(), self.hdr.as_ptr()) };
-        *self.written += 1;
         self.done = true;
     }
 }
@@ -183,17 +172,22 @@ fn cursor_slot<C>(cb: &mut bindings::netlink_callback) -> *mut *mut C {
     unsafe { cb.__bindgen_anon_1.ctx.as_mut_ptr().cast() }
 }
 
-/// The request of a dump.
+/// The request of a dump, and the state of its namespace.
 ///
 /// # Safety
 ///
-/// `cb` must be the callback of a started genetlink dump (its `data` is the core's
-/// `genl_dumpit_info`), valid for `'a`.
-unsafe fn dump_request<'a>(cb: *mut bindings::netlink_callback) -> Request<'a> {
-    // SAFETY: `genl_start` set `cb->data` to the `genl_dumpit_info` holding the parsed request.
+/// `cb` must be the callback of a started genetlink dump of `S::FAMILY`, valid for `'a`.
+unsafe fn dump_request<'a, S: FamilyState>(
+    cb: *mut bindings::netlink_callback,
+) -> (Request<'a>, &'a S) {
+    // SAFETY: `genl_start` set `cb->data` to the `genl_dumpit_info` holding the parsed request
+    // and its op. The reader's socket holds its namespace, whose state lives as long.
     unsafe {
-        let info = (*cb).data.cast::<bindings::genl_dumpit_info>();
-        Request::from_raw(&raw const (*info).info, (*info).op.maxattr)
+        let info = inlines::genl_info_dump(cb);
+        let op = &(*(*cb).data.cast::<bindings::genl_dumpit_info>()).op;
+        let req = Request::from_raw(info, op.maxattr);
+        let state = S::FAMILY.state(req.net());
+        (req, state)
     }
 }
 
@@ -201,27 +195,20 @@ unsafe fn dump_request<'a>(cb: *mut bindings::netlink_callback) -> Request<'a> {
 ///
 /// # Safety
 ///
-/// Called by the genetlink core only, with the callback of a dump of one of our families.
+/// Called by the genetlink core only, with the callback of a dump of `H::State::FAMILY`.
 unsafe extern "C" fn start_callback<H: DumpIt>(cb: *mut bindings::netlink_callback) -> c_int {
-    // SAFETY: called by the core for a started dump, `cb` valid during the call.
-    let req = unsafe { dump_request(cb) };
-    let cursor = match check_dump_header(&req).and_then(|()| H::start(&req)) {
-        Ok(c) => c,
-        Err(e) => return e.to_errno(),
-    };
-    let cursor = match KBox::new(cursor, GFP_KERNEL) {
-        Ok(b) => b,
-        Err(_) => return ENOMEM.to_errno(),
-    };
-    // SAFETY: `cb` is valid and used only by this thread during the call.
-    let cb = unsafe { &mut *cb };
-    if H::MIN_DUMP_ALLOC > cb.min_dump_alloc {
-        cb.min_dump_alloc = H::MIN_DUMP_ALLOC;
-    }
-    let slot = cursor_slot::<H::Cursor>(cb);
-    // SAFETY: `slot` points into `cb`'s scratch area; `done_callback` takes the box back.
-    unsafe { *slot = KBox::into_raw(cursor) };
-    0
+    from_result(|| {
+        // SAFETY: called by the core for a started dump, `cb` valid during the call.
+        let (req, state) = unsafe { dump_request::<H::State>(cb) };
+        let cursor = KBox::new(H::start(state, &req)?, GFP_KERNEL)?;
+        // SAFETY: `cb` is valid and used only by this thread during the call.
+        let cb = unsafe { &mut *cb };
+        cb.min_dump_alloc = cb.min_dump_alloc.max(H::MIN_DUMP_ALLOC);
+        let slot = cursor_slot::<H::Cursor>(cb);
+        // SAFETY: `slot` points into `cb`'s scratch area; `done_callback` takes the box back.
+        unsafe { *slot = KBox::into_raw(cursor) };
+        Ok(0)
+    })
 }
 
 /// The `dumpit` callback of a dump op served by `H`: one round.
@@ -233,32 +220,21 @@ unsafe extern "C" fn dumpit_callback<H: DumpIt>(
     skb: *mut bindings::sk_buff,
     cb: *mut bindings::netlink_callback,
 ) -> c_int {
-    // SAFETY: called by the core for a started dump, `cb` valid during the call.
-    let req = unsafe { dump_request(cb) };
-    // SAFETY: `cb` is valid and used only by this thread during the call.
-    let cb = unsafe { &mut *cb };
-    // SAFETY: `start_callback` stored a live `KBox<H::Cursor>` in the slot; only one round runs
-    // at a time (the core holds the socket's dump lock).
-    let cursor = unsafe { &mut **cursor_slot::<H::Cursor>(cb) };
-    let Some(skb) = NonNull::new(skb) else {
-        return EINVAL.to_errno();
-    };
-    let cmd = req.cmd();
-    let mut out = DumpWriter {
-        skb,
-        cb,
-        family: req.family(),
-        cmd,
-        written: 0,
-    };
-    match H::dumpit(&req, cursor, &mut out) {
-        Ok(DumpProgress::Done) => 0,
-        // An entry that does not fit an empty skb never will.
-        Ok(DumpProgress::More) if out.written == 0 => EMSGSIZE.to_errno(),
-        // SAFETY: `skb` is this round's skb.
-        Ok(DumpProgress::More) => unsafe { (*skb.as_ptr()).len as c_int },
-        Err(e) => e.to_errno(),
-    }
+    from_result(|| {
+        // SAFETY: called by the core for a started dump, `cb` valid during the call.
+        let (req, state) = unsafe { dump_request::<H::State>(cb) };
+        // SAFETY: `cb` is valid and used only by this thread during the call.
+        let cb = unsafe { &mut *cb };
+        // SAFETY: `start_callback` stored a live `KBox<H::Cursor>` in the slot; only one round
+        // runs at a time (the core holds the socket's dump lock).
+        let cursor = unsafe { &mut **cursor_slot::<H::Cursor>(cb) };
+        let skb = NonNull::new(skb).ok_or(EINVAL)?;
+        // INVARIANT: the round's skb and callback, of a genetlink dump.
+        let mut out = DumpWriter { skb, cb };
+        // `EMSGSIZE` with entries in the skb is "call again" to the core; 0 is "done".
+        H::dumpit(state, &req, cursor, &mut out)?;
+        Ok(0)
+    })
 }
 
 /// The `done` callback of a dump op served by `H`: drops the cursor.

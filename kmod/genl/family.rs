@@ -1,42 +1,78 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! A Generic Netlink family with operations, and its registration.
+//! A Generic Netlink family with its per-namespace state, registered as one unit by the module.
 //!
-//! C header: [`include/net/genetlink.h`](srctree/include/net/genetlink.h)
+//! C headers: [`include/net/genetlink.h`](srctree/include/net/genetlink.h),
+//! [`include/net/net_namespace.h`](srctree/include/net/net_namespace.h)
 
-use kernel::{bindings, error::to_result, prelude::*, types::Opaque, ThisModule};
+use core::{ffi::c_int, marker::PhantomData};
+use kernel::{
+    bindings,
+    error::{from_result, to_result},
+    prelude::*,
+    sync::atomic::{Atomic, Relaxed, Release},
+    types::Opaque,
+    ThisModule,
+};
 
-use super::{msg::Message, net::Net, ops::SplitOp, MulticastGroup};
+use pin_init::PinInit;
 
-/// A Generic Netlink family: name, version, split operations and multicast groups.
+use super::{inlines, msg::Message, net::Net, ops::SplitOp, MulticastGroup};
+
+/// The state a family keeps in each network namespace; the family's operations are served by
+/// it (the generated `<Name>Ops` trait is implemented on it).
 ///
-/// Built in const context into a `static`; [`Family::register`] makes it live.
-#[repr(transparent)]
-pub struct Family {
-    inner: Opaque<bindings::genl_family>,
+/// A state is created for every namespace that exists when the module loads and for every
+/// namespace created later, and dropped when its namespace goes away or the module unloads
+/// (`struct pernet_operations` with `id` and `size`).
+pub trait PerNetState: Sized + Send + Sync + 'static {
+    /// Initialises the state of a namespace, in place.
+    fn init(net: Net<'_>) -> impl PinInit<Self, Error>;
 }
 
-// SAFETY: after registration the core only reads the family, except for `id` and
-// `mcgrp_offset`, which it writes once under its own lock before any operation can run.
-unsafe impl Sync for Family {}
+/// Ties a state type to its family: implemented by the generated code (`nl_gen.rs`).
+pub trait FamilyState: PerNetState {
+    /// The family whose operations this state serves.
+    const FAMILY: &'static Family<Self>;
+}
 
-impl Family {
+/// A Generic Netlink family served by state `S`: name, version, split operations, multicast
+/// groups, and the per-namespace state. Built in const context into a `static` by the
+/// generated code; registered by [`FamilyModule`], and only by it.
+///
+/// # Invariants
+///
+/// While `registered` is true: the per-namespace ops are registered with id `pernet_id`, every
+/// live namespace's generic pointer at that id points to an initialised `S` (from its `init`
+/// until its `exit`), and the family is registered after them.
+pub struct Family<S: FamilyState> {
+    inner: Opaque<bindings::genl_family>,
+    pernet: Opaque<bindings::pernet_operations>,
+    pernet_id: Opaque<u32>,
+    registered: Atomic<bool>,
+    _state: PhantomData<S>,
+}
+
+// SAFETY: the core writes `inner.id`, `inner.mcgrp_offset`, `pernet.list` and `pernet_id` only
+// during (un)registration, which `registered` serialises, before any operation or namespace
+// callback can read them; everything else is immutable after const construction. `S: Sync`.
+unsafe impl<S: FamilyState> Sync for Family<S> {}
+
+impl<S: FamilyState> Family<S> {
     /// Describes a family. Intended to be used from const context only: panics (at build time)
-    /// on a name that is not NUL-terminated, too long, empty or reserved (see [`RESERVED_NAMES`]),
-    /// on too many ops or groups, on ops not sorted by command as the core requires (a do entry
-    /// before the dump entry of the same command), and on a do and a dump of one command with
-    /// different permissions (which the core refuses at registration, with a warning).
+    /// on a name that is not NUL-terminated, too long, empty or reserved (see
+    /// [`RESERVED_NAMES`]), on too many ops or groups, on ops not sorted by command as the core
+    /// requires (a do entry before the dump entry of the same command), and on a do and a dump
+    /// of one command with different permissions (which the core refuses at registration, with
+    /// a warning).
     ///
-    /// `resv_start_op` is the first command whose `nlmsg_flags` and reserved header byte the core
-    /// checks; new families pass 0. A family whose ops honour `NLM_F_CREATE`, `NLM_F_EXCL` or
-    /// `NLM_F_REPLACE` must pass a command past them, as the core would reject those flags, and
-    /// declare the flags it accepts per op with [`SplitOp::accept_flags`].
+    /// The core checks the `nlmsg_flags` and the reserved header byte of every command
+    /// (`resv_start_op` is 0): a request for a new family carries its intent in attributes.
     pub const fn const_new(
         module: &ThisModule,
         name: &[u8],
         version: u32,
-        resv_start_op: u8,
-        ops: &'static [SplitOp],
+        ops: &'static [SplitOp<S>],
         mcgrps: &'static [MulticastGroup],
     ) -> Self {
         if ops.len() > u8::MAX as usize || mcgrps.len() > u8::MAX as usize {
@@ -59,10 +95,12 @@ impl Family {
             version,
             _bitfield_1: netnsok_parallel_ops(),
             module: module.as_ptr(),
-            resv_start_op,
+            resv_start_op: 0,
             split_ops: ops.as_ptr().cast(),
+            // CAST: at most `u8::MAX`, checked above.
             n_split_ops: ops.len() as u8,
             mcgrps: mcgrps.as_ptr().cast(),
+            // CAST: at most `u8::MAX`, checked above.
             n_mcgrps: mcgrps.len() as u8,
             ..pin_init::zeroed()
         };
@@ -87,63 +125,134 @@ impl Family {
             family.name[i] = name[i];
             i += 1;
         }
+        let pernet = bindings::pernet_operations {
+            init: Some(pernet_init::<S>),
+            exit: Some(pernet_exit::<S>),
+            // At least a byte: with a size of 0 the core allocates nothing and `net_generic`
+            // would give no valid pointer, not even for a zero-sized `S`.
+            size: if core::mem::size_of::<S>() == 0 { 1 } else { core::mem::size_of::<S>() },
+            ..pin_init::zeroed()
+        };
+        // INVARIANT: not registered.
         Self {
             inner: Opaque::new(family),
+            pernet: Opaque::new(pernet),
+            pernet_id: Opaque::new(0),
+            registered: Atomic::new(false),
+            _state: PhantomData,
         }
     }
 
-    /// Registers the family; it is unregistered when the returned [`Registration`] is dropped.
-    pub fn register(&'static self) -> Result<Registration> {
-        // SAFETY: `self` is a `'static`, fully initialised family whose op table and groups are
-        // `'static` too.
-        to_result(unsafe { bindings::genl_register_family(self.as_raw()) })?;
-        // INVARIANT: registration succeeded.
-        Ok(Registration { family: self })
+    /// Registers the per-namespace state (every existing namespace gets its `S` now), then the
+    /// family. `EBUSY` if it is registered already.
+    fn register(&'static self) -> Result {
+        const { assert!(core::mem::align_of::<S>() <= bindings::ARCH_KMALLOC_MINALIGN as usize) };
+        if self.registered.xchg(true, Relaxed) {
+            return Err(EBUSY);
+        }
+        // SAFETY: not registered before (checked above), so the core uses neither `pernet` nor
+        // `inner`; both and what they point to (ops, policies, groups) live for `'static`.
+        // `register_pernet_subsys` assigns the id before it calls `pernet_init` for any
+        // namespace, and the family goes live only after every namespace has its state.
+        let ret = unsafe {
+            (*self.pernet.get()).id = self.pernet_id.get();
+            to_result(bindings::register_pernet_subsys(self.pernet.get())).and_then(|()| {
+                to_result(bindings::genl_register_family(self.inner.get())).inspect_err(|_| {
+                    bindings::unregister_pernet_subsys(self.pernet.get());
+                })
+            })
+        };
+        if ret.is_err() {
+            self.registered.store(false, Release);
+        }
+        // INVARIANT: on success both are registered, the per-namespace ops first.
+        ret
+    }
+
+    /// Unregisters the family (waiting for the requests in flight), then drops every
+    /// namespace's state.
+    ///
+    /// # Safety
+    ///
+    /// `self` must be registered, by a [`FamilyModule`] that is going away.
+    unsafe fn unregister(&'static self) {
+        // SAFETY: registered (function safety requirements): unregister each exactly once, in
+        // the reverse order. Once `genl_unregister_family` returns, no operation runs or starts.
+        unsafe {
+            bindings::genl_unregister_family(self.inner.get());
+            bindings::unregister_pernet_subsys(self.pernet.get());
+        }
+        self.registered.store(false, Release);
+    }
+
+    /// The state of `net`.
+    ///
+    /// # Safety
+    ///
+    /// The family must be registered and `net`'s state initialised and not yet dropped: true
+    /// for the namespace of a request being served, which stays alive while it is.
+    pub(super) unsafe fn state<'a>(&self, net: Net<'a>) -> &'a S {
+        // SAFETY: registered, so `pernet_id` is assigned; `net`'s slot holds an initialised
+        // `S` that outlives `'a` (function safety requirements, type invariant).
+        unsafe { &*inlines::net_generic(net.as_ptr(), *self.pernet_id.get()).cast::<S>() }
     }
 
     /// The family ID the core assigned (valid once registered).
     pub fn id(&self) -> u16 {
-        // SAFETY: `id` is written once at registration, before it can be read through a
-        // registered family, and is an `int` readable at any time.
-        unsafe { (*self.as_raw()).id as u16 }
+        // SAFETY: `id` is an `int`, written at registration before an operation can run.
+        let id = unsafe { (*self.inner.get()).id };
+        // CAST: family IDs are `u16` on the wire (`GENL_MAX_ID`).
+        id as u16
     }
 
-    pub(crate) fn n_mcgrps(&self) -> u32 {
+    fn n_mcgrps(&self) -> u32 {
         // SAFETY: const-initialised and never written.
-        unsafe { (*self.as_raw()).n_mcgrps }.into()
-    }
-
-    pub(crate) fn mcgrp_offset(&self) -> u32 {
-        // SAFETY: written once at registration, before any operation can run.
-        unsafe { (*self.as_raw()).mcgrp_offset }
+        unsafe { (*self.inner.get()).n_mcgrps }.into()
     }
 
     /// Whether any socket in `net` listens to `group` (an index into the family's groups): lets
     /// a caller skip building a notification nobody would receive. `false` for a group the family
-    /// does not have.
+    /// does not have (the C helper WARNs on it and returns `-EINVAL`).
     pub fn has_listeners(&self, net: Net<'_>, group: u32) -> bool {
-        // `genl_has_listeners` WARNs on such a group and returns `-EINVAL`, which reads as true.
         if group >= self.n_mcgrps() {
             return false;
         }
         // SAFETY: the family is valid, `net` is live for the call, and `group` is one of the
         // family's groups.
-        unsafe { bindings::genl_has_listeners(self.as_raw(), net.as_ptr(), group) > 0 }
+        unsafe { bindings::genl_has_listeners(self.inner.get(), net.as_ptr(), group) > 0 }
     }
 
     /// Starts a notification with command `cmd`; send it with [`Family::notify`].
     pub fn notification(&'static self, cmd: u8, payload: usize) -> Result<Message> {
-        Message::new(self, 0, 0, cmd, 0, payload)
+        let mut hdr = bindings::genlmsghdr {
+            cmd,
+            ..Default::default()
+        };
+        let info = inlines::genl_info_init_ntf(self.inner.get(), &mut hdr);
+        Message::new(&info, payload)
     }
 
-    /// Multicasts `msg` to `group` of this family in `net`. `ESRCH` means nobody received it.
+    /// Multicasts `msg` to `group` of this family in `net` (`genlmsg_multicast_netns`).
+    ///
+    /// `EINVAL` for a group the family does not have; `ESRCH` when nobody received it;
+    /// `ENOBUFS` when some listener's queue was full.
     pub fn notify(&'static self, msg: Message, net: Net<'_>, group: u32) -> Result {
-        msg.multicast(self, net, group)
-    }
-
-    /// Returns a raw pointer to the underlying `genl_family`.
-    pub fn as_raw(&self) -> *mut bindings::genl_family {
-        self.inner.get()
+        if group >= self.n_mcgrps() {
+            return Err(EINVAL);
+        }
+        let skb = msg.finish();
+        // SAFETY: the family is registered (a message exists only while a module serves it),
+        // `net` is live for the call, we own `skb`, and `group` is one of the family's groups.
+        to_result(unsafe {
+            inlines::genlmsg_multicast_netns(
+                self.inner.get(),
+                net.as_ptr(),
+                skb,
+                0,
+                group,
+                bindings::GFP_KERNEL,
+            )
+        })
     }
 }
 
@@ -176,22 +285,87 @@ const fn netnsok_parallel_ops() -> bindings::__BindgenBitfieldUnit<[u8; 1]> {
     bindings::__BindgenBitfieldUnit::new([0b11])
 }
 
-/// A registered [`Family`]; dropping it unregisters the family.
+/// `pernet_operations.init`: initialises `S` in the memory the core allocated for `net`.
 ///
-/// Unregistering waits for requests in flight; dumps in flight hold a reference on the module,
-/// so the module cannot go away under them.
+/// # Safety
+///
+/// Called by the core only, for the per-namespace ops of `S::FAMILY` being or having been
+/// registered: `S::FAMILY` is the only `Family<S>` that registers ([`FamilyModule`] registers
+/// it and nothing else can), so its `pernet_id` is the id these ops were assigned.
+unsafe extern "C" fn pernet_init<S: FamilyState>(net: *mut bindings::net) -> c_int {
+    // SAFETY: the core zero-allocated `size_of::<S>()` bytes at our id (assigned before `init`
+    // runs) for `net`, which it keeps alive during `init`.
+    let (slot, net) = unsafe {
+        let id = *S::FAMILY.pernet_id.get();
+        (
+            inlines::net_generic(net, id).cast::<S>(),
+            Net::from_raw(net),
+        )
+    };
+    from_result(|| {
+        // SAFETY: `slot` is valid, aligned (kmalloc, alignment asserted at registration) memory
+        // for an `S` that never moves until `pernet_exit` drops it and the core frees it.
+        unsafe { S::init(net).__init(slot) }?;
+        Ok(0)
+    })
+}
+
+/// `pernet_operations.exit`: drops the `S` of `net`.
+///
+/// # Safety
+///
+/// Called by the core only, once per namespace whose `init` succeeded (see [`pernet_init`]).
+unsafe extern "C" fn pernet_exit<S: FamilyState>(net: *mut bindings::net) {
+    // SAFETY: `init` succeeded for `net` (the core calls `exit` only then), so the slot holds an
+    // initialised `S`, which we drop in place once; the core frees the memory afterwards.
+    unsafe {
+        let id = *S::FAMILY.pernet_id.get();
+        core::ptr::drop_in_place(inlines::net_generic(net, id).cast::<S>());
+    }
+}
+
+/// Implemented for the crate's `module!` type only: a family is registered by its module
+/// itself, so that unloading the module is what unregisters it.
+pub trait IsTheModule {}
+
+impl IsTheModule for crate::LocalModule {}
+
+/// The module of a family served by `S`: loading it registers `S::FAMILY` with its
+/// per-namespace state, unloading unregisters both, in that order. Name it in `module!`:
+/// `type: genl::FamilyModule<State>`.
+///
+/// Nothing else can register a family, and only the crate's `module!` type can be a
+/// `FamilyModule` ([`IsTheModule`]), whose drop the module's exit runs: so no registration can
+/// be leaked past the module's unload, and the state is never dropped before the family stops
+/// serving requests.
 ///
 /// # Invariants
 ///
-/// `family` is registered.
-pub struct Registration {
-    family: &'static Family,
+/// `S::FAMILY` is registered while this lives.
+pub struct FamilyModule<S: FamilyState> {
+    _state: PhantomData<S>,
 }
 
-impl Drop for Registration {
+impl<S: FamilyState> kernel::Module for FamilyModule<S>
+where
+    Self: IsTheModule,
+{
+    fn init(_module: &'static ThisModule) -> Result<Self> {
+        // Any other call (from family code run by this registration, or after it) gets `EBUSY`:
+        // at most one `FamilyModule<S>` lives, the module's own.
+        S::FAMILY.register()?;
+        pr_info!("family registered, id {}\n", S::FAMILY.id());
+        // INVARIANT: registered just above.
+        Ok(Self {
+            _state: PhantomData,
+        })
+    }
+}
+
+impl<S: FamilyState> Drop for FamilyModule<S> {
     fn drop(&mut self) {
-        // SAFETY: the family is registered (type invariant) and is unregistered exactly once.
-        unsafe { bindings::genl_unregister_family(self.family.as_raw()) };
+        // SAFETY: registered while `self` lives (type invariant), which ends here.
+        unsafe { S::FAMILY.unregister() };
     }
 }
 

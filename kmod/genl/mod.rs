@@ -5,34 +5,44 @@
 //! `kernel::net::netlink` (Linux 7.3) registers a family and multicasts, but has no operations.
 //! This layer adds what a subsystem needs to serve requests, in the same style:
 //!
-//! - [`Family`]: a `genl_family` built in const context with its split ops and multicast groups.
+//! - [`Family`]: a `genl_family` built in const context with its split ops, multicast groups
+//!   and per-namespace state ([`PerNetState`]), registered as one unit by [`FamilyModule`].
 //! - [`Policy`] / [`AttrPolicy`]: per-operation attribute policies, validated strictly by the core.
-//! - [`DoIt`] / [`DumpIt`]: handlers written in safe Rust; [`SplitOp`] turns them into table entries.
-//! - [`Request`] / [`Attrs`] / [`Attr`]: the parsed request, typed and bounds-checked attribute access,
-//!   errors with an extack message naming the offending attribute.
-//! - [`Message`]: a reply, notification or dump entry being built; cancelled and freed unless sent.
-//! - [`PerNet`]: state that hangs off each network namespace.
+//! - [`DoIt`] / [`DumpIt`]: handlers written in safe Rust, given the state of the request's
+//!   namespace; [`SplitOp`] turns them into table entries.
+//! - [`Request`] / [`Attrs`] / [`Attr`]: the parsed request, typed and bounds-checked attribute
+//!   access, errors with an extack message naming the offending attribute.
+//! - [`Message`]: a reply or notification being built; cancelled and freed unless sent.
 //!
-//! All `unsafe` code of the module lives under this directory.
+//! The family's tables, its `Family` static and the `FamilyState` link are generated from its
+//! spec (`nl_gen.rs`); a family writes its state, its handlers and `module!`.
+//!
+//! All `unsafe` code of the module lives under this directory; the C static inlines it mirrors
+//! are in `inlines.rs`.
 
-// The layer is a library inside the module crate: its API is wider than one family uses.
-#![allow(dead_code, unused_imports, unreachable_pub)]
+// The layer is a library compiled into each family's crate as a private module: its API is
+// `pub` as a crate's would be (`unreachable_pub`), and a family uses only part of it
+// (`dead_code`, and `unused_imports` for the re-exports below).
+#![allow(dead_code, unreachable_pub)]
 
 mod attrs;
 mod dump;
 mod family;
+mod inlines;
 mod msg;
 mod net;
 mod ops;
-mod pernet;
 mod policy;
 
-pub use attrs::{Attr, Attrs};
-pub use dump::{DumpEntry, DumpIt, DumpProgress, DumpWriter};
-pub use family::{Family, Registration};
+#[allow(unused_imports)] // a family uses part of the API
+pub use self::{
+    attrs::{Attr, Attrs},
+    dump::{DumpEntry, DumpIt, DumpWriter},
+    family::{Family, FamilyModule, FamilyState, IsTheModule, PerNetState},
+    msg::{AttrWriter, Message, Nest},
+    net::Net,
+    ops::{DoIt, Perm, Request, SplitOp},
+    policy::{AttrPolicy, Policy},
+};
+#[allow(unused_imports)]
 pub use kernel::net::netlink::MulticastGroup;
-pub use msg::{AttrWriter, Message, Nest};
-pub use net::Net;
-pub use ops::{DoIt, MsgFlags, Perm, Request, SplitOp};
-pub use pernet::{PerNet, PerNetRegistration, PerNetState};
-pub use policy::{AttrPolicy, Policy};

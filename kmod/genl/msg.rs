@@ -12,31 +12,10 @@ use core::{
 };
 use kernel::{bindings, error::to_result, prelude::*};
 
-use super::{family::Family, net::Net};
+use super::inlines;
 
 /// `NLA_HDRLEN`: the size of `struct nlattr`, already aligned.
 const NLA_HDRLEN: usize = core::mem::size_of::<bindings::nlattr>();
-
-// `skb_tail` reads `sk_buff::tail` as an offset from `head`, which it is only where
-// `NET_SKBUFF_DATA_USES_OFFSET` is defined (`BITS_PER_LONG > 32`); elsewhere it is a pointer.
-#[cfg(not(CONFIG_64BIT))]
-compile_error!("genl: sk_buff::tail is an offset only on 64-bit (NET_SKBUFF_DATA_USES_OFFSET)");
-
-/// The end of the data of `skb`: where the next attribute or message goes (`skb_tail_pointer`).
-///
-/// # Safety
-///
-/// `skb` must point to a valid `sk_buff`.
-pub(crate) unsafe fn skb_tail(skb: *const bindings::sk_buff) -> *mut u8 {
-    // SAFETY: `skb` is valid (function safety requirements). On 64-bit (a build error elsewhere,
-    // above) `tail` is a `u32` offset from `head` within the buffer
-    // (`NET_SKBUFF_DATA_USES_OFFSET`); the typed binding keeps a pointer-typed `tail` from being
-    // cast to an offset.
-    unsafe {
-        let offset: u32 = (*skb).tail;
-        (*skb).head.add(offset as usize)
-    }
-}
 
 pub(super) mod private {
     use super::*;
@@ -142,14 +121,15 @@ pub trait AttrWriter: private::Sealed {
     /// Opens a nest: attributes written through the returned [`Nest`] go inside it.
     fn nest(&mut self, ty: u16) -> Result<Nest<'_>> {
         let skb = self.skb();
-        // SAFETY: the skb is valid (`Sealed`).
-        let start = unsafe { skb_tail(skb.as_ptr()) };
-        self.put_bytes(ty | bindings::NLA_F_NESTED as u16, &[])?;
-        // INVARIANT: `put_bytes` just put the nest's header at the old tail, `start`, in the skb
-        // that `self`, borrowed mutably for the nest's lifetime, appends to.
+        // SAFETY: the skb is valid and ours to append to while `self` is borrowed mutably
+        // (`Sealed`).
+        let start = unsafe { inlines::nla_nest_start(skb.as_ptr(), ty) };
+        let start = NonNull::new(start).ok_or(EMSGSIZE)?;
+        // INVARIANT: `nla_nest_start` just put the nest's header, `start`, at the end of the
+        // message in the skb that `self`, borrowed mutably for the nest's lifetime, appends to.
         Ok(Nest {
             skb,
-            start: start.cast(),
+            start,
             closed: false,
             _writer: PhantomData,
         })
@@ -166,23 +146,20 @@ pub trait AttrWriter: private::Sealed {
 /// nest's header inside `skb`, between its data and its tail.
 pub struct Nest<'a> {
     skb: NonNull<bindings::sk_buff>,
-    start: *mut bindings::nlattr,
+    start: NonNull<bindings::nlattr>,
     closed: bool,
     _writer: PhantomData<&'a mut ()>,
 }
 
 impl Nest<'_> {
-    /// Closes the nest (`nla_nest_end`); `EMSGSIZE` when it grew past 64 KiB.
+    /// Closes the nest (`nla_nest_end`); `EMSGSIZE` when it grew past 64 KiB, and the nest and
+    /// what it holds are removed.
     pub fn end(mut self) -> Result {
-        // SAFETY: `skb` is valid (type invariant).
-        let tail = unsafe { skb_tail(self.skb.as_ptr()) };
-        let len = (tail as usize) - (self.start as usize);
-        if len > usize::from(u16::MAX) {
-            return Err(EMSGSIZE); // dropped: the nest is cancelled
-        }
-        // SAFETY: `start` points to the nest's header in `skb` (type invariant), which no one
-        // else writes while the nest lives.
-        unsafe { (*self.start).nla_len = len as u16 };
+        // SAFETY: `skb` is valid and `start` the nest's header in it (type invariant), which no
+        // one else writes while the nest lives.
+        let ret = unsafe { inlines::nla_nest_end_safe(self.skb.as_ptr(), self.start.as_ptr()) };
+        // Dropped on error: the nest is cancelled.
+        to_result(ret)?;
         self.closed = true;
         Ok(())
     }
@@ -201,14 +178,9 @@ impl AttrWriter for Nest<'_> {}
 impl Drop for Nest<'_> {
     fn drop(&mut self) {
         if !self.closed {
-            let skb = self.skb.as_ptr();
             // SAFETY: `skb` is valid and `start` lies in its data, at or after `data` and at or
-            // before the tail (type invariant): the new length is the distance from `data`
-            // (`nlmsg_trim`).
-            unsafe {
-                let len = self.start.cast::<u8>().offset_from((*skb).data) as u32;
-                bindings::skb_trim(skb, len);
-            }
+            // before the tail (type invariant).
+            unsafe { inlines::nla_nest_cancel(self.skb.as_ptr(), self.start.as_ptr()) };
         }
     }
 }
@@ -227,22 +199,16 @@ pub struct Message {
 }
 
 impl Message {
-    /// Allocates an skb with room for `payload` bytes and puts the netlink and genl headers.
-    pub(crate) fn new(
-        family: &'static Family,
-        portid: u32,
-        seq: u32,
-        cmd: u8,
-        flags: i32,
-        payload: usize,
-    ) -> Result<Self> {
+    /// Allocates an skb with room for `payload` bytes and puts the headers of a message
+    /// answering `info` (`genlmsg_iput`): a reply to a request, or a notification when `info`
+    /// is set up by `genl_info_init_ntf`.
+    pub(crate) fn new(info: &bindings::genl_info, payload: usize) -> Result<Self> {
         // SAFETY: `genlmsg_new` has no preconditions.
         let skb = unsafe { bindings::genlmsg_new(payload, bindings::GFP_KERNEL) };
         let skb = NonNull::new(skb).ok_or(ENOMEM)?;
-        // SAFETY: `skb` is a fresh skb; `family` is a `'static` registered family.
-        let hdr = unsafe {
-            bindings::genlmsg_put(skb.as_ptr(), portid, seq, family.as_raw(), flags, cmd)
-        };
+        // SAFETY: `skb` is a fresh skb; `info` is valid, of a registered family, with a valid
+        // `genlhdr`.
+        let hdr = unsafe { inlines::genlmsg_iput(skb.as_ptr(), info, 0) };
         let Some(hdr) = NonNull::new(hdr) else {
             // SAFETY: we own `skb` and nothing refers to it.
             unsafe { bindings::nlmsg_free(skb.as_ptr()) };
@@ -260,46 +226,16 @@ impl Message {
         me.skb.as_ptr()
     }
 
-    /// Multicasts the message to `group` of `family` in `net` (`genlmsg_multicast_netns`).
+    /// Sends the message to the sender of the request `info` (`genlmsg_reply`).
     ///
-    /// Returns `ESRCH` when nobody received it and `ENOBUFS` when some listener's queue was full.
-    pub(crate) fn multicast(self, family: &'static Family, net: Net<'_>, group: u32) -> Result {
-        if group >= family.n_mcgrps() {
-            return Err(EINVAL);
-        }
-        let group = family.mcgrp_offset() + group;
+    /// # Safety
+    ///
+    /// `info` must be the `genl_info` of a request being served.
+    pub(crate) unsafe fn reply(self, info: &bindings::genl_info) -> Result {
         let skb = self.finish();
-        // SAFETY: we own `skb` (`finish`), `cb` holds a `netlink_skb_parms` for netlink skbs
-        // (`NETLINK_CB`), and `net` is live for the call, so is its `genl_sock`.
-        // `netlink_broadcast` consumes the skb in every case.
-        let err = unsafe {
-            let parms = (*skb).cb.as_mut_ptr().cast::<bindings::netlink_skb_parms>();
-            (*parms).dst_group = group;
-            bindings::netlink_broadcast(
-                (*net.as_ptr()).genl_sock,
-                skb,
-                0,
-                group,
-                bindings::GFP_KERNEL,
-            )
-        };
-        to_result(err.min(0))
-    }
-
-    /// Sends the message to `portid` in `net` (`genlmsg_unicast`).
-    pub(crate) fn unicast(self, net: Net<'_>, portid: u32) -> Result {
-        let skb = self.finish();
-        // SAFETY: we own `skb` (`finish`) and `netlink_unicast` consumes it; `net` is live for
-        // the call, so is its `genl_sock`.
-        let err = unsafe {
-            bindings::netlink_unicast(
-                (*net.as_ptr()).genl_sock,
-                skb,
-                portid,
-                bindings::MSG_DONTWAIT as i32,
-            )
-        };
-        to_result(err.min(0))
+        // SAFETY: we own `skb` (`finish`); `info` is a request being served (function safety
+        // requirements).
+        to_result(unsafe { inlines::genlmsg_reply(skb, info) })
     }
 }
 

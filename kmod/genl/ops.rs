@@ -2,13 +2,14 @@
 
 //! Operations: the split-ops table, the do handler trait and the request it receives.
 
-use core::ffi::c_int;
-use kernel::{bindings, prelude::*};
+use core::{ffi::c_int, marker::PhantomData};
+use kernel::{bindings, error::from_result, prelude::*};
 
 use super::{
     attrs::{Attrs, ExtAck},
     dump::{self, DumpIt},
-    family::Family,
+    family::FamilyState,
+    inlines,
     msg::Message,
     net::Net,
     policy::Policy,
@@ -30,111 +31,95 @@ impl Perm {
     const fn bits(self) -> u8 {
         match self {
             Perm::Anyone => 0,
+            // CAST: the `GENL_*` flags fit the `u8` `flags` of `genl_split_ops`.
             Perm::Admin => bindings::GENL_ADMIN_PERM as u8,
+            // CAST: as above.
             Perm::NetnsAdmin => bindings::GENL_UNS_ADMIN_PERM as u8,
         }
     }
 }
 
-/// `nlmsg_flags` of a request.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub struct MsgFlags(pub u16);
-
-impl MsgFlags {
-    /// No flags beyond what every request may carry.
-    pub const NONE: Self = Self(0);
-    /// `NLM_F_REPLACE`: replace an existing object.
-    pub const REPLACE: Self = Self(bindings::NLM_F_REPLACE as u16);
-    /// `NLM_F_EXCL`: fail if the object exists.
-    pub const EXCL: Self = Self(bindings::NLM_F_EXCL as u16);
-    /// `NLM_F_CREATE`: create the object if it does not exist.
-    pub const CREATE: Self = Self(bindings::NLM_F_CREATE as u16);
-    /// Flags every request may carry (the set the core allows for new families).
-    const ALWAYS: u16 =
-        (bindings::NLM_F_REQUEST | bindings::NLM_F_ACK | bindings::NLM_F_ECHO) as u16;
-
-    /// Whether all flags of `other` are set.
-    pub const fn contains(self, other: Self) -> bool {
-        self.0 & other.0 == other.0
-    }
-
-    /// The union of two flag sets.
-    pub const fn union(self, other: Self) -> Self {
-        Self(self.0 | other.0)
-    }
-}
-
-/// A do handler: serves one request, replying through [`Request::reply`].
+/// A do handler: serves one request with the state of the request's namespace, replying
+/// through [`Request::reply`].
 pub trait DoIt {
-    /// `nlmsg_flags` this operation understands beyond `NLM_F_REQUEST | NLM_F_ACK | NLM_F_ECHO`;
-    /// a request carrying any other flag is rejected with `EINVAL`.
-    const ACCEPT_FLAGS: MsgFlags = MsgFlags::NONE;
+    /// The per-namespace state the family's operations are served by.
+    type State: FamilyState;
 
     /// Serves `req`. An error is returned to the sender, with the extack message the handler
     /// set through [`Request::reject`] or [`Attr::reject`](super::Attr::reject).
-    fn doit(req: &Request<'_>) -> Result;
+    fn doit(state: &Self::State, req: &Request<'_>) -> Result;
 }
 
-/// One entry of a family's split-ops table: a `struct genl_split_ops`.
+/// One entry of the split-ops table of a family served by `S`: a `struct genl_split_ops`.
 #[repr(transparent)]
-pub struct SplitOp(bindings::genl_split_ops);
+pub struct SplitOp<S> {
+    op: bindings::genl_split_ops,
+    _state: PhantomData<fn(&S)>,
+}
 
 // SAFETY: an op is immutable after const construction; its pointers are to `'static` policies
 // and to functions.
-unsafe impl Sync for SplitOp {}
+unsafe impl<S> Sync for SplitOp<S> {}
 
-impl SplitOp {
+impl<S: FamilyState> SplitOp<S> {
     const fn new<const N: usize>(cmd: u8, policy: &'static Policy<N>, flags: u8) -> Self {
         let mut op: bindings::genl_split_ops = pin_init::zeroed();
         op.cmd = cmd;
         op.policy = policy.as_ptr();
         op.maxattr = policy.maxattr();
         op.flags = flags;
-        Self(op)
+        Self {
+            op,
+            _state: PhantomData,
+        }
     }
 
     /// The do entry of command `cmd`, served by `H`, with requests validated against `policy`.
-    pub const fn doit<H: DoIt, const N: usize>(
+    pub const fn doit<H: DoIt<State = S>, const N: usize>(
         cmd: u8,
         policy: &'static Policy<N>,
         perm: Perm,
     ) -> Self {
+        // CAST: `GENL_CMD_CAP_DO` fits the `u8` flags.
         let mut op = Self::new(cmd, policy, perm.bits() | bindings::GENL_CMD_CAP_DO as u8);
-        op.0.__bindgen_anon_1.__bindgen_anon_1.doit = Some(doit_callback::<H>);
+        op.op.__bindgen_anon_1.__bindgen_anon_1.doit = Some(doit_callback::<H, N>);
         op
     }
 
     /// The dump entry of command `cmd`, served by `H`, with requests validated against `policy`.
-    pub const fn dumpit<H: DumpIt, const N: usize>(
+    pub const fn dumpit<H: DumpIt<State = S>, const N: usize>(
         cmd: u8,
         policy: &'static Policy<N>,
         perm: Perm,
     ) -> Self {
+        // CAST: `GENL_CMD_CAP_DUMP` fits the `u8` flags.
         let mut op = Self::new(cmd, policy, perm.bits() | bindings::GENL_CMD_CAP_DUMP as u8);
-        op.0.__bindgen_anon_1.__bindgen_anon_2 = dump::callbacks::<H>();
+        op.op.__bindgen_anon_1.__bindgen_anon_2 = dump::callbacks::<H>();
         op
     }
 
     pub(crate) const fn cmd(&self) -> u8 {
-        self.0.cmd
+        self.op.cmd
     }
 
     /// The op's flags but `GENL_CMD_CAP_DO`/`GENL_CMD_CAP_DUMP`: its permission.
     pub(crate) const fn perm_bits(&self) -> u8 {
-        self.0.flags & !((bindings::GENL_CMD_CAP_DO | bindings::GENL_CMD_CAP_DUMP) as u8)
+        // CAST: the `GENL_CMD_CAP_*` flags fit the `u8` flags.
+        self.op.flags & !((bindings::GENL_CMD_CAP_DO | bindings::GENL_CMD_CAP_DUMP) as u8)
     }
 
     pub(crate) const fn is_do(&self) -> bool {
-        self.0.flags & bindings::GENL_CMD_CAP_DO as u8 != 0
+        // CAST: as above.
+        self.op.flags & bindings::GENL_CMD_CAP_DO as u8 != 0
     }
 }
 
-/// A request being served: its attributes, namespace, header and extack.
+/// A request being served: its attributes, namespace, command and extack.
 ///
 /// # Invariants
 ///
-/// `info` points to the core's `genl_info` for this request, valid for `'a`, of a family that is
-/// a `'static` [`Family`].
+/// `info` is the core's `genl_info` for this request, of a registered family, valid and used
+/// by this thread only for `'a`, its attributes parsed with a policy of `maxattr`.
 pub struct Request<'a> {
     info: &'a bindings::genl_info,
     maxattr: u32,
@@ -143,21 +128,15 @@ pub struct Request<'a> {
 impl<'a> Request<'a> {
     /// # Safety
     ///
-    /// `info` must be the `genl_info` of a request to one of our [`Family`]s, valid and not used
-    /// by other threads for `'a`, parsed with a policy of `maxattr`.
+    /// `info` must be the `genl_info` of a request to a registered family, valid and not used by
+    /// other threads for `'a`, parsed with a policy of `maxattr`.
     pub(crate) unsafe fn from_raw(info: *const bindings::genl_info, maxattr: u32) -> Self {
         // INVARIANT: guaranteed by the caller.
-        // SAFETY: valid for `'a`, as the caller guarantees.
         Self {
+            // SAFETY: valid for `'a`, as the caller guarantees.
             info: unsafe { &*info },
             maxattr,
         }
-    }
-
-    pub(crate) fn family(&self) -> &'static Family {
-        // SAFETY: the family of our ops is a `'static` `Family` (type invariant), which is a
-        // transparent wrapper of `genl_family`.
-        unsafe { &*self.info.family.cast::<Family>() }
     }
 
     pub(crate) fn extack(&self) -> ExtAck<'a> {
@@ -174,20 +153,15 @@ impl<'a> Request<'a> {
 
     /// The network namespace the request came from.
     pub fn net(&self) -> Net<'a> {
-        // SAFETY: the request's socket holds a reference on its namespace while it is served.
-        unsafe { Net::from_raw(self.info._net.net) }
+        // SAFETY: `info` is valid (type invariant); the sender's socket holds a reference on its
+        // namespace while the request is served.
+        unsafe { Net::from_raw(inlines::genl_info_net(self.info)) }
     }
 
     /// The command.
     pub fn cmd(&self) -> u8 {
-        // SAFETY: `genlhdr` points into the request, valid for `'a`.
+        // SAFETY: `genlhdr` points into the request, valid for `'a` (type invariant).
         unsafe { (*self.info.genlhdr).cmd }
-    }
-
-    /// The request's `nlmsg_flags`.
-    pub fn flags(&self) -> MsgFlags {
-        // SAFETY: `nlhdr` points to the request's header, valid for `'a`.
-        MsgFlags(unsafe { (*self.info.nlhdr).nlmsg_flags })
     }
 
     /// Rejects the request with `err` and `msg` reported through extack.
@@ -196,76 +170,37 @@ impl<'a> Request<'a> {
         err
     }
 
-    /// Checks what the core skips for commands below the family's `resv_start_op`: the reserved
-    /// header byte, and flags the operation does not understand.
-    fn check_header(&self, accept: MsgFlags) -> Result {
-        // SAFETY: `genlhdr` points into the request, valid for `'a`.
-        if unsafe { (*self.info.genlhdr).reserved } != 0 {
-            return Err(self.reject(EINVAL, c"genlmsghdr.reserved field is not 0"));
-        }
-        let mut flags = self.flags().0;
-        let dump = bindings::NLM_F_DUMP as u16;
-        if flags & dump == dump {
-            flags &= !dump;
-        }
-        if flags & !(MsgFlags::ALWAYS | accept.0) != 0 {
-            return Err(self.reject(EINVAL, c"ambiguous or reserved bits set in nlmsg_flags"));
-        }
-        Ok(())
-    }
-
-    /// Starts the reply: same command, addressed to the sender.
+    /// Starts the reply: same command, addressed to the sender (`genlmsg_iput`).
     pub fn reply(&self, payload: usize) -> Result<Message> {
-        Message::new(
-            self.family(),
-            self.info.snd_portid,
-            self.info.snd_seq,
-            self.cmd(),
-            0,
-            payload,
-        )
+        Message::new(self.info, payload)
     }
 
     /// Sends `msg` to the sender, in the request's namespace (`genlmsg_reply`).
     pub fn send_reply(&self, msg: Message) -> Result {
-        msg.unicast(self.net(), self.info.snd_portid)
+        // SAFETY: `info` is the request being served (type invariant).
+        unsafe { msg.reply(self.info) }
     }
 }
 
-/// The `doit` callback of an op served by `H`.
+/// The `doit` callback of an op served by `H`, whose policy has `N` entries.
 ///
 /// # Safety
 ///
-/// Called by the genetlink core only, with the `genl_info` of a request to a [`Family`].
-unsafe extern "C" fn doit_callback<H: DoIt>(
+/// Called by the genetlink core only, with the `genl_info` of a request to `H::State::FAMILY`,
+/// parsed with the op's policy.
+unsafe extern "C" fn doit_callback<H: DoIt, const N: usize>(
     _skb: *mut bindings::sk_buff,
     info: *mut bindings::genl_info,
 ) -> c_int {
-    // SAFETY: the core passes the request's `genl_info`, valid until we return; its family is
-    // one of ours, whose ops table is a `'static` slice of `SplitOp`s.
-    let req = unsafe {
-        let family = (*info).family;
-        let ops = core::slice::from_raw_parts(
-            (*family).split_ops.cast::<SplitOp>(),
-            (*family).n_split_ops.into(),
-        );
-        let cmd = (*(*info).genlhdr).cmd;
-        let maxattr = ops
-            .iter()
-            .find(|op| op.cmd() == cmd && op.is_do())
-            .map_or(0, |op| op.0.maxattr);
-        Request::from_raw(info, maxattr)
-    };
-    match req
-        .check_header(H::ACCEPT_FLAGS)
-        .and_then(|()| H::doit(&req))
-    {
-        Ok(()) => 0,
-        Err(e) => e.to_errno(),
-    }
-}
-
-/// Checks a dump request's header (see [`Request::check_header`]); dumps accept no extra flags.
-pub(crate) fn check_dump_header(req: &Request<'_>) -> Result {
-    req.check_header(MsgFlags::NONE)
+    from_result(|| {
+        // SAFETY: the core passes the request's `genl_info`, valid and ours until we return;
+        // its attributes were parsed with the op's `Policy<N>`, whose maxattr is `N - 1`.
+        // CAST: `1 <= N <= u16::MAX + 1` (`Policy` invariant).
+        let req = unsafe { Request::from_raw(info, (N - 1) as u32) };
+        // SAFETY: an op runs only while its family is registered, and a request's namespace
+        // has its state from before any of its sockets could send to the family.
+        let state = unsafe { H::State::FAMILY.state(req.net()) };
+        H::doit(state, &req)?;
+        Ok(0)
+    })
 }

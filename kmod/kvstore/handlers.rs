@@ -2,37 +2,19 @@
 
 //! The kvstore operations, in safe Rust on the genl layer.
 
-use core::pin::Pin;
 use kernel::{prelude::*, rbtree::RBTreeNodeReservation};
 
 use crate::{
-    genl::{
-        Attr, AttrWriter, DumpProgress, DumpWriter, Message, MsgFlags, Net, PerNet, PerNetState,
-        Request,
-    },
-    nl_gen::{cmd, entry, group, stats, KvstoreOps},
+    genl::{Attr, AttrWriter, DumpWriter, Message, Net, PerNetState, Request},
+    nl_gen::{cmd, entry, group, stats, KvstoreOps, FAMILY},
     store::{Counters, Entry, Key, Limits, PutError, PutMode, Store},
-    FAMILY,
 };
 
-/// The kvstore operations: [`KvstoreOps`], generated from the spec, implemented in safe Rust.
-pub(crate) struct KvStore;
-
-/// Every namespace's store.
-pub(crate) static STORES: PerNet<Store> = PerNet::new();
-
+/// Every namespace has its store.
 impl PerNetState for Store {
-    fn pernet() -> &'static PerNet<Self> {
-        &STORES
-    }
-
     fn init(_net: Net<'_>) -> impl PinInit<Self, Error> {
         Store::new()
     }
-}
-
-fn store<'a>(req: &Request<'a>) -> Result<Pin<&'a Store>> {
-    STORES.get(req.net())
 }
 
 fn limits() -> Limits {
@@ -101,10 +83,12 @@ pub(crate) struct DumpCursor {
     next_len: Option<usize>,
 }
 
-impl KvstoreOps for KvStore {
+/// The kvstore operations: [`KvstoreOps`], generated from the spec, served by each namespace's
+/// store.
+impl KvstoreOps for Store {
     /// Returns the request's attributes unchanged.
-    fn echo_do(req: &Request<'_>) -> Result {
-        Counters::bump(&store(req)?.counters.echo);
+    fn echo_do(&self, req: &Request<'_>) -> Result {
+        Counters::bump(&self.counters.echo);
         let attrs = req.attrs();
         let (key, value) = (attrs.get(entry::KEY), attrs.get(entry::VALUE));
         let size = key.map_or(0, |a| attr_size(a.bytes().len()))
@@ -126,15 +110,10 @@ impl KvstoreOps for KvStore {
         req.send_reply(reply)
     }
 
-    const PUT_DO_ACCEPT_FLAGS: MsgFlags = MsgFlags::CREATE
-        .union(MsgFlags::EXCL)
-        .union(MsgFlags::REPLACE);
-
     /// Creates or replaces an entry, replies with it and the new generation, and multicasts
     /// `new-ntf`.
-    fn put_do(req: &Request<'_>) -> Result {
-        let store = store(req)?;
-        Counters::bump(&store.counters.put);
+    fn put_do(&self, req: &Request<'_>) -> Result {
+        Counters::bump(&self.counters.put);
         let attrs = req.attrs();
         let key_attr = attrs.required(entry::KEY)?;
         let key = key_of(&key_attr)?;
@@ -145,11 +124,10 @@ impl KvstoreOps for KvStore {
             .map(|a| a.u32())
             .transpose()?
             .unwrap_or(0);
-        let f = req.flags();
         let mode = PutMode {
-            create: f.contains(MsgFlags::CREATE),
-            excl: f.contains(MsgFlags::EXCL),
-            replace: f.contains(MsgFlags::REPLACE),
+            create: true,
+            excl: false,
+            replace: true,
         };
 
         // Allocate everything before taking the lock.
@@ -163,7 +141,7 @@ impl KvstoreOps for KvStore {
 
         let size = entry_size(key, value.len());
         let generation = {
-            let mut inner = store.inner.lock();
+            let mut inner = self.inner.lock();
             let generation = inner
                 .put(Key::new(key)?, new_entry, slot, mode, limits())
                 .map_err(|e| match e {
@@ -182,7 +160,7 @@ impl KvstoreOps for KvStore {
                     }
                 })?;
             // Under the lock, so listeners see changes in generation order.
-            notify(&store, req.net(), cmd::NEW_NTF, size, |m| {
+            notify(self, req.net(), cmd::NEW_NTF, size, |m| {
                 put_entry(m, key, value, flags)?;
                 m.put_u64(entry::GENERATION, generation, entry::PAD)
             });
@@ -196,13 +174,12 @@ impl KvstoreOps for KvStore {
     }
 
     /// One entry by key.
-    fn get_do(req: &Request<'_>) -> Result {
-        let store = store(req)?;
-        Counters::bump(&store.counters.get);
+    fn get_do(&self, req: &Request<'_>) -> Result {
+        Counters::bump(&self.counters.get);
         let key_attr = req.attrs().required(entry::KEY)?;
         let key = key_of(&key_attr)?;
         let lookup = Key::new(key)?;
-        let inner = store.inner.lock();
+        let inner = self.inner.lock();
         let found = inner
             .get(&lookup)
             .ok_or_else(|| key_attr.reject(ENOENT, c"no entry with this key"))?;
@@ -222,8 +199,8 @@ impl KvstoreOps for KvStore {
         + attr_size(4)) as u32;
 
     /// Every entry in key order, under an optional key prefix.
-    fn get_dump_start(req: &Request<'_>) -> Result<DumpCursor> {
-        Counters::bump(&store(req)?.counters.dump);
+    fn get_dump_start(&self, req: &Request<'_>) -> Result<DumpCursor> {
+        Counters::bump(&self.counters.dump);
         let prefix = match req.attrs().get(entry::KEY) {
             Some(a) => Some(Key::new(a.str_bytes()?)?),
             None => None,
@@ -236,63 +213,50 @@ impl KvstoreOps for KvStore {
     }
 
     fn get_dump(
-        req: &Request<'_>,
+        &self,
+        _req: &Request<'_>,
         cursor: &mut DumpCursor,
         out: &mut DumpWriter<'_>,
-    ) -> Result<DumpProgress> {
-        let store = store(req)?;
+    ) -> Result {
         let from = match cursor.next_len {
             Some(len) => Some(Key::new(&cursor.next[..len])?),
             None => None,
         };
         let from = from.as_ref().or(cursor.prefix.as_ref());
-        let mut inner = store.inner.lock();
+        let mut inner = self.inner.lock();
         out.set_generation(inner.generation());
 
         let prefix = cursor.prefix.as_ref().map(Key::as_bytes).unwrap_or(&[]);
-        let mut progress = Ok(DumpProgress::Done);
-        let (next, next_len) = (&mut cursor.next, &mut cursor.next_len);
+        let mut result = Ok(());
         inner.walk(from, false, |k, e| {
             let k = k.as_bytes();
-            if !prefix.is_empty() && !k.starts_with(prefix) {
+            if !k.starts_with(prefix) {
                 return false;
             }
-            let written = out.entry().and_then(|mut m| {
-                put_entry(&mut m, k, &e.value, e.flags)?;
-                m.end();
-                Ok(())
-            });
-            match written {
-                Ok(()) => true,
-                Err(err) if err == EMSGSIZE => {
-                    next[..k.len()].copy_from_slice(k);
-                    *next_len = Some(k.len());
-                    progress = Ok(DumpProgress::More);
-                    false
-                }
-                Err(err) => {
-                    progress = Err(err);
-                    false
-                }
+            result = out.put_entry(|m| put_entry(m, k, &e.value, e.flags));
+            if result.is_err() {
+                // Resume here: the entry was not kept.
+                cursor.next[..k.len()].copy_from_slice(k);
+                cursor.next_len = Some(k.len());
             }
+            result.is_ok()
         });
-        progress
+        result
     }
 
     /// Removes an entry, replies with its key and the new generation, and multicasts `del-ntf`.
-    fn del_do(req: &Request<'_>) -> Result {
-        let store = store(req)?;
-        Counters::bump(&store.counters.del);
+    fn del_do(&self, req: &Request<'_>) -> Result {
+        Counters::bump(&self.counters.del);
         let key_attr = req.attrs().required(entry::KEY)?;
         let key = key_of(&key_attr)?;
         let lookup = Key::new(key)?;
         let size = entry_size(key, 0);
         let generation = {
-            let mut inner = store.inner.lock();
+            let mut inner = self.inner.lock();
             let generation = inner
                 .del(&lookup)
                 .ok_or_else(|| key_attr.reject(ENOENT, c"no entry with this key"))?;
-            notify(&store, req.net(), cmd::DEL_NTF, size, |m| {
+            notify(self, req.net(), cmd::DEL_NTF, size, |m| {
                 m.put_str(entry::KEY, key)?;
                 m.put_u64(entry::GENERATION, generation, entry::PAD)
             });
@@ -305,12 +269,11 @@ impl KvstoreOps for KvStore {
     }
 
     /// Counters and limits of the caller's namespace's store.
-    fn stats_do(req: &Request<'_>) -> Result {
-        let store = store(req)?;
-        let c = &store.counters;
+    fn stats_do(&self, req: &Request<'_>) -> Result {
+        let c = &self.counters;
         Counters::bump(&c.stats);
         let (generation, entries, bytes) = {
-            let inner = store.inner.lock();
+            let inner = self.inner.lock();
             (inner.generation(), inner.entries(), inner.bytes())
         };
         let l = limits();

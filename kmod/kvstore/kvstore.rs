@@ -21,7 +21,7 @@ mod store;
 use kernel::prelude::*;
 
 module! {
-    type: KvStoreModule,
+    type: genl::FamilyModule<State>,
     name: "kvstore",
     authors: ["genlkit developers"],
     description: "genlkit example Generic Netlink family: a per-netns key-value store",
@@ -38,47 +38,8 @@ module! {
     },
 }
 
-/// The split-ops table, from the spec, served by [`handlers::KvStore`].
-static OPS: [genl::SplitOp; nl_gen::N_SPLIT_OPS] = nl_gen::split_ops::<handlers::KvStore>();
-
-/// The kvstore family. Its commands below `resv_start_op` skip the core's `nlmsg_flags` check,
-/// which would refuse `NLM_F_CREATE`/`NLM_F_EXCL`/`NLM_F_REPLACE` on `put`; the genl layer
-/// checks each op's flags instead (`PUT_DO_ACCEPT_FLAGS`).
-pub(crate) static FAMILY: genl::Family = genl::Family::const_new(
-    kernel::module::this_module::<crate::LocalModule>(),
-    nl_gen::FAMILY_NAME,
-    nl_gen::FAMILY_VERSION,
-    nl_gen::cmd::MAX + 1,
-    &OPS,
-    &nl_gen::MCGRPS,
-);
-
-/// # Invariants
-///
-/// Fields drop in declaration order: the family is unregistered (no request in flight, no new
-/// one) before the per-namespace stores go away.
-struct KvStoreModule {
-    _family: genl::Registration,
-    _stores: genl::PerNetRegistration<store::Store>,
-}
-
-impl kernel::Module for KvStoreModule {
-    fn init(_module: &'static ThisModule) -> Result<Self> {
-        let stores = handlers::STORES.register()?;
-        let family = FAMILY.register()?;
-        pr_info!("family registered, id {}\n", FAMILY.id());
-        Ok(Self {
-            _family: family,
-            _stores: stores,
-        })
-    }
-}
-
-impl Drop for KvStoreModule {
-    fn drop(&mut self) {
-        pr_info!("unloading\n");
-    }
-}
+/// Each namespace's state, which serves the family's operations ([`handlers`]).
+use store::Store as State;
 
 #[kernel::macros::kunit_tests(kvstore_tables)]
 mod tests {
@@ -111,6 +72,6 @@ mod tests {
 
     #[test]
     fn ops_table_is_sorted_do_before_dump() {
-        assert!(super::OPS.windows(2).all(|w| w[0].cmd() <= w[1].cmd()));
+        assert!(OPS.windows(2).all(|w| w[0].cmd() <= w[1].cmd()));
     }
 }

@@ -1,17 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 // Generated from specs/kvstore.yaml by genlkit-codegen; do not edit.
 
-//! The `kvstore` family's numbers, policies, split-ops table and handler trait.
+//! The `kvstore` family's numbers, policies, handler trait, split-ops table and family.
 
 #![allow(dead_code)]
 
-use core::marker::PhantomData;
 use kernel::prelude::*;
 
 use crate::genl::{
-    AttrPolicy, DoIt, DumpIt, DumpProgress, DumpWriter, MsgFlags, MulticastGroup, Perm, Policy,
-    Request, SplitOp,
+    AttrPolicy, DoIt, DumpIt, DumpWriter, Family, FamilyState, MulticastGroup, PerNetState, Perm,
+    Policy, Request, SplitOp,
 };
+use crate::State;
 
 /// The family name, NUL-terminated.
 pub(crate) const FAMILY_NAME: &[u8] = b"kvstore\0";
@@ -143,136 +143,140 @@ pub(crate) static DEL_DO_POLICY: Policy<2> = Policy::new(&[
 /// `stats` do request: `[]`.
 pub(crate) static STATS_DO_POLICY: Policy<1> = Policy::new(&[]);
 
-/// The `kvstore` family's operations: implement this, and register
-/// [`split_ops`] for the implementing type.
-pub(crate) trait KvstoreOps: 'static {
-    /// `nlmsg_flags` the `echo` do accepts beyond REQUEST, ACK and ECHO.
-    const ECHO_DO_ACCEPT_FLAGS: MsgFlags = MsgFlags::NONE;
+/// The `kvstore` family's operations, served by the state of the request's namespace:
+/// implement this on the type the crate root names `State`, which also implements
+/// [`PerNetState`].
+pub(crate) trait KvstoreOps: PerNetState {
     /// `echo` do.
     ///
     /// Return the request's attributes unchanged (latency probe).
-    fn echo_do(req: &Request<'_>) -> Result;
-    /// `nlmsg_flags` the `put` do accepts beyond REQUEST, ACK and ECHO.
-    const PUT_DO_ACCEPT_FLAGS: MsgFlags = MsgFlags::NONE;
+    fn echo_do(&self, req: &Request<'_>) -> Result;
     /// `put` do.
     ///
     /// Create or replace an entry. NLM_F_CREATE, NLM_F_EXCL and NLM_F_REPLACE
     /// are honoured as in rtnetlink; the reply carries the entry and the new
     /// generation.
-    fn put_do(req: &Request<'_>) -> Result;
-    /// `nlmsg_flags` the `get` do accepts beyond REQUEST, ACK and ECHO.
-    const GET_DO_ACCEPT_FLAGS: MsgFlags = MsgFlags::NONE;
+    fn put_do(&self, req: &Request<'_>) -> Result;
     /// `get` do.
     ///
     /// Get one entry by key, or dump all entries in key order (optionally under a key prefix).
-    fn get_do(req: &Request<'_>) -> Result;
+    fn get_do(&self, req: &Request<'_>) -> Result;
     /// Where a `get` dump stands between rounds.
     type GetDumpCursor: Send;
     /// `min_dump_alloc` of a `get` dump: room for its largest entry.
     const GET_DUMP_MIN_ALLOC: u32 = 0;
     /// Starts a `get` dump.
-    fn get_dump_start(req: &Request<'_>) -> Result<Self::GetDumpCursor>;
+    fn get_dump_start(&self, req: &Request<'_>) -> Result<Self::GetDumpCursor>;
     /// `get` dump.
     ///
     /// Get one entry by key, or dump all entries in key order (optionally under a key prefix).
+    /// Moves `cursor` past each entry kept; `EMSGSIZE` from `out` is passed on.
     fn get_dump(
+        &self,
         req: &Request<'_>,
         cursor: &mut Self::GetDumpCursor,
         out: &mut DumpWriter<'_>,
-    ) -> Result<DumpProgress>;
-    /// `nlmsg_flags` the `del` do accepts beyond REQUEST, ACK and ECHO.
-    const DEL_DO_ACCEPT_FLAGS: MsgFlags = MsgFlags::NONE;
+    ) -> Result;
     /// `del` do.
     ///
     /// Remove an entry by key.
-    fn del_do(req: &Request<'_>) -> Result;
-    /// `nlmsg_flags` the `stats` do accepts beyond REQUEST, ACK and ECHO.
-    const STATS_DO_ACCEPT_FLAGS: MsgFlags = MsgFlags::NONE;
+    fn del_do(&self, req: &Request<'_>) -> Result;
     /// `stats` do.
     ///
     /// Counters and limits of the caller's namespace's store.
-    fn stats_do(req: &Request<'_>) -> Result;
+    fn stats_do(&self, req: &Request<'_>) -> Result;
 }
 
-/// The `echo` do, served by `H`.
-pub(crate) struct EchoDo<H>(PhantomData<fn() -> H>);
+/// The `echo` do.
+struct EchoDo;
 
-impl<H: KvstoreOps> DoIt for EchoDo<H> {
-    const ACCEPT_FLAGS: MsgFlags = H::ECHO_DO_ACCEPT_FLAGS;
-    fn doit(req: &Request<'_>) -> Result {
-        H::echo_do(req)
+impl DoIt for EchoDo {
+    type State = State;
+    fn doit(state: &State, req: &Request<'_>) -> Result {
+        state.echo_do(req)
     }
 }
 
-/// The `put` do, served by `H`.
-pub(crate) struct PutDo<H>(PhantomData<fn() -> H>);
+/// The `put` do.
+struct PutDo;
 
-impl<H: KvstoreOps> DoIt for PutDo<H> {
-    const ACCEPT_FLAGS: MsgFlags = H::PUT_DO_ACCEPT_FLAGS;
-    fn doit(req: &Request<'_>) -> Result {
-        H::put_do(req)
+impl DoIt for PutDo {
+    type State = State;
+    fn doit(state: &State, req: &Request<'_>) -> Result {
+        state.put_do(req)
     }
 }
 
-/// The `get` do, served by `H`.
-pub(crate) struct GetDo<H>(PhantomData<fn() -> H>);
+/// The `get` do.
+struct GetDo;
 
-impl<H: KvstoreOps> DoIt for GetDo<H> {
-    const ACCEPT_FLAGS: MsgFlags = H::GET_DO_ACCEPT_FLAGS;
-    fn doit(req: &Request<'_>) -> Result {
-        H::get_do(req)
+impl DoIt for GetDo {
+    type State = State;
+    fn doit(state: &State, req: &Request<'_>) -> Result {
+        state.get_do(req)
     }
 }
 
-/// The `get` dump, served by `H`.
-pub(crate) struct GetDump<H>(PhantomData<fn() -> H>);
+/// The `get` dump.
+struct GetDump;
 
-impl<H: KvstoreOps> DumpIt for GetDump<H> {
-    type Cursor = H::GetDumpCursor;
-    const MIN_DUMP_ALLOC: u32 = H::GET_DUMP_MIN_ALLOC;
-    fn start(req: &Request<'_>) -> Result<Self::Cursor> {
-        H::get_dump_start(req)
+impl DumpIt for GetDump {
+    type State = State;
+    type Cursor = <State as KvstoreOps>::GetDumpCursor;
+    const MIN_DUMP_ALLOC: u32 = State::GET_DUMP_MIN_ALLOC;
+    fn start(state: &State, req: &Request<'_>) -> Result<Self::Cursor> {
+        state.get_dump_start(req)
     }
     fn dumpit(
+        state: &State,
         req: &Request<'_>,
         cursor: &mut Self::Cursor,
         out: &mut DumpWriter<'_>,
-    ) -> Result<DumpProgress> {
-        H::get_dump(req, cursor, out)
+    ) -> Result {
+        state.get_dump(req, cursor, out)
     }
 }
 
-/// The `del` do, served by `H`.
-pub(crate) struct DelDo<H>(PhantomData<fn() -> H>);
+/// The `del` do.
+struct DelDo;
 
-impl<H: KvstoreOps> DoIt for DelDo<H> {
-    const ACCEPT_FLAGS: MsgFlags = H::DEL_DO_ACCEPT_FLAGS;
-    fn doit(req: &Request<'_>) -> Result {
-        H::del_do(req)
+impl DoIt for DelDo {
+    type State = State;
+    fn doit(state: &State, req: &Request<'_>) -> Result {
+        state.del_do(req)
     }
 }
 
-/// The `stats` do, served by `H`.
-pub(crate) struct StatsDo<H>(PhantomData<fn() -> H>);
+/// The `stats` do.
+struct StatsDo;
 
-impl<H: KvstoreOps> DoIt for StatsDo<H> {
-    const ACCEPT_FLAGS: MsgFlags = H::STATS_DO_ACCEPT_FLAGS;
-    fn doit(req: &Request<'_>) -> Result {
-        H::stats_do(req)
+impl DoIt for StatsDo {
+    type State = State;
+    fn doit(state: &State, req: &Request<'_>) -> Result {
+        state.stats_do(req)
     }
 }
 
-/// Number of entries in [`split_ops`].
-pub(crate) const N_SPLIT_OPS: usize = 6;
+/// The split-ops table (`genl_split_ops`), sorted by command, do before dump.
+pub(crate) static OPS: [SplitOp<State>; 6] = [
+    SplitOp::doit::<EchoDo, 5>(cmd::ECHO, &ECHO_DO_POLICY, Perm::Anyone),
+    SplitOp::doit::<PutDo, 4>(cmd::PUT, &PUT_DO_POLICY, Perm::NetnsAdmin),
+    SplitOp::doit::<GetDo, 2>(cmd::GET, &GET_DO_POLICY, Perm::Anyone),
+    SplitOp::dumpit::<GetDump, 2>(cmd::GET, &GET_DUMP_POLICY, Perm::Anyone),
+    SplitOp::doit::<DelDo, 2>(cmd::DEL, &DEL_DO_POLICY, Perm::NetnsAdmin),
+    SplitOp::doit::<StatsDo, 1>(cmd::STATS, &STATS_DO_POLICY, Perm::Anyone),
+];
 
-/// The split-ops table for handlers `H`, sorted by command, do before dump.
-pub(crate) const fn split_ops<H: KvstoreOps>() -> [SplitOp; N_SPLIT_OPS] {
-    [
-        SplitOp::doit::<EchoDo<H>, 5>(cmd::ECHO, &ECHO_DO_POLICY, Perm::Anyone),
-        SplitOp::doit::<PutDo<H>, 4>(cmd::PUT, &PUT_DO_POLICY, Perm::NetnsAdmin),
-        SplitOp::doit::<GetDo<H>, 2>(cmd::GET, &GET_DO_POLICY, Perm::Anyone),
-        SplitOp::dumpit::<GetDump<H>, 2>(cmd::GET, &GET_DUMP_POLICY, Perm::Anyone),
-        SplitOp::doit::<DelDo<H>, 2>(cmd::DEL, &DEL_DO_POLICY, Perm::NetnsAdmin),
-        SplitOp::doit::<StatsDo<H>, 1>(cmd::STATS, &STATS_DO_POLICY, Perm::Anyone),
-    ]
+/// The `kvstore` family (`genl_family`): registered, with every namespace's [`State`], by
+/// the module, `genl::FamilyModule<State>`.
+pub(crate) static FAMILY: Family<State> = Family::const_new(
+    kernel::module::this_module::<crate::LocalModule>(),
+    FAMILY_NAME,
+    FAMILY_VERSION,
+    &OPS,
+    &MCGRPS,
+);
+
+impl FamilyState for State {
+    const FAMILY: &'static Family<Self> = &FAMILY;
 }

@@ -4,22 +4,9 @@
 //! the layer is broken, and every other case's failure means nothing.
 // expect: build
 
-#[path = "genl/mod.rs"]
-mod genl;
+include!("common/family.rs");
 
-use genl::{
-    AttrPolicy, AttrWriter, DoIt, DumpIt, DumpProgress, DumpWriter, Family, MulticastGroup, Perm,
-    Policy, Request, SplitOp,
-};
-use kernel::prelude::*;
-
-module! {
-    type: Case,
-    name: "genlkit_cf_case",
-    authors: ["genlkit developers"],
-    description: "genlkit compile-fail case",
-    license: "GPL",
-}
+const FAMILY_NAME: &[u8] = b"cfcase\0";
 
 static INNER: Policy<3> = Policy::new(&[(1, AttrPolicy::u32()), (2, AttrPolicy::flag())]);
 static POLICY: Policy<3> = Policy::new(&[(1, AttrPolicy::u64()), (2, AttrPolicy::nested(&INNER))]);
@@ -27,7 +14,8 @@ static POLICY: Policy<3> = Policy::new(&[(1, AttrPolicy::u64()), (2, AttrPolicy:
 struct Get;
 
 impl DoIt for Get {
-    fn doit(req: &Request<'_>) -> Result {
+    type State = State;
+    fn doit(_: &State, req: &Request<'_>) -> Result {
         let mut reply = req.reply(64)?;
         reply.put_u32(1, 7)?;
         let mut nest = reply.nest(2)?;
@@ -44,44 +32,22 @@ impl DoIt for Get {
 }
 
 impl DumpIt for Get {
+    type State = State;
     type Cursor = u32;
-    fn start(_req: &Request<'_>) -> Result<u32> {
+    fn start(_: &State, _req: &Request<'_>) -> Result<u32> {
         Ok(0)
     }
-    fn dumpit(_req: &Request<'_>, n: &mut u32, out: &mut DumpWriter<'_>) -> Result<DumpProgress> {
+    fn dumpit(_: &State, _: &Request<'_>, n: &mut u32, out: &mut DumpWriter<'_>) -> Result {
         out.set_generation(1);
         while *n < 10 {
-            let mut entry = out.entry()?;
-            entry.put_u32(1, *n)?;
-            entry.end();
+            out.put_entry(|entry| entry.put_u32(1, *n))?;
             *n += 1;
         }
-        Ok(DumpProgress::Done)
+        Ok(())
     }
 }
 
-static OPS: [SplitOp; 2] = [
+static OPS: [SplitOp<State>; 2] = [
     SplitOp::doit::<Get, 3>(1, &POLICY, Perm::Anyone),
     SplitOp::dumpit::<Get, 3>(1, &POLICY, Perm::Anyone),
 ];
-static MCGRPS: [MulticastGroup; 1] = [MulticastGroup::const_new(c"events")];
-static FAMILY: Family = Family::const_new(
-    kernel::module::this_module::<crate::LocalModule>(),
-    b"cfcase\0",
-    1,
-    0,
-    &OPS,
-    &MCGRPS,
-);
-
-struct Case {
-    _family: genl::Registration,
-}
-
-impl kernel::Module for Case {
-    fn init(_module: &'static ThisModule) -> Result<Self> {
-        Ok(Case {
-            _family: FAMILY.register()?,
-        })
-    }
-}

@@ -4,63 +4,32 @@
 //! time.
 // expect: error[E0080]: evaluation panicked: genl: the do and dump of a command must have the same permission
 
-#[path = "genl/mod.rs"]
-mod genl;
+include!("common/family.rs");
 
-use genl::{
-    AttrPolicy, DoIt, DumpIt, DumpProgress, DumpWriter, Family, Perm, Policy, Request, SplitOp,
-};
-use kernel::prelude::*;
+const FAMILY_NAME: &[u8] = b"cfcase\0";
+static POLICY: Policy<1> = Policy::new(&[]);
 
-module! {
-    type: Case,
-    name: "genlkit_cf_case",
-    authors: ["genlkit developers"],
-    description: "genlkit compile-fail case",
-    license: "GPL",
-}
+struct Op;
 
-static POLICY: Policy<2> = Policy::new(&[(1, AttrPolicy::u32())]);
-
-struct Get;
-
-impl DoIt for Get {
-    fn doit(_req: &Request<'_>) -> Result {
+impl DoIt for Op {
+    type State = State;
+    fn doit(_: &State, _: &Request<'_>) -> Result {
         Ok(())
     }
 }
 
-impl DumpIt for Get {
+impl DumpIt for Op {
+    type State = State;
     type Cursor = ();
-    fn start(_req: &Request<'_>) -> Result {
+    fn start(_: &State, _: &Request<'_>) -> Result {
         Ok(())
     }
-    fn dumpit(_: &Request<'_>, _: &mut (), _: &mut DumpWriter<'_>) -> Result<DumpProgress> {
-        Ok(DumpProgress::Done)
+    fn dumpit(_: &State, _: &Request<'_>, _: &mut (), _: &mut DumpWriter<'_>) -> Result {
+        Ok(())
     }
 }
 
-static OPS: [SplitOp; 2] = [
-    SplitOp::doit::<Get, 2>(1, &POLICY, Perm::Admin),
-    SplitOp::dumpit::<Get, 2>(1, &POLICY, Perm::Anyone),
+static OPS: [SplitOp<State>; 2] = [
+    SplitOp::doit::<Op, 1>(1, &POLICY, Perm::Anyone),
+    SplitOp::dumpit::<Op, 1>(1, &POLICY, Perm::Admin),
 ];
-static FAMILY: Family = Family::const_new(
-    kernel::module::this_module::<crate::LocalModule>(),
-    b"cfcase\0",
-    1,
-    0,
-    &OPS,
-    &[],
-);
-
-struct Case {
-    _family: genl::Registration,
-}
-
-impl kernel::Module for Case {
-    fn init(_module: &'static ThisModule) -> Result<Self> {
-        Ok(Case {
-            _family: FAMILY.register()?,
-        })
-    }
-}

@@ -4,50 +4,35 @@
 //! The layer must not hand out `&mut` to anything that holds an skb pointer.
 // expect: error[E0614]: type `DumpEntry<'_>` cannot be dereferenced
 
-#[path = "genl/mod.rs"]
-mod genl;
+include!("common/family.rs");
 
-use genl::{AttrPolicy, DumpIt, DumpProgress, DumpWriter, Policy, Request};
-use kernel::prelude::*;
+const FAMILY_NAME: &[u8] = b"cfcase\0";
+static POLICY: Policy<1> = Policy::new(&[]);
 
-module! {
-    type: Case,
-    name: "genlkit_cf_case",
-    authors: ["genlkit developers"],
-    description: "genlkit compile-fail case",
-    license: "GPL",
+struct Op;
+
+impl DoIt for Op {
+    type State = State;
+    fn doit(_: &State, _: &Request<'_>) -> Result {
+        Ok(())
+    }
 }
-
-static POLICY: Policy<2> = Policy::new(&[(1, AttrPolicy::u32())]);
 
 struct Dump;
 
 impl DumpIt for Dump {
+    type State = State;
     type Cursor = ();
-    fn start(_req: &Request<'_>) -> Result {
+    fn start(_: &State, _: &Request<'_>) -> Result {
         Ok(())
     }
-    fn dumpit(req: &Request<'_>, _: &mut (), out: &mut DumpWriter<'_>) -> Result<DumpProgress> {
+    fn dumpit(_: &State, req: &Request<'_>, _: &mut (), out: &mut DumpWriter<'_>) -> Result {
         let mut reply = req.reply(64)?;
         let mut entry = out.entry()?;
         core::mem::swap(&mut *entry, &mut *reply);
         entry.end();
-        req.send_reply(reply)?;
-        Ok(DumpProgress::Done)
+        req.send_reply(reply)
     }
 }
 
-static OPS: [genl::SplitOp; 1] = [genl::SplitOp::dumpit::<Dump, 2>(
-    1,
-    &POLICY,
-    genl::Perm::Anyone,
-)];
-
-struct Case;
-
-impl kernel::Module for Case {
-    fn init(_module: &'static ThisModule) -> Result<Self> {
-        pr_info!("{}\n", OPS.len());
-        Ok(Case)
-    }
-}
+static OPS: [SplitOp<State>; 1] = [SplitOp::dumpit::<Dump, 1>(1, &POLICY, Perm::Anyone)];

@@ -4,38 +4,18 @@
 //! name finds it. `Family::const_new` refuses it.
 // expect: error[E0080]: evaluation panicked: genl: family name is empty
 
-#[path = "genl/mod.rs"]
-mod genl;
+include!("common/family.rs");
 
-use genl::{Family, SplitOp};
-use kernel::prelude::*;
+const FAMILY_NAME: &[u8] = b"\0";
+static POLICY: Policy<1> = Policy::new(&[]);
 
-module! {
-    type: Case,
-    name: "genlkit_cf_case",
-    authors: ["genlkit developers"],
-    description: "genlkit compile-fail case",
-    license: "GPL",
-}
+struct Op;
 
-static OPS: [SplitOp; 0] = [];
-static FAMILY: Family = Family::const_new(
-    kernel::module::this_module::<crate::LocalModule>(),
-    b"\0",
-    1,
-    0,
-    &OPS,
-    &[],
-);
-
-struct Case {
-    _family: genl::Registration,
-}
-
-impl kernel::Module for Case {
-    fn init(_module: &'static ThisModule) -> Result<Self> {
-        Ok(Case {
-            _family: FAMILY.register()?,
-        })
+impl DoIt for Op {
+    type State = State;
+    fn doit(_: &State, _: &Request<'_>) -> Result {
+        Ok(())
     }
 }
+
+static OPS: [SplitOp<State>; 1] = [SplitOp::doit::<Op, 1>(1, &POLICY, Perm::Anyone)];

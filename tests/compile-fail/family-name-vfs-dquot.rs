@@ -5,42 +5,18 @@
 //! in; `EEXIST` when it is). `NET_DM` and `pmcraid` are the same. Refused at build time.
 // expect: error[E0080]: evaluation panicked: genl: family name is reserved
 
-#[path = "genl/mod.rs"]
-mod genl;
+include!("common/family.rs");
 
-use genl::{Family, MulticastGroup, SplitOp};
-use kernel::prelude::*;
+const FAMILY_NAME: &[u8] = b"VFS_DQUOT\0";
+static POLICY: Policy<1> = Policy::new(&[]);
 
-module! {
-    type: Case,
-    name: "genlkit_cf_case",
-    authors: ["genlkit developers"],
-    description: "genlkit compile-fail case",
-    license: "GPL",
-}
+struct Op;
 
-static OPS: [SplitOp; 0] = [];
-static MCGRPS: [MulticastGroup; 2] = [
-    MulticastGroup::const_new(c"one"),
-    MulticastGroup::const_new(c"two"),
-];
-static FAMILY: Family = Family::const_new(
-    kernel::module::this_module::<crate::LocalModule>(),
-    b"VFS_DQUOT\0",
-    1,
-    0,
-    &OPS,
-    &MCGRPS,
-);
-
-struct Case {
-    _family: genl::Registration,
-}
-
-impl kernel::Module for Case {
-    fn init(_module: &'static ThisModule) -> Result<Self> {
-        Ok(Case {
-            _family: FAMILY.register()?,
-        })
+impl DoIt for Op {
+    type State = State;
+    fn doit(_: &State, _: &Request<'_>) -> Result {
+        Ok(())
     }
 }
+
+static OPS: [SplitOp<State>; 1] = [SplitOp::doit::<Op, 1>(1, &POLICY, Perm::Anyone)];

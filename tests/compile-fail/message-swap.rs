@@ -3,24 +3,16 @@
 //! message's length into the other's header, and `genlmsg_cancel` trims at a foreign mark.
 // expect: error[E0614]: type `Message` cannot be dereferenced
 
-#[path = "genl/mod.rs"]
-mod genl;
+include!("common/family.rs");
 
-use genl::{DoIt, Request};
-use kernel::prelude::*;
+const FAMILY_NAME: &[u8] = b"cfcase\0";
+static POLICY: Policy<1> = Policy::new(&[]);
 
-module! {
-    type: Case,
-    name: "genlkit_cf_case",
-    authors: ["genlkit developers"],
-    description: "genlkit compile-fail case",
-    license: "GPL",
-}
+struct Op;
 
-struct Do;
-
-impl DoIt for Do {
-    fn doit(req: &Request<'_>) -> Result {
+impl DoIt for Op {
+    type State = State;
+    fn doit(_: &State, req: &Request<'_>) -> Result {
         let mut a = req.reply(64)?;
         let mut b = req.reply(4096)?;
         core::mem::swap(&mut *a, &mut *b);
@@ -29,11 +21,4 @@ impl DoIt for Do {
     }
 }
 
-struct Case;
-
-impl kernel::Module for Case {
-    fn init(_module: &'static ThisModule) -> Result<Self> {
-        let _ = Do::doit;
-        Ok(Case)
-    }
-}
+static OPS: [SplitOp<State>; 1] = [SplitOp::doit::<Op, 1>(1, &POLICY, Perm::Anyone)];

@@ -3,24 +3,16 @@
 //! trims with its own start against the other message's skb: an offset across two allocations.
 // expect: error[E0614]: type `Nest<'_>` cannot be dereferenced
 
-#[path = "genl/mod.rs"]
-mod genl;
+include!("common/family.rs");
 
-use genl::{AttrWriter, DoIt, Request};
-use kernel::prelude::*;
+const FAMILY_NAME: &[u8] = b"cfcase\0";
+static POLICY: Policy<1> = Policy::new(&[]);
 
-module! {
-    type: Case,
-    name: "genlkit_cf_case",
-    authors: ["genlkit developers"],
-    description: "genlkit compile-fail case",
-    license: "GPL",
-}
+struct Op;
 
-struct Do;
-
-impl DoIt for Do {
-    fn doit(req: &Request<'_>) -> Result {
+impl DoIt for Op {
+    type State = State;
+    fn doit(_: &State, req: &Request<'_>) -> Result {
         let mut a = req.reply(64)?;
         let mut b = req.reply(64)?;
         let mut na = a.nest(1)?;
@@ -33,11 +25,4 @@ impl DoIt for Do {
     }
 }
 
-struct Case;
-
-impl kernel::Module for Case {
-    fn init(_module: &'static ThisModule) -> Result<Self> {
-        let _ = Do::doit;
-        Ok(Case)
-    }
-}
+static OPS: [SplitOp<State>; 1] = [SplitOp::doit::<Op, 1>(1, &POLICY, Perm::Anyone)];

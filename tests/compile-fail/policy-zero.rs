@@ -3,27 +3,18 @@
 //! the core as the table's size). An empty policy is `Policy<1>`; `Policy<0>` must not build.
 // expect: error[E0080]: evaluation panicked: policy: Policy<0> has no attribute 0
 
-#[path = "genl/mod.rs"]
-mod genl;
+include!("common/family.rs");
 
-use genl::Policy;
-use kernel::prelude::*;
+const FAMILY_NAME: &[u8] = b"cfcase\0";
+static POLICY: Policy<0> = Policy::new(&[]);
 
-module! {
-    type: Case,
-    name: "genlkit_cf_case",
-    authors: ["genlkit developers"],
-    description: "genlkit compile-fail case",
-    license: "GPL",
-}
+struct Op;
 
-static EMPTY: Policy<0> = Policy::new(&[]);
-
-struct Case;
-
-impl kernel::Module for Case {
-    fn init(_module: &'static ThisModule) -> Result<Self> {
-        pr_info!("{}\n", EMPTY.maxattr());
-        Ok(Case)
+impl DoIt for Op {
+    type State = State;
+    fn doit(_: &State, _: &Request<'_>) -> Result {
+        Ok(())
     }
 }
+
+static OPS: [SplitOp<State>; 1] = [SplitOp::doit::<Op, 0>(1, &POLICY, Perm::Anyone)];

@@ -2,27 +2,18 @@
 //! An empty range (MIN > MAX) would reject every value of the attribute: refused at build time.
 // expect: error[E0080]: evaluation panicked: policy: range with MIN > MAX
 
-#[path = "genl/mod.rs"]
-mod genl;
+include!("common/family.rs");
 
-use genl::{AttrPolicy, Policy};
-use kernel::prelude::*;
+const FAMILY_NAME: &[u8] = b"cfcase\0";
+static POLICY: Policy<2> = Policy::new(&[(1, AttrPolicy::u32_range::<5, 1>())]);
 
-module! {
-    type: Case,
-    name: "genlkit_cf_case",
-    authors: ["genlkit developers"],
-    description: "genlkit compile-fail case",
-    license: "GPL",
-}
+struct Op;
 
-static POLICY: Policy<2> = Policy::new(&[(1, AttrPolicy::u32_range::<10, 1>())]);
-
-struct Case;
-
-impl kernel::Module for Case {
-    fn init(_module: &'static ThisModule) -> Result<Self> {
-        pr_info!("{}\n", POLICY.maxattr());
-        Ok(Case)
+impl DoIt for Op {
+    type State = State;
+    fn doit(_: &State, _: &Request<'_>) -> Result {
+        Ok(())
     }
 }
+
+static OPS: [SplitOp<State>; 1] = [SplitOp::doit::<Op, 2>(1, &POLICY, Perm::Anyone)];

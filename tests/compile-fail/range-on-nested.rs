@@ -5,29 +5,20 @@
 // expect: error[E0599]: no method named `range` found for struct `policy::AttrPolicy`
 // expect: error[E0433]: cannot find `Range` in `genl`
 
-#[path = "genl/mod.rs"]
-mod genl;
+include!("common/family.rs");
 
-use genl::{AttrPolicy, Policy};
-use kernel::prelude::*;
-
-module! {
-    type: Case,
-    name: "genlkit_cf_case",
-    authors: ["genlkit developers"],
-    description: "genlkit compile-fail case",
-    license: "GPL",
-}
-
+const FAMILY_NAME: &[u8] = b"cfcase\0";
 static INNER: Policy<2> = Policy::new(&[(1, AttrPolicy::u32())]);
-static OUTER: Policy<2> =
-    Policy::new(&[(1, AttrPolicy::nested(&INNER).range(&genl::Range::new(0, 5)))]);
+static POLICY: Policy<2> =
+    Policy::new(&[(1, AttrPolicy::nested(&INNER).range(&genl::Range::new(0, 1)))]);
 
-struct Case;
+struct Op;
 
-impl kernel::Module for Case {
-    fn init(_module: &'static ThisModule) -> Result<Self> {
-        pr_info!("{}\n", OUTER.maxattr());
-        Ok(Case)
+impl DoIt for Op {
+    type State = State;
+    fn doit(_: &State, _: &Request<'_>) -> Result {
+        Ok(())
     }
 }
+
+static OPS: [SplitOp<State>; 1] = [SplitOp::doit::<Op, 2>(1, &POLICY, Perm::Anyone)];

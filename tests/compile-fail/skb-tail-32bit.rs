@@ -7,37 +7,18 @@
 // layer-cfg-unset: CONFIG_64BIT
 // expect: genl: sk_buff::tail is an offset only on 64-bit
 
-#[path = "genl/mod.rs"]
-mod genl;
+include!("common/family.rs");
 
-use genl::{AttrWriter, DoIt, Request};
-use kernel::prelude::*;
+const FAMILY_NAME: &[u8] = b"cfcase\0";
+static POLICY: Policy<1> = Policy::new(&[]);
 
-module! {
-    type: Case,
-    name: "genlkit_cf_case",
-    authors: ["genlkit developers"],
-    description: "genlkit compile-fail case",
-    license: "GPL",
-}
+struct Op;
 
-struct Do;
-
-impl DoIt for Do {
-    fn doit(req: &Request<'_>) -> Result {
-        let mut reply = req.reply(64)?;
-        let mut nest = reply.nest(1)?;
-        nest.put_u32(1, 1)?;
-        nest.end()?;
-        req.send_reply(reply)
+impl DoIt for Op {
+    type State = State;
+    fn doit(_: &State, _: &Request<'_>) -> Result {
+        Ok(())
     }
 }
 
-struct Case;
-
-impl kernel::Module for Case {
-    fn init(_module: &'static ThisModule) -> Result<Self> {
-        let _ = Do::doit;
-        Ok(Case)
-    }
-}
+static OPS: [SplitOp<State>; 1] = [SplitOp::doit::<Op, 1>(1, &POLICY, Perm::Anyone)];

@@ -4,21 +4,9 @@
 //! reply, a dump entry and a nest alike. It must build.
 // expect: build
 
-#[path = "genl/mod.rs"]
-mod genl;
+include!("common/family.rs");
 
-use genl::{
-    AttrPolicy, AttrWriter, DoIt, DumpIt, DumpProgress, DumpWriter, Perm, Policy, Request, SplitOp,
-};
-use kernel::prelude::*;
-
-module! {
-    type: Case,
-    name: "genlkit_cf_case",
-    authors: ["genlkit developers"],
-    description: "genlkit compile-fail case",
-    license: "GPL",
-}
+const FAMILY_NAME: &[u8] = b"cfcase\0";
 
 mod mode {
     pub(crate) const MAX: u32 = 2;
@@ -39,7 +27,8 @@ fn fill(w: &mut impl AttrWriter, v: u32) -> Result {
 struct Op;
 
 impl DoIt for Op {
-    fn doit(req: &Request<'_>) -> Result {
+    type State = State;
+    fn doit(_: &State, req: &Request<'_>) -> Result {
         let mut reply = req.reply(64)?;
         fill(&mut reply, 1)?;
         let mut nest = reply.nest(1)?;
@@ -50,28 +39,20 @@ impl DoIt for Op {
 }
 
 impl DumpIt for Op {
+    type State = State;
     type Cursor = ();
-    fn start(_req: &Request<'_>) -> Result {
+    fn start(_: &State, _: &Request<'_>) -> Result {
         Ok(())
     }
-    fn dumpit(_: &Request<'_>, _: &mut (), out: &mut DumpWriter<'_>) -> Result<DumpProgress> {
+    fn dumpit(_: &State, _: &Request<'_>, _: &mut (), out: &mut DumpWriter<'_>) -> Result {
         let mut entry = out.entry()?;
         fill(&mut entry, 3)?;
         entry.end();
-        Ok(DumpProgress::Done)
+        Ok(())
     }
 }
 
-static OPS: [SplitOp; 2] = [
+static OPS: [SplitOp<State>; 2] = [
     SplitOp::doit::<Op, 5>(1, &POLICY, Perm::Anyone),
     SplitOp::dumpit::<Op, 5>(1, &POLICY, Perm::Anyone),
 ];
-
-struct Case;
-
-impl kernel::Module for Case {
-    fn init(_module: &'static ThisModule) -> Result<Self> {
-        pr_info!("{}\n", OPS.len());
-        Ok(Case)
-    }
-}

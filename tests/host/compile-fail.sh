@@ -11,7 +11,8 @@
 #                            guard fire on a kernel where CFG is set)
 #
 # Each case is built alone as an out-of-tree module (`obj-m := case.o`) against the cached
-# kernel, with a copy of the layer beside it that it reaches as `#[path = "genl/mod.rs"] mod genl;`.
+# kernel, with a copy of the layer beside it that it reaches as `#[path = "genl/mod.rs"] mod genl;`,
+# and tests/compile-fail/common/, the skeleton most cases `include!`.
 #
 #   tests/host/compile-fail.sh [NAME...]     every case, or only these
 #
@@ -61,6 +62,7 @@ for name in "${names[@]}"; do
     dir="$scratch/$name"
     rm -rf "$dir" && mkdir -p "$dir"
     cp "$src" "$dir/case.rs"
+    cp -r "$cases_dir/common" "$dir/common"
     cp -r "$layer" "$dir/genl"
     for cfg in "${unset_cfgs[@]}"; do
         find "$dir/genl" -name '*.rs' -exec sed -i "s/\\b$cfg\\b/${cfg}_UNSET_BY_COMPILE_FAIL_TEST/g" {} +

@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The C static inlines the layer needs, re-implemented in Rust.
+//!
+//! `bindgen` cannot bind a static inline, and an out-of-tree module cannot add to the kernel's
+//! `rust/helpers/` (which already covers `genlmsg_new`, `genlmsg_end`, `genlmsg_cancel`,
+//! `nlmsg_free` and `genl_has_listeners`, used directly). Every other inline the layer relies
+//! on lives here, each under the name and with the header of the C it mirrors, so that a kernel
+//! upgrade is audited by diffing these functions against those headers (7.3 as of writing).
+//! Nothing else in the layer reads or writes a field the C code reaches only through an inline.
+
+use core::ffi::{c_int, c_void};
+use kernel::bindings;
+
+// `skb_tail_pointer` reads `sk_buff::tail` as an offset from `head`, which it is only where
+// `NET_SKBUFF_DATA_USES_OFFSET` is defined (`BITS_PER_LONG > 32`); elsewhere it is a pointer.
+#[cfg(not(CONFIG_64BIT))]
+compile_error!("genl: sk_buff::tail is an offset only on 64-bit (NET_SKBUFF_DATA_USES_OFFSET)");
+
+/// `NLMSG_HDRLEN` and `GENL_HDRLEN`: the aligned sizes of `struct nlmsghdr` and `struct
+/// genlmsghdr` (16 and 4, both multiples of `NLMSG_ALIGNTO`).
+const NLMSG_HDRLEN: usize = core::mem::size_of::<bindings::nlmsghdr>();
+const GENL_HDRLEN: usize = core::mem::size_of::<bindings::genlmsghdr>();
+const _: () = assert!(NLMSG_HDRLEN % 4 == 0 && GENL_HDRLEN % 4 == 0);
+
+/// `skb_tail_pointer()`, `include/linux/skbuff.h` (`NET_SKBUFF_DATA_USES_OFFSET`).
+///
+/// # Safety
+///
+/// `skb` must point to a valid `sk_buff`.
+pub(crate) unsafe fn skb_tail_pointer(skb: *const bindings::sk_buff) -> *mut u8 {
+    // SAFETY: `skb` is valid (function safety requirements). On 64-bit (a build error elsewhere,
+    // above) `tail` is a `u32` offset from `head` within the buffer; the typed binding keeps a
+    // pointer-typed `tail` from being cast to an offset.
+    unsafe {
+        let offset: u32 = (*skb).tail;
+        (*skb).head.add(offset as usize)
+    }
+}
+
+/// `nlmsg_trim()`, `include/net/netlink.h`: cuts `skb` back to `mark`.
+///
+/// # Safety
+///
+/// `skb` must point to a valid `sk_buff` and `mark` into its data, between `data` and the tail.
+pub(crate) unsafe fn nlmsg_trim(skb: *mut bindings::sk_buff, mark: *const u8) {
+    // SAFETY: `mark` lies between `data` and the tail of the valid `skb` (function safety
+    // requirements), so the distance is the new, not larger, length.
+    unsafe {
+        let len = mark.offset_from((*skb).data);
+        // CAST: `0 <= len <= skb->len`, a `u32`.
+        bindings::skb_trim(skb, len as u32);
+    }
+}
+
+/// `nla_nest_start()`, `include/net/netlink.h`: puts an empty nest header of type `ty` with
+/// `NLA_F_NESTED`; NULL when it does not fit.
+///
+/// # Safety
+///
+/// `skb` must point to a valid `sk_buff` holding a message being built that ends at its tail.
+pub(crate) unsafe fn nla_nest_start(skb: *mut bindings::sk_buff, ty: u16) -> *mut bindings::nlattr {
+    // SAFETY: `skb` is valid (function safety requirements); `nla_put` of no payload reads no
+    // data. `nla_nest_start_noflag` is `nla_put(skb, type, 0, NULL)` and returns the old tail.
+    unsafe {
+        let start = skb_tail_pointer(skb).cast::<bindings::nlattr>();
+        let ty = c_int::from(ty | bindings::NLA_F_NESTED as u16);
+        if bindings::nla_put(skb, ty, 0, core::ptr::null()) < 0 {
+            return core::ptr::null_mut();
+        }
+        start
+    }
+}
+
+/// `nla_nest_end_safe()`, `include/net/netlink.h`: sets the nest's length to what was put since
+/// `start`; `-EMSGSIZE`, leaving it unchanged, when that does not fit `nla_len`.
+///
+/// # Safety
+///
+/// `skb` must point to a valid `sk_buff` and `start` to a nest header in its data.
+pub(crate) unsafe fn nla_nest_end_safe(
+    skb: *mut bindings::sk_buff,
+    start: *mut bindings::nlattr,
+) -> c_int {
+    // SAFETY: `start` lies in the data of the valid `skb`, before its tail (function safety
+    // requirements).
+    unsafe {
+        let diff = skb_tail_pointer(skb).offset_from(start.cast::<u8>());
+        if diff > u16::MAX as isize {
+            return -(bindings::EMSGSIZE as c_int);
+        }
+        // CAST: `0 <= diff <= U16_MAX`, checked above.
+        (*start).nla_len = diff as u16;
+        // CAST: an skb's length fits an `int`, as the C function returns it.
+        (*skb).len as c_int
+    }
+}
+
+/// `nla_nest_cancel()`, `include/net/netlink.h`: removes the nest at `start` and what it holds.
+///
+/// # Safety
+///
+/// As [`nlmsg_trim`], with `start` the nest's header.
+pub(crate) unsafe fn nla_nest_cancel(skb: *mut bindings::sk_buff, start: *mut bindings::nlattr) {
+    // SAFETY: the caller's guarantees are `nlmsg_trim`'s.
+    unsafe { nlmsg_trim(skb, start.cast()) }
+}
+
+/// `NETLINK_CB()`, `include/linux/netlink.h`: the netlink parameters in an skb's control buffer.
+///
+/// # Safety
+///
+/// `skb` must point to a valid netlink `sk_buff`.
+pub(crate) unsafe fn netlink_cb(skb: *mut bindings::sk_buff) -> *mut bindings::netlink_skb_parms {
+    // SAFETY: `skb` is valid; netlink keeps a `netlink_skb_parms` at the start of `cb`, which
+    // is large and aligned enough (`BUILD_BUG_ON` in `netlink_proto_init`).
+    unsafe { (*skb).cb.as_mut_ptr().cast() }
+}
+
+/// `net_generic()`, `include/net/netns/generic.h`: the per-namespace pointer of pernet id `id`.
+///
+/// # Safety
+///
+/// `net` must point to a live `struct net` and `id` be the id the core assigned to a pernet
+/// subsystem whose `init` has run for `net` and whose `exit` has not.
+pub(crate) unsafe fn net_generic(net: *const bindings::net, id: u32) -> *mut c_void {
+    let _rcu = kernel::sync::rcu::read_lock();
+    // SAFETY: `net` is live; `gen` is RCU-protected (`rcu_dereference`, under the read lock
+    // above) and its `ptr[]` overlays the union at its start, indexed by pernet id, in bounds
+    // for an id whose `init` ran for `net`. Only `gen` is replaced under RCU; the pointer it
+    // holds for `id` is stable until `exit`.
+    unsafe {
+        let gen = core::ptr::read_volatile(&raw const (*net).gen);
+        gen.cast::<*mut c_void>().add(id as usize).read()
+    }
+}
+
+/// `genl_info_net()`, `include/net/genetlink.h` (`read_pnet()`, `include/net/net_namespace.h`):
+/// the namespace of a request, `init_net` without `CONFIG_NET_NS`.
+///
+/// # Safety
+///
+/// `info` must point to a valid `genl_info`.
+pub(crate) unsafe fn genl_info_net(info: *const bindings::genl_info) -> *mut bindings::net {
+    #[cfg(CONFIG_NET_NS)]
+    // SAFETY: `info` is valid; `_net` is set before the handler runs and not changed while it
+    // does (`rcu_dereference_protected(.., true)` in C).
+    return unsafe { (*info)._net.net };
+    #[cfg(not(CONFIG_NET_NS))]
+    {
+        let _ = info;
+        // SAFETY: taking the address of a static does not read it.
+        return unsafe { &raw mut bindings::init_net };
+    }
+}
+
+/// `genl_info_dump()` and `genl_dumpit_info()`, `include/net/genetlink.h`: a dump's request.
+///
+/// # Safety
+///
+/// `cb` must point to the callback of a genetlink dump that `genl_start` set up.
+pub(crate) unsafe fn genl_info_dump(
+    cb: *const bindings::netlink_callback,
+) -> *const bindings::genl_info {
+    // SAFETY: `genl_start` set `cb->data` to its `genl_dumpit_info` (function safety
+    // requirements).
+    unsafe { &raw const (*(*cb).data.cast::<bindings::genl_dumpit_info>()).info }
+}
+
+/// `__genlmsg_iput()`, `include/net/genetlink.h`: puts the headers of a message answering
+/// `info` (or, for an `info` set up as [`genl_info_init_ntf`] does, of a notification).
+///
+/// # Safety
+///
+/// `skb` must point to a valid `sk_buff` and `info` to a valid `genl_info` of a registered
+/// family, with a valid `genlhdr`.
+pub(crate) unsafe fn genlmsg_iput(
+    skb: *mut bindings::sk_buff,
+    info: *const bindings::genl_info,
+    flags: c_int,
+) -> *mut c_void {
+    // SAFETY: as the function's safety requirements state.
+    unsafe {
+        bindings::genlmsg_put(
+            skb,
+            (*info).snd_portid,
+            (*info).snd_seq,
+            (*info).family,
+            flags,
+            (*(*info).genlhdr).cmd,
+        )
+    }
+}
+
+/// `genl_info_init_ntf()`, `include/net/genetlink.h`: a `genl_info` for a notification with
+/// command `hdr.cmd` (port and sequence 0). The C version points `genlhdr` into the info
+/// itself; here it points to `hdr`, which the caller keeps beside it.
+pub(crate) fn genl_info_init_ntf(
+    family: *const bindings::genl_family,
+    hdr: &mut bindings::genlmsghdr,
+) -> bindings::genl_info {
+    bindings::genl_info {
+        family,
+        genlhdr: hdr,
+        ..Default::default()
+    }
+}
+
+/// `genlmsg_nlhdr()`, `include/net/genetlink.h`: the netlink header of a message from its user
+/// header (the pointer `genlmsg_put` returned).
+///
+/// # Safety
+///
+/// `user_hdr` must be a pointer `genlmsg_put` returned.
+pub(crate) unsafe fn genlmsg_nlhdr(user_hdr: *mut c_void) -> *mut bindings::nlmsghdr {
+    // SAFETY: `genlmsg_put` returns the byte after the two headers it wrote.
+    unsafe { user_hdr.cast::<u8>().sub(GENL_HDRLEN + NLMSG_HDRLEN).cast() }
+}
+
+/// `genl_dump_check_consistent()`, `include/net/genetlink.h`, and the
+/// `nl_dump_check_consistent()` it calls, `include/net/netlink.h`.
+///
+/// # Safety
+///
+/// `cb` must be valid and `user_hdr` the user header of a message in the round's skb.
+pub(crate) unsafe fn genl_dump_check_consistent(
+    cb: *mut bindings::netlink_callback,
+    user_hdr: *mut c_void,
+) {
+    // SAFETY: as the function's safety requirements state.
+    unsafe {
+        let nlh = genlmsg_nlhdr(user_hdr);
+        if (*cb).prev_seq != 0 && (*cb).seq != (*cb).prev_seq {
+            (*nlh).nlmsg_flags |= bindings::NLM_F_DUMP_INTR as u16;
+        }
+        (*cb).prev_seq = (*cb).seq;
+    }
+}
+
+/// `genlmsg_multicast_netns()`, `include/net/genetlink.h`, with the `nlmsg_multicast()` it
+/// calls, `include/net/netlink.h`: consumes `skb`; 0, or `-ESRCH` when nobody received it.
+///
+/// # Safety
+///
+/// `family` must be registered, `net` live, and `skb` a finished netlink message we own.
+pub(crate) unsafe fn genlmsg_multicast_netns(
+    family: *const bindings::genl_family,
+    net: *mut bindings::net,
+    skb: *mut bindings::sk_buff,
+    portid: u32,
+    group: u32,
+    flags: bindings::gfp_t,
+) -> c_int {
+    // SAFETY: as the function's safety requirements state; `netlink_broadcast` consumes the
+    // skb in every case, as `nlmsg_free` does for the out-of-range group.
+    unsafe {
+        if group >= (*family).n_mcgrps.into() {
+            // The C version WARNs here; our callers check the group first.
+            bindings::nlmsg_free(skb);
+            return -(bindings::EINVAL as c_int);
+        }
+        let group = (*family).mcgrp_offset + group;
+        (*netlink_cb(skb)).dst_group = group;
+        let err = bindings::netlink_broadcast((*net).genl_sock, skb, portid, group, flags);
+        err.min(0)
+    }
+}
+
+/// `genlmsg_reply()` and the `genlmsg_unicast()` and `nlmsg_unicast()` it calls,
+/// `include/net/genetlink.h` and `include/net/netlink.h`: sends `skb` to the sender of
+/// `info`; consumes it.
+///
+/// # Safety
+///
+/// `info` must be a request's valid `genl_info` and `skb` a finished netlink message we own.
+pub(crate) unsafe fn genlmsg_reply(
+    skb: *mut bindings::sk_buff,
+    info: *const bindings::genl_info,
+) -> c_int {
+    // SAFETY: as the function's safety requirements state: the request's namespace is live
+    // while it is served, and so is its `genl_sock`. `netlink_unicast` consumes the skb.
+    unsafe {
+        let net = genl_info_net(info);
+        let err = bindings::netlink_unicast(
+            (*net).genl_sock,
+            skb,
+            (*info).snd_portid,
+            bindings::MSG_DONTWAIT as c_int,
+        );
+        err.min(0)
+    }
+}
