@@ -81,6 +81,7 @@ impl DumpWriter<'_> {
             inlines::genlmsg_iput(
                 self.skb.as_ptr(),
                 inlines::genl_info_dump(self.cb),
+                // CAST: a 16-bit `NLM_F_*` flag, as the C `int` parameter.
                 bindings::NLM_F_MULTI as c_int,
             )
         };
@@ -166,6 +167,7 @@ pub(crate) const fn callbacks<H: DumpIt>() -> Callbacks {
 
 /// Where the cursor lives between rounds: a `KBox` pointer in the callback's scratch area.
 fn cursor_slot<C>(cb: &mut bindings::netlink_callback) -> *mut *mut C {
+    // CAST: a small constant, widened.
     const { assert!(core::mem::size_of::<*mut u8>() <= bindings::NETLINK_CTX_SIZE as usize) };
     // SAFETY: `ctx` is the scratch union of the callback, large enough for a pointer (asserted
     // above) and suitably aligned, as it overlays `long args[]`.

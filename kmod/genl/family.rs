@@ -75,6 +75,7 @@ impl<S: FamilyState> Family<S> {
         ops: &'static [SplitOp<S>],
         mcgrps: &'static [MulticastGroup],
     ) -> Self {
+        // CAST: widening.
         if ops.len() > u8::MAX as usize || mcgrps.len() > u8::MAX as usize {
             panic!("genl: too many ops or multicast groups");
         }
@@ -130,7 +131,11 @@ impl<S: FamilyState> Family<S> {
             exit: Some(pernet_exit::<S>),
             // At least a byte: with a size of 0 the core allocates nothing and `net_generic`
             // would give no valid pointer, not even for a zero-sized `S`.
-            size: if core::mem::size_of::<S>() == 0 { 1 } else { core::mem::size_of::<S>() },
+            size: if core::mem::size_of::<S>() == 0 {
+                1
+            } else {
+                core::mem::size_of::<S>()
+            },
             ..pin_init::zeroed()
         };
         // INVARIANT: not registered.
@@ -146,6 +151,7 @@ impl<S: FamilyState> Family<S> {
     /// Registers the per-namespace state (every existing namespace gets its `S` now), then the
     /// family. `EBUSY` if it is registered already.
     fn register(&'static self) -> Result {
+        // CAST: a small constant, widened.
         const { assert!(core::mem::align_of::<S>() <= bindings::ARCH_KMALLOC_MINALIGN as usize) };
         if self.registered.xchg(true, Relaxed) {
             return Err(EBUSY);

@@ -34,6 +34,7 @@ pub(crate) unsafe fn skb_tail_pointer(skb: *const bindings::sk_buff) -> *mut u8 
     // pointer-typed `tail` from being cast to an offset.
     unsafe {
         let offset: u32 = (*skb).tail;
+        // CAST: widening.
         (*skb).head.add(offset as usize)
     }
 }
@@ -64,6 +65,7 @@ pub(crate) unsafe fn nla_nest_start(skb: *mut bindings::sk_buff, ty: u16) -> *mu
     // data. `nla_nest_start_noflag` is `nla_put(skb, type, 0, NULL)` and returns the old tail.
     unsafe {
         let start = skb_tail_pointer(skb).cast::<bindings::nlattr>();
+        // CAST: `NLA_F_NESTED` is bit 15 of the 16-bit `nla_type`.
         let ty = c_int::from(ty | bindings::NLA_F_NESTED as u16);
         if bindings::nla_put(skb, ty, 0, core::ptr::null()) < 0 {
             return core::ptr::null_mut();
@@ -86,7 +88,9 @@ pub(crate) unsafe fn nla_nest_end_safe(
     // requirements).
     unsafe {
         let diff = skb_tail_pointer(skb).offset_from(start.cast::<u8>());
+        // CAST: widening.
         if diff > u16::MAX as isize {
+            // CAST: a small errno constant.
             return -(bindings::EMSGSIZE as c_int);
         }
         // CAST: `0 <= diff <= U16_MAX`, checked above.
@@ -131,6 +135,7 @@ pub(crate) unsafe fn net_generic(net: *const bindings::net, id: u32) -> *mut c_v
     // holds for `id` is stable until `exit`.
     unsafe {
         let gen = core::ptr::read_volatile(&raw const (*net).gen);
+        // CAST: widening.
         gen.cast::<*mut c_void>().add(id as usize).read()
     }
 }
@@ -231,6 +236,7 @@ pub(crate) unsafe fn genl_dump_check_consistent(
     unsafe {
         let nlh = genlmsg_nlhdr(user_hdr);
         if (*cb).prev_seq != 0 && (*cb).seq != (*cb).prev_seq {
+            // CAST: an `NLM_F_*` flag fits the 16-bit `nlmsg_flags`.
             (*nlh).nlmsg_flags |= bindings::NLM_F_DUMP_INTR as u16;
         }
         (*cb).prev_seq = (*cb).seq;
@@ -257,6 +263,7 @@ pub(crate) unsafe fn genlmsg_multicast_netns(
         if group >= (*family).n_mcgrps.into() {
             // The C version WARNs here; our callers check the group first.
             bindings::nlmsg_free(skb);
+            // CAST: a small errno constant.
             return -(bindings::EINVAL as c_int);
         }
         let group = (*family).mcgrp_offset + group;
@@ -285,6 +292,7 @@ pub(crate) unsafe fn genlmsg_reply(
             (*net).genl_sock,
             skb,
             (*info).snd_portid,
+            // CAST: a small flag constant.
             bindings::MSG_DONTWAIT as c_int,
         );
         err.min(0)

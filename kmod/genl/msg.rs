@@ -52,6 +52,7 @@ pub trait AttrWriter: private::Sealed {
             bindings::nla_put(
                 self.skb().as_ptr(),
                 ty.into(),
+                // CAST: at most `u16::MAX`, checked above.
                 data.len() as i32,
                 data.as_ptr().cast(),
             )
@@ -95,11 +96,12 @@ pub trait AttrWriter: private::Sealed {
         if s.len() + 1 > usize::from(u16::MAX) - NLA_HDRLEN {
             return Err(EMSGSIZE);
         }
+        // CAST: at most `u16::MAX`, checked above.
+        let len = (s.len() + 1) as i32;
         // SAFETY: the skb is valid and ours to append to while `self` is borrowed mutably
         // (`Sealed`); `nla_reserve` returns NULL or an attribute with `s.len() + 1` writable
         // payload bytes.
-        let nla =
-            unsafe { bindings::nla_reserve(self.skb().as_ptr(), ty.into(), (s.len() + 1) as i32) };
+        let nla = unsafe { bindings::nla_reserve(self.skb().as_ptr(), ty.into(), len) };
         if nla.is_null() {
             return Err(EMSGSIZE);
         }

@@ -19,6 +19,7 @@ pub struct AttrPolicy(bindings::nla_policy);
 impl AttrPolicy {
     const fn with(type_: u32, len: u16) -> Self {
         let mut p: bindings::nla_policy = pin_init::zeroed();
+        // CAST: the `NLA_*` types fit the `u8` `type`.
         p.type_ = type_ as u8;
         p.len = len;
         Self(p)
@@ -61,12 +62,15 @@ impl AttrPolicy {
     pub const fn binary(min_len: u16, max_len: u16) -> Self {
         let mut p = Self::with(bindings::NLA_BINARY, max_len);
         if min_len > 0 {
+            // CAST: widening.
             if min_len > i16::MAX as u16 {
                 panic!("binary min_len too large");
             }
+            // CAST: the `NLA_VALIDATE_*` values fit the `u8` field.
             p.0.validation_type = bindings::nla_policy_validation_NLA_VALIDATE_MIN as u8;
             p.0.__bindgen_anon_1.__bindgen_anon_1 =
                 bindings::nla_policy__bindgen_ty_1__bindgen_ty_1 {
+                    // CAST: at most `i16::MAX`, checked above.
                     min: min_len as i16,
                     max: 0,
                 };
@@ -77,18 +81,21 @@ impl AttrPolicy {
     /// An 8-bit unsigned integer in `MIN..=MAX`.
     pub const fn u8_range<const MIN: u8, const MAX: u8>() -> Self {
         const { assert!(MIN <= MAX, "policy: range with MIN > MAX") };
+        // CAST: widening.
         Self::u8().with_range(&const { Range::new(MIN as u64, MAX as u64) })
     }
 
     /// A 16-bit unsigned integer in `MIN..=MAX`.
     pub const fn u16_range<const MIN: u16, const MAX: u16>() -> Self {
         const { assert!(MIN <= MAX, "policy: range with MIN > MAX") };
+        // CAST: widening.
         Self::u16().with_range(&const { Range::new(MIN as u64, MAX as u64) })
     }
 
     /// A 32-bit unsigned integer in `MIN..=MAX`.
     pub const fn u32_range<const MIN: u32, const MAX: u32>() -> Self {
         const { assert!(MIN <= MAX, "policy: range with MIN > MAX") };
+        // CAST: widening.
         Self::u32().with_range(&const { Range::new(MIN as u64, MAX as u64) })
     }
 
@@ -104,6 +111,7 @@ impl AttrPolicy {
     /// nested policy pointer and the mask, and the core WARNs on ranges of other types.
     const fn with_range(self, range: &'static Range) -> Self {
         let mut p = self;
+        // CAST: the `NLA_VALIDATE_*` values fit the `u8` field.
         p.0.validation_type = bindings::nla_policy_validation_NLA_VALIDATE_RANGE_PTR as u8;
         p.0.__bindgen_anon_1.range = &range.0;
         p
@@ -112,6 +120,7 @@ impl AttrPolicy {
     /// A `u32` bit set: bits outside `mask` are rejected.
     pub const fn u32_mask(mask: u32) -> Self {
         let mut p = Self::u32();
+        // CAST: as above.
         p.0.validation_type = bindings::nla_policy_validation_NLA_VALIDATE_MASK as u8;
         p.0.__bindgen_anon_1.mask = mask;
         p
@@ -120,6 +129,7 @@ impl AttrPolicy {
     /// A nest whose attributes follow `policy`.
     pub const fn nested<const N: usize>(policy: &'static Policy<N>) -> Self {
         // CAST: a policy's maxattr fits a `u16` (type invariant of `Policy`).
+        // CAST: a policy's maxattr is at most `u16::MAX` (`Policy` invariant).
         let mut p = Self::with(bindings::NLA_NESTED, policy.maxattr() as u16);
         p.0.__bindgen_anon_1.nested_policy = policy.as_ptr();
         p
@@ -127,6 +137,7 @@ impl AttrPolicy {
 
     /// The `nla_policy` type of this attribute (`NLA_*`).
     pub const fn nla_type(&self) -> u32 {
+        // CAST: widening.
         self.0.type_ as u32
     }
 }
@@ -169,6 +180,7 @@ impl<const N: usize> Policy<N> {
                 N >= 1,
                 "policy: Policy<0> has no attribute 0: an empty policy is Policy<1>"
             );
+            // CAST: widening.
             assert!(N - 1 <= u16::MAX as usize, "policy: maxattr over u16::MAX");
         };
         let mut table = [AttrPolicy::UNSPEC; N];
@@ -176,6 +188,7 @@ impl<const N: usize> Policy<N> {
         let mut i = 0;
         while i < entries.len() {
             let (ty, policy) = entries[i];
+            // CAST: widening.
             let ty = ty as usize;
             if ty == 0 || ty >= N {
                 panic!("policy: attribute type out of range");
@@ -199,6 +212,7 @@ impl<const N: usize> Policy<N> {
 
     /// The policy of attribute type `ty`, if it is in the table.
     pub const fn get(&self, ty: u16) -> Option<&AttrPolicy> {
+        // CAST: widening.
         if (ty as usize) < N {
             Some(&self.0[ty as usize])
         } else {
