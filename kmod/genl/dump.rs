@@ -258,3 +258,52 @@ unsafe extern "C" fn done_callback<H: DumpIt>(cb: *mut bindings::netlink_callbac
     }
     0
 }
+
+#[kernel::macros::kunit_tests(genlkit_dump)]
+mod tests {
+    use super::*;
+    use crate::State;
+
+    /// `NLM_F_DUMP_INTR` goes on the first entry *kept* after the data changed: an entry
+    /// cancelled for lack of room must not take the mark (and the consumed change) with it.
+    #[test]
+    fn dump_intr_marks_the_first_entry_kept() {
+        let mut hdr = bindings::genlmsghdr {
+            cmd: 1,
+            ..Default::default()
+        };
+        let mut dump_info: bindings::genl_dumpit_info = pin_init::zeroed();
+        dump_info.info.family = State::FAMILY.as_raw();
+        dump_info.info.genlhdr = &mut hdr;
+        let mut cb: bindings::netlink_callback = pin_init::zeroed();
+        cb.data = (&raw mut dump_info).cast();
+        // A previous round read the data at some version.
+        cb.prev_seq = 5;
+        // SAFETY: `genlmsg_new` has no preconditions.
+        let skb = NonNull::new(unsafe { bindings::genlmsg_new(64, bindings::GFP_KERNEL) }).unwrap();
+        // Freed however the test ends: a failed assertion returns early.
+        let _free = kernel::types::ScopeGuard::new(|| {
+            // SAFETY: the test owns `skb`, and nothing uses it once this runs.
+            unsafe { bindings::nlmsg_free(skb.as_ptr()) }
+        });
+
+        let mut out = DumpWriter { skb, cb: &mut cb };
+        out.set_generation(41); // a change since: seq 42
+        let mut entry = out.entry().unwrap();
+        assert_eq!(entry.put_bytes(1, &[0; 4096]), Err(EMSGSIZE));
+        drop(entry); // cancelled
+        let mut entry = out.entry().unwrap();
+        entry.put_u32(1, 7).unwrap();
+        entry.end();
+        drop(out);
+
+        assert_eq!(cb.prev_seq, 42);
+        // SAFETY: the skb holds exactly the one entry kept, starting at `data`.
+        unsafe {
+            let nlh = (*skb.as_ptr()).data.cast::<bindings::nlmsghdr>();
+            assert_eq!((*nlh).nlmsg_len, (*skb.as_ptr()).len);
+            assert!((*nlh).nlmsg_flags & bindings::NLM_F_DUMP_INTR as u16 != 0);
+            assert!((*nlh).nlmsg_flags & bindings::NLM_F_MULTI as u16 != 0);
+        }
+    }
+}

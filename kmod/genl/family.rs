@@ -211,6 +211,10 @@ impl<S: FamilyState> Family<S> {
         id as u16
     }
 
+    pub(super) fn as_raw(&self) -> *mut bindings::genl_family {
+        self.inner.get()
+    }
+
     fn n_mcgrps(&self) -> u32 {
         // SAFETY: const-initialised and never written.
         unsafe { (*self.inner.get()).n_mcgrps }.into()
@@ -378,6 +382,12 @@ impl<S: FamilyState> Drop for FamilyModule<S> {
 #[kernel::macros::kunit_tests(genlkit_family)]
 mod tests {
     use super::*;
+    use crate::{genl::AttrWriter, State};
+
+    fn init_net() -> Net<'static> {
+        // SAFETY: `init_net` lives for ever; taking its address reads nothing.
+        unsafe { Net::from_raw(&raw mut bindings::init_net) }
+    }
 
     #[test]
     fn family_bitfield() {
@@ -389,5 +399,28 @@ mod tests {
         // SAFETY: the bitfield unit is a `[u8; 1]`.
         let theirs: u8 = unsafe { core::mem::transmute(f._bitfield_1) };
         assert_eq!(ours, theirs);
+    }
+
+    /// `genl_has_listeners` WARNs on a group the family does not have and returns `-EINVAL`,
+    /// which reads as "someone listens"; the layer answers `false`, without the WARN (which
+    /// the run's kernel-log scan would report).
+    #[test]
+    fn has_listeners_of_a_group_out_of_range_is_false() {
+        let family = State::FAMILY;
+        assert!(!family.has_listeners(init_net(), family.n_mcgrps()));
+        assert!(!family.has_listeners(init_net(), u32::MAX));
+    }
+
+    /// `genlmsg_multicast_netns` WARNs on such a group; the layer refuses it with `EINVAL`,
+    /// and the message is freed (the run's kmemleak scan would report it otherwise).
+    #[test]
+    fn notify_to_a_group_out_of_range_is_einval() {
+        let family = State::FAMILY;
+        let mut msg = family.notification(1, 64).unwrap();
+        msg.put_u32(1, 7).unwrap();
+        assert_eq!(
+            family.notify(msg, init_net(), family.n_mcgrps()),
+            Err(EINVAL)
+        );
     }
 }
