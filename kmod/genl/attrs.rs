@@ -19,7 +19,7 @@ const NLA_HDRLEN: usize = core::mem::size_of::<bindings::nlattr>();
 ///
 /// `ptr` is null or points to the request's extack, valid and used only by this thread for `'a`.
 #[derive(Clone, Copy)]
-pub(crate) struct ExtAck<'a> {
+pub(super) struct ExtAck<'a> {
     ptr: *mut bindings::netlink_ext_ack,
     _req: PhantomData<&'a ()>,
 }
@@ -28,7 +28,7 @@ impl<'a> ExtAck<'a> {
     /// # Safety
     ///
     /// `ptr` must be null or valid, and used by no other thread, for `'a`.
-    pub(crate) unsafe fn from_raw(ptr: *mut bindings::netlink_ext_ack) -> Self {
+    pub(super) unsafe fn from_raw(ptr: *mut bindings::netlink_ext_ack) -> Self {
         // INVARIANT: guaranteed by the caller.
         Self {
             ptr,
@@ -37,7 +37,7 @@ impl<'a> ExtAck<'a> {
     }
 
     /// Sets the message and the offending attribute (`NL_SET_ERR_MSG_ATTR`).
-    pub(crate) fn set(&self, msg: &'static CStr, bad_attr: *const bindings::nlattr) {
+    pub(super) fn set(&self, msg: &'static CStr, bad_attr: *const bindings::nlattr) {
         if self.ptr.is_null() {
             return;
         }
@@ -51,7 +51,7 @@ impl<'a> ExtAck<'a> {
     }
 
     /// Records a missing attribute (`NL_SET_ERR_ATTR_MISS`) with a message.
-    pub(crate) fn set_missing(&self, ty: u16, msg: &'static CStr) {
+    pub(super) fn set_missing(&self, ty: u16, msg: &'static CStr) {
         if self.ptr.is_null() {
             return;
         }
@@ -81,7 +81,7 @@ impl<'a> Attrs<'a> {
     /// # Safety
     ///
     /// `table` must be null or hold `maxattr + 1` entries as described in the type invariant.
-    pub(crate) unsafe fn from_raw(
+    pub(super) unsafe fn from_raw(
         table: *const *mut bindings::nlattr,
         maxattr: u32,
         extack: ExtAck<'a>,

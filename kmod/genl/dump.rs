@@ -157,7 +157,7 @@ impl Drop for DumpEntry<'_> {
 type Callbacks = bindings::genl_split_ops__bindgen_ty_1__bindgen_ty_2;
 
 /// The `start`/`dumpit`/`done` callbacks of a dump op served by `H`.
-pub(crate) const fn callbacks<H: DumpIt>() -> Callbacks {
+pub(super) const fn callbacks<H: DumpIt>() -> Callbacks {
     Callbacks {
         start: Some(start_callback::<H>),
         dumpit: Some(dumpit_callback::<H>),

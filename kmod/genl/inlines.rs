@@ -28,7 +28,7 @@ const _: () = assert!(NLMSG_HDRLEN % 4 == 0 && GENL_HDRLEN % 4 == 0);
 /// # Safety
 ///
 /// `skb` must point to a valid `sk_buff`.
-pub(crate) unsafe fn skb_tail_pointer(skb: *const bindings::sk_buff) -> *mut u8 {
+pub(super) unsafe fn skb_tail_pointer(skb: *const bindings::sk_buff) -> *mut u8 {
     // SAFETY: `skb` is valid (function safety requirements). On 64-bit (a build error elsewhere,
     // above) `tail` is a `u32` offset from `head` within the buffer; the typed binding keeps a
     // pointer-typed `tail` from being cast to an offset.
@@ -44,7 +44,7 @@ pub(crate) unsafe fn skb_tail_pointer(skb: *const bindings::sk_buff) -> *mut u8 
 /// # Safety
 ///
 /// `skb` must point to a valid `sk_buff` and `mark` into its data, between `data` and the tail.
-pub(crate) unsafe fn nlmsg_trim(skb: *mut bindings::sk_buff, mark: *const u8) {
+pub(super) unsafe fn nlmsg_trim(skb: *mut bindings::sk_buff, mark: *const u8) {
     // SAFETY: `mark` lies between `data` and the tail of the valid `skb` (function safety
     // requirements), so the distance is the new, not larger, length.
     unsafe {
@@ -60,7 +60,7 @@ pub(crate) unsafe fn nlmsg_trim(skb: *mut bindings::sk_buff, mark: *const u8) {
 /// # Safety
 ///
 /// `skb` must point to a valid `sk_buff` holding a message being built that ends at its tail.
-pub(crate) unsafe fn nla_nest_start(skb: *mut bindings::sk_buff, ty: u16) -> *mut bindings::nlattr {
+pub(super) unsafe fn nla_nest_start(skb: *mut bindings::sk_buff, ty: u16) -> *mut bindings::nlattr {
     // SAFETY: `skb` is valid (function safety requirements); `nla_put` of no payload reads no
     // data. `nla_nest_start_noflag` is `nla_put(skb, type, 0, NULL)` and returns the old tail.
     unsafe {
@@ -80,7 +80,7 @@ pub(crate) unsafe fn nla_nest_start(skb: *mut bindings::sk_buff, ty: u16) -> *mu
 /// # Safety
 ///
 /// `skb` must point to a valid `sk_buff` and `start` to a nest header in its data.
-pub(crate) unsafe fn nla_nest_end_safe(
+pub(super) unsafe fn nla_nest_end_safe(
     skb: *mut bindings::sk_buff,
     start: *mut bindings::nlattr,
 ) -> c_int {
@@ -105,7 +105,7 @@ pub(crate) unsafe fn nla_nest_end_safe(
 /// # Safety
 ///
 /// As [`nlmsg_trim`], with `start` the nest's header.
-pub(crate) unsafe fn nla_nest_cancel(skb: *mut bindings::sk_buff, start: *mut bindings::nlattr) {
+pub(super) unsafe fn nla_nest_cancel(skb: *mut bindings::sk_buff, start: *mut bindings::nlattr) {
     // SAFETY: the caller's guarantees are `nlmsg_trim`'s.
     unsafe { nlmsg_trim(skb, start.cast()) }
 }
@@ -115,7 +115,7 @@ pub(crate) unsafe fn nla_nest_cancel(skb: *mut bindings::sk_buff, start: *mut bi
 /// # Safety
 ///
 /// `skb` must point to a valid netlink `sk_buff`.
-pub(crate) unsafe fn netlink_cb(skb: *mut bindings::sk_buff) -> *mut bindings::netlink_skb_parms {
+pub(super) unsafe fn netlink_cb(skb: *mut bindings::sk_buff) -> *mut bindings::netlink_skb_parms {
     // SAFETY: `skb` is valid; netlink keeps a `netlink_skb_parms` at the start of `cb`, which
     // is large and aligned enough (`BUILD_BUG_ON` in `netlink_proto_init`).
     unsafe { (*skb).cb.as_mut_ptr().cast() }
@@ -127,7 +127,7 @@ pub(crate) unsafe fn netlink_cb(skb: *mut bindings::sk_buff) -> *mut bindings::n
 ///
 /// `net` must point to a live `struct net` and `id` be the id the core assigned to a pernet
 /// subsystem whose `init` has run for `net` and whose `exit` has not.
-pub(crate) unsafe fn net_generic(net: *const bindings::net, id: u32) -> *mut c_void {
+pub(super) unsafe fn net_generic(net: *const bindings::net, id: u32) -> *mut c_void {
     let _rcu = kernel::sync::rcu::read_lock();
     // SAFETY: `net` is live; `gen` is RCU-protected (`rcu_dereference`, under the read lock
     // above) and its `ptr[]` overlays the union at its start, indexed by pernet id, in bounds
@@ -146,7 +146,7 @@ pub(crate) unsafe fn net_generic(net: *const bindings::net, id: u32) -> *mut c_v
 /// # Safety
 ///
 /// `info` must point to a valid `genl_info`.
-pub(crate) unsafe fn genl_info_net(info: *const bindings::genl_info) -> *mut bindings::net {
+pub(super) unsafe fn genl_info_net(info: *const bindings::genl_info) -> *mut bindings::net {
     #[cfg(CONFIG_NET_NS)]
     // SAFETY: `info` is valid; `_net` is set before the handler runs and not changed while it
     // does (`rcu_dereference_protected(.., true)` in C).
@@ -164,7 +164,7 @@ pub(crate) unsafe fn genl_info_net(info: *const bindings::genl_info) -> *mut bin
 /// # Safety
 ///
 /// `cb` must point to the callback of a genetlink dump that `genl_start` set up.
-pub(crate) unsafe fn genl_info_dump(
+pub(super) unsafe fn genl_info_dump(
     cb: *const bindings::netlink_callback,
 ) -> *const bindings::genl_info {
     // SAFETY: `genl_start` set `cb->data` to its `genl_dumpit_info` (function safety
@@ -179,7 +179,7 @@ pub(crate) unsafe fn genl_info_dump(
 ///
 /// `skb` must point to a valid `sk_buff` and `info` to a valid `genl_info` of a registered
 /// family, with a valid `genlhdr`.
-pub(crate) unsafe fn genlmsg_iput(
+pub(super) unsafe fn genlmsg_iput(
     skb: *mut bindings::sk_buff,
     info: *const bindings::genl_info,
     flags: c_int,
@@ -200,7 +200,7 @@ pub(crate) unsafe fn genlmsg_iput(
 /// `genl_info_init_ntf()`, `include/net/genetlink.h`: a `genl_info` for a notification with
 /// command `hdr.cmd` (port and sequence 0). The C version points `genlhdr` into the info
 /// itself; here it points to `hdr`, which the caller keeps beside it.
-pub(crate) fn genl_info_init_ntf(
+pub(super) fn genl_info_init_ntf(
     family: *const bindings::genl_family,
     hdr: &mut bindings::genlmsghdr,
 ) -> bindings::genl_info {
@@ -217,7 +217,7 @@ pub(crate) fn genl_info_init_ntf(
 /// # Safety
 ///
 /// `user_hdr` must be a pointer `genlmsg_put` returned.
-pub(crate) unsafe fn genlmsg_nlhdr(user_hdr: *mut c_void) -> *mut bindings::nlmsghdr {
+pub(super) unsafe fn genlmsg_nlhdr(user_hdr: *mut c_void) -> *mut bindings::nlmsghdr {
     // SAFETY: `genlmsg_put` returns the byte after the two headers it wrote.
     unsafe { user_hdr.cast::<u8>().sub(GENL_HDRLEN + NLMSG_HDRLEN).cast() }
 }
@@ -228,7 +228,7 @@ pub(crate) unsafe fn genlmsg_nlhdr(user_hdr: *mut c_void) -> *mut bindings::nlms
 /// # Safety
 ///
 /// `cb` must be valid and `user_hdr` the user header of a message in the round's skb.
-pub(crate) unsafe fn genl_dump_check_consistent(
+pub(super) unsafe fn genl_dump_check_consistent(
     cb: *mut bindings::netlink_callback,
     user_hdr: *mut c_void,
 ) {
@@ -249,7 +249,7 @@ pub(crate) unsafe fn genl_dump_check_consistent(
 /// # Safety
 ///
 /// `family` must be registered, `net` live, and `skb` a finished netlink message we own.
-pub(crate) unsafe fn genlmsg_multicast_netns(
+pub(super) unsafe fn genlmsg_multicast_netns(
     family: *const bindings::genl_family,
     net: *mut bindings::net,
     skb: *mut bindings::sk_buff,
@@ -280,7 +280,7 @@ pub(crate) unsafe fn genlmsg_multicast_netns(
 /// # Safety
 ///
 /// `info` must be a request's valid `genl_info` and `skb` a finished netlink message we own.
-pub(crate) unsafe fn genlmsg_reply(
+pub(super) unsafe fn genlmsg_reply(
     skb: *mut bindings::sk_buff,
     info: *const bindings::genl_info,
 ) -> c_int {

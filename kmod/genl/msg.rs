@@ -204,7 +204,7 @@ impl Message {
     /// Allocates an skb with room for `payload` bytes and puts the headers of a message
     /// answering `info` (`genlmsg_iput`): a reply to a request, or a notification when `info`
     /// is set up by `genl_info_init_ntf`.
-    pub(crate) fn new(info: &bindings::genl_info, payload: usize) -> Result<Self> {
+    pub(super) fn new(info: &bindings::genl_info, payload: usize) -> Result<Self> {
         // SAFETY: `genlmsg_new` has no preconditions.
         let skb = unsafe { bindings::genlmsg_new(payload, bindings::GFP_KERNEL) };
         let skb = NonNull::new(skb).ok_or(ENOMEM)?;
@@ -221,7 +221,7 @@ impl Message {
     }
 
     /// Finishes the message (`genlmsg_end`) and hands the skb over to the caller.
-    pub(crate) fn finish(self) -> *mut bindings::sk_buff {
+    pub(super) fn finish(self) -> *mut bindings::sk_buff {
         let me = ManuallyDrop::new(self);
         // SAFETY: `hdr` is the header of the message in our skb (type invariant).
         unsafe { bindings::genlmsg_end(me.skb.as_ptr(), me.hdr.as_ptr()) };
@@ -233,7 +233,7 @@ impl Message {
     /// # Safety
     ///
     /// `info` must be the `genl_info` of a request being served.
-    pub(crate) unsafe fn reply(self, info: &bindings::genl_info) -> Result {
+    pub(super) unsafe fn reply(self, info: &bindings::genl_info) -> Result {
         let skb = self.finish();
         // SAFETY: we own `skb` (`finish`); `info` is a request being served (function safety
         // requirements).

@@ -22,7 +22,7 @@ impl<'a> Net<'a> {
     /// # Safety
     ///
     /// `ptr` must point to a `struct net` that stays alive for `'a`.
-    pub(crate) unsafe fn from_raw(ptr: *mut bindings::net) -> Self {
+    pub(super) unsafe fn from_raw(ptr: *mut bindings::net) -> Self {
         // INVARIANT: the caller guarantees that `ptr` is live for `'a`; a live net is non-null.
         Self {
             // SAFETY: the caller guarantees `ptr` points to a live `struct net`.
@@ -31,7 +31,7 @@ impl<'a> Net<'a> {
         }
     }
 
-    pub(crate) fn as_ptr(&self) -> *mut bindings::net {
+    pub(super) fn as_ptr(&self) -> *mut bindings::net {
         self.ptr.as_ptr()
     }
 

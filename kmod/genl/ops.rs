@@ -98,17 +98,17 @@ impl<S: FamilyState> SplitOp<S> {
         op
     }
 
-    pub(crate) const fn cmd(&self) -> u8 {
+    pub(super) const fn cmd(&self) -> u8 {
         self.op.cmd
     }
 
     /// The op's flags but `GENL_CMD_CAP_DO`/`GENL_CMD_CAP_DUMP`: its permission.
-    pub(crate) const fn perm_bits(&self) -> u8 {
+    pub(super) const fn perm_bits(&self) -> u8 {
         // CAST: the `GENL_CMD_CAP_*` flags fit the `u8` flags.
         self.op.flags & !((bindings::GENL_CMD_CAP_DO | bindings::GENL_CMD_CAP_DUMP) as u8)
     }
 
-    pub(crate) const fn is_do(&self) -> bool {
+    pub(super) const fn is_do(&self) -> bool {
         // CAST: as above.
         self.op.flags & bindings::GENL_CMD_CAP_DO as u8 != 0
     }
@@ -130,7 +130,7 @@ impl<'a> Request<'a> {
     ///
     /// `info` must be the `genl_info` of a request to a registered family, valid and not used by
     /// other threads for `'a`, parsed with a policy of `maxattr`.
-    pub(crate) unsafe fn from_raw(info: *const bindings::genl_info, maxattr: u32) -> Self {
+    pub(super) unsafe fn from_raw(info: *const bindings::genl_info, maxattr: u32) -> Self {
         // INVARIANT: guaranteed by the caller.
         Self {
             // SAFETY: valid for `'a`, as the caller guarantees.
@@ -139,7 +139,7 @@ impl<'a> Request<'a> {
         }
     }
 
-    pub(crate) fn extack(&self) -> ExtAck<'a> {
+    pub(super) fn extack(&self) -> ExtAck<'a> {
         // SAFETY: the request's extack is null or valid for `'a` and used by this thread only.
         unsafe { ExtAck::from_raw(self.info.extack) }
     }

@@ -220,7 +220,7 @@ impl<const N: usize> Policy<N> {
         }
     }
 
-    pub(crate) const fn as_ptr(&self) -> *const bindings::nla_policy {
+    pub(super) const fn as_ptr(&self) -> *const bindings::nla_policy {
         self.0.as_ptr().cast()
     }
 }
