@@ -13,8 +13,14 @@ mod genl;
 #[rustfmt::skip]
 mod nl_gen;
 
+use core::cmp::Ordering;
 use genl::{AttrWriter, DumpWriter, Net, PerNetState, Request};
-use kernel::{new_mutex, prelude::*, sync::Mutex};
+use kernel::{
+    new_mutex,
+    prelude::*,
+    rbtree::{RBTree, RBTreeNodeReservation},
+    sync::Mutex,
+};
 use nl_gen::{cmd, counter, group, CountersOps, FAMILY};
 
 module! {
@@ -23,24 +29,65 @@ module! {
     authors: ["genlkit developers"],
     description: "genlkit example Generic Netlink family: named counters per netns",
     license: "GPL",
+    params: {
+        max_counters: u64 {
+            default: 65536,
+            description: "Most counters per network namespace",
+        },
+    },
 }
 
-/// One namespace's counters, sorted by name.
+/// A counter's name, ordered bytewise; its memory is charged to the sender's memory cgroup.
+struct Name(KVec<u8>);
+
+impl Name {
+    fn new(bytes: &[u8]) -> Result<Self> {
+        let mut v = KVec::with_capacity(bytes.len(), GFP_KERNEL_ACCOUNT)?;
+        v.extend_from_slice(bytes, GFP_KERNEL_ACCOUNT)?;
+        Ok(Self(v))
+    }
+}
+
+impl Ord for Name {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.0.as_slice().cmp(other.0.as_slice())
+    }
+}
+
+impl PartialOrd for Name {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for Name {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+}
+
+impl Eq for Name {}
+
+/// One namespace's counters, in a tree: no allocation grows with their number.
+struct Counters {
+    tree: RBTree<Name, u64>,
+    len: u64,
+}
+
 #[pin_data]
 struct State {
     #[pin]
-    counters: Mutex<KVec<(KVec<u8>, u64)>>,
+    counters: Mutex<Counters>,
 }
 
 impl PerNetState for State {
     fn init(_net: Net<'_>) -> impl PinInit<Self, Error> {
-        try_pin_init!(State { counters <- new_mutex!(KVec::new()) }? Error)
+        let empty = Counters {
+            tree: RBTree::new(),
+            len: 0,
+        };
+        try_pin_init!(State { counters <- new_mutex!(empty) }? Error)
     }
-}
-
-/// Where `name` is, or would go, in the sorted list.
-fn find(list: &[(KVec<u8>, u64)], name: &[u8]) -> core::result::Result<usize, usize> {
-    list.binary_search_by(|(k, _)| k.as_slice().cmp(name))
 }
 
 fn put_counter(m: &mut impl AttrWriter, name: &[u8], value: u64) -> Result {
@@ -63,29 +110,37 @@ impl CountersOps for State {
             .map(|a| a.u64())
             .transpose()?
             .unwrap_or(1);
-        let mut list = self.counters.lock();
-        let value = match find(&list, name) {
-            Ok(i) => {
-                list[i].1 = list[i].1.wrapping_add(delta);
-                list[i].1
+        // What can fail is allocated before the change: the reply, and a new counter's name and
+        // node (freed unused when the counter exists).
+        let mut reply = req.reply(COUNTER_SIZE)?;
+        let key = Name::new(name)?;
+        let node = RBTreeNodeReservation::new(GFP_KERNEL_ACCOUNT)?;
+        let mut counters = self.counters.lock();
+        let value = match counters.tree.get_mut(&key) {
+            Some(v) => {
+                *v = v.wrapping_add(delta);
+                *v
             }
-            Err(i) => {
-                let mut key = KVec::with_capacity(name.len(), GFP_KERNEL)?;
-                key.extend_from_slice(name, GFP_KERNEL)?;
-                list.push((key, delta), GFP_KERNEL)?;
-                list[i..].rotate_right(1);
+            None => {
+                if counters.len >= module_parameters::max_counters.value() {
+                    return Err(name_attr.reject(ENOSPC, c"too many counters (max_counters)"));
+                }
+                counters.tree.insert(node.into_node(key, delta));
+                counters.len += 1;
                 delta
             }
         };
-        // Under the lock, so that listeners see the changes of a counter in order.
+        // Under the lock, so that listeners see the changes of a counter in order; best effort:
+        // a lost notification is not the request's failure (ENOBUFS reaches the listener).
         if FAMILY.has_listeners(req.net(), group::EVENTS) {
-            let mut ntf = FAMILY.notification(cmd::CHANGED_NTF, COUNTER_SIZE)?;
-            put_counter(&mut ntf, name, value)?;
-            // ESRCH: the last listener just left; ENOBUFS: reported to the listener itself.
-            let _ = FAMILY.notify(ntf, req.net(), group::EVENTS);
+            if let Ok(mut ntf) = FAMILY.notification(cmd::CHANGED_NTF, COUNTER_SIZE) {
+                if put_counter(&mut ntf, name, value).is_ok() {
+                    let _ = FAMILY.notify(ntf, req.net(), group::EVENTS);
+                }
+            }
         }
-        drop(list);
-        let mut reply = req.reply(COUNTER_SIZE)?;
+        drop(counters);
+        // Sized for it: cannot fail.
         put_counter(&mut reply, name, value)?;
         req.send_reply(reply)
     }
@@ -93,38 +148,43 @@ impl CountersOps for State {
     fn get_do(&self, req: &Request<'_>) -> Result {
         let name_attr = req.attrs().required(counter::NAME)?;
         let name = name_attr.str_bytes()?;
-        let list = self.counters.lock();
-        let i = find(&list, name).map_err(|_| name_attr.reject(ENOENT, c"no such counter"))?;
+        let key = Name::new(name)?;
         let mut reply = req.reply(COUNTER_SIZE)?;
-        put_counter(&mut reply, name, list[i].1)?;
-        drop(list);
+        let value = *self
+            .counters
+            .lock()
+            .tree
+            .get(&key)
+            .ok_or_else(|| name_attr.reject(ENOENT, c"no such counter"))?;
+        put_counter(&mut reply, name, value)?;
         req.send_reply(reply)
     }
 
     /// The name to resume at: the first one that did not fit the last round.
-    type GetDumpCursor = Option<KVec<u8>>;
+    type GetDumpCursor = Option<Name>;
 
-    fn get_dump_start(&self, _req: &Request<'_>) -> Result<Option<KVec<u8>>> {
+    fn get_dump_start(&self, _req: &Request<'_>) -> Result<Option<Name>> {
         Ok(None)
     }
 
     fn get_dump(
         &self,
         _req: &Request<'_>,
-        resume: &mut Option<KVec<u8>>,
+        resume: &mut Option<Name>,
         out: &mut DumpWriter<'_>,
     ) -> Result {
-        let list = self.counters.lock();
-        let start = resume
-            .as_deref()
-            .map_or(0, |r| find(&list, r).unwrap_or_else(|i| i));
-        for (name, value) in list.iter().skip(start) {
-            if let Err(e) = out.put_entry(|entry| put_counter(entry, name, *value)) {
-                let mut at = KVec::with_capacity(name.len(), GFP_KERNEL)?;
-                at.extend_from_slice(name, GFP_KERNEL)?;
-                *resume = Some(at);
+        let mut counters = self.counters.lock();
+        let mut at = match resume {
+            Some(name) => counters.tree.cursor_lower_bound_mut(name),
+            None => counters.tree.cursor_front_mut(),
+        };
+        while let Some(c) = at {
+            let (name, value) = c.current();
+            if let Err(e) = out.put_entry(|entry| put_counter(entry, &name.0, *value)) {
+                *resume = Some(Name::new(&name.0)?);
                 return Err(e);
             }
+            at = c.move_next();
         }
         Ok(())
     }

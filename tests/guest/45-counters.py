@@ -3,12 +3,13 @@
 # modules: counters
 """counters, the second family (made from specs/counters.yaml by the README's recipe),
 through the kernel's YNL library and its CLI: every op, errors, permissions, namespaces,
-notifications. Prints `ok counters: NAME` / `not ok counters: NAME: ...` per check (lib/py)."""
+notifications, the max_counters bound. Prints `ok counters: NAME` / `not ok counters: NAME: ...` per check (lib/py)."""
 import errno
 import json
 import sys
 
-from lib.py import NOBODY, family, ksft_eq, ksft_run, ksft_set_prefix, nl_error, run_as, ynl_cli
+from lib.py import (NOBODY, family, ksft_eq, ksft_run, ksft_set_prefix, nl_error, reload_module, run_as,
+                    ynl_cli)
 
 
 def main():
@@ -57,6 +58,18 @@ def main():
     ksft_eq("the YNL CLI adds", (0, 10), (rc, json.loads(out)["value"] if rc == 0 else err))
     rc, out, err = ynl_cli("counters", "--dump", "get")
     ksft_eq("the YNL CLI dumps", (0, 304), (rc, len(json.loads(out)) if rc == 0 else err))
+
+    # Bounded: past max_counters, a new counter is refused cleanly; existing ones still count.
+    reload_module("counters", "max_counters=5")
+    y = family("counters")
+    for i in range(5):
+        y.do("add", {"name": f"c{i}"})
+    e, ext = nl_error(lambda: y.do("add", {"name": "c5"}))
+    ksft_eq("past max_counters: ENOSPC at name", (errno.ENOSPC, ".name", "too many counters (max_counters)"),
+            (e, ext.get("bad-attr"), ext.get("msg")))
+    ksft_eq("... an existing counter still counts", 2, y.do("add", {"name": "c4"})["value"])
+    ksft_eq("... and nothing was added", 5, len(y.dump("get", {})))
+    reload_module("counters")
 
 
 if __name__ == "__main__":
