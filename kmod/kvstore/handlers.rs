@@ -7,10 +7,9 @@ use kernel::{prelude::*, rbtree::RBTreeNodeReservation};
 
 use crate::{
     genl::{
-        Attr, AttrWriter, DumpProgress, DumpWriter, Message, MsgFlags, Net, PerNet, PerNetState,
-        Request,
+        Attr, AttrWriter, DumpProgress, DumpWriter, Message, Net, PerNet, PerNetState, Request,
     },
-    nl_gen::{cmd, entry, group, stats, KvstoreOps},
+    nl_gen::{cmd, entry, group, put_mode, stats, KvstoreOps},
     store::{Counters, Entry, Key, Limits, PutError, PutMode, Store},
     FAMILY,
 };
@@ -126,10 +125,6 @@ impl KvstoreOps for KvStore {
         req.send_reply(reply)
     }
 
-    const PUT_DO_ACCEPT_FLAGS: MsgFlags = MsgFlags::CREATE
-        .union(MsgFlags::EXCL)
-        .union(MsgFlags::REPLACE);
-
     /// Creates or replaces an entry, replies with it and the new generation, and multicasts
     /// `new-ntf`.
     fn put_do(req: &Request<'_>) -> Result {
@@ -145,11 +140,15 @@ impl KvstoreOps for KvStore {
             .map(|a| a.u32())
             .transpose()?
             .unwrap_or(0);
-        let f = req.flags();
-        let mode = PutMode {
-            create: f.contains(MsgFlags::CREATE),
-            excl: f.contains(MsgFlags::EXCL),
-            replace: f.contains(MsgFlags::REPLACE),
+        let mode = match attrs.get(entry::MODE) {
+            None => PutMode::Upsert,
+            Some(a) => match a.u32()? {
+                put_mode::UPSERT => PutMode::Upsert,
+                put_mode::CREATE => PutMode::Create,
+                put_mode::REPLACE => PutMode::Replace,
+                // The policy's range (0..=put_mode::MAX) has refused any other value.
+                _ => return Err(a.reject(EINVAL, c"unknown put mode")),
+            },
         };
 
         // Allocate everything before taking the lock.
@@ -167,12 +166,9 @@ impl KvstoreOps for KvStore {
             let generation = inner
                 .put(Key::new(key)?, new_entry, slot, mode, limits())
                 .map_err(|e| match e {
-                    PutError::Exists => key_attr.reject(
-                        EEXIST,
-                        c"entry exists (NLM_F_EXCL set, or NLM_F_REPLACE not set)",
-                    ),
+                    PutError::Exists => key_attr.reject(EEXIST, c"entry exists (mode create)"),
                     PutError::Missing => {
-                        key_attr.reject(ENOENT, c"entry does not exist and NLM_F_CREATE is not set")
+                        key_attr.reject(ENOENT, c"entry does not exist (mode replace)")
                     }
                     PutError::TooManyEntries => {
                         key_attr.reject(ENOSPC, c"store is full (max_entries reached)")

@@ -41,14 +41,15 @@ module! {
 /// The split-ops table, from the spec, served by [`handlers::KvStore`].
 static OPS: [genl::SplitOp; nl_gen::N_SPLIT_OPS] = nl_gen::split_ops::<handlers::KvStore>();
 
-/// The kvstore family. Its commands below `resv_start_op` skip the core's `nlmsg_flags` check,
-/// which would refuse `NLM_F_CREATE`/`NLM_F_EXCL`/`NLM_F_REPLACE` on `put`; the genl layer
-/// checks each op's flags instead (`PUT_DO_ACCEPT_FLAGS`).
+/// The kvstore family. `resv_start_op` is 0, as for any new family: the core checks every
+/// command's header, refusing a non-zero reserved byte and `nlmsg_flags` beyond REQUEST, ACK,
+/// ECHO and DUMP (so `NLM_F_CREATE`/`NLM_F_EXCL`/`NLM_F_REPLACE` too) with `EINVAL`. A put's
+/// create/replace semantics travel in its `mode` attribute instead.
 pub(crate) static FAMILY: genl::Family = genl::Family::const_new(
     kernel::module::this_module::<crate::LocalModule>(),
     nl_gen::FAMILY_NAME,
     nl_gen::FAMILY_VERSION,
-    nl_gen::cmd::MAX + 1,
+    0,
     &OPS,
     &nl_gen::MCGRPS,
 );
@@ -87,7 +88,7 @@ mod tests {
 
     #[test]
     fn policies_match_the_spec() {
-        assert_eq!(PUT_DO_POLICY.maxattr(), entry::FLAGS as u32);
+        assert_eq!(PUT_DO_POLICY.maxattr(), entry::MODE as u32);
         assert_eq!(
             GET_DO_POLICY.get(entry::KEY).unwrap().nla_type(),
             bindings::NLA_NUL_STRING
@@ -98,6 +99,10 @@ mod tests {
         );
         assert_eq!(
             PUT_DO_POLICY.get(entry::FLAGS).unwrap().nla_type(),
+            bindings::NLA_U32
+        );
+        assert_eq!(
+            PUT_DO_POLICY.get(entry::MODE).unwrap().nla_type(),
             bindings::NLA_U32
         );
         // Attributes an op does not take stay UNSPEC, which strict validation rejects.
