@@ -105,8 +105,15 @@ mod tests {
             PUT_DO_POLICY.get(entry::MODE).unwrap().nla_type(),
             bindings::NLA_U32
         );
-        // Attributes an op does not take stay UNSPEC, which strict validation rejects.
-        assert!(PUT_DO_POLICY.get(entry::GENERATION).is_none());
+        // Attributes an op does not take stay UNSPEC below its maxattr (`mode` makes put's 7),
+        // which strict validation rejects, and are past maxattr above it.
+        for ty in [entry::GENERATION, entry::STATS, entry::PAD] {
+            assert_eq!(
+                PUT_DO_POLICY.get(ty).unwrap().nla_type(),
+                bindings::NLA_UNSPEC
+            );
+        }
+        assert!(GET_DO_POLICY.get(entry::MODE).is_none());
         assert_eq!(
             ECHO_DO_POLICY.get(entry::GENERATION).unwrap().nla_type(),
             bindings::NLA_U64
