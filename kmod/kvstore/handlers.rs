@@ -6,7 +6,7 @@ use kernel::{prelude::*, rbtree::RBTreeNodeReservation};
 
 use crate::{
     genl::{Attr, AttrWriter, DumpWriter, Message, Net, PerNetState, Request},
-    nl_gen::{cmd, entry, group, stats, KvstoreOps, FAMILY},
+    nl_gen::{cmd, entry, group, put_mode, stats, KvstoreOps, FAMILY},
     store::{Counters, Entry, Key, Limits, PutError, PutMode, Store},
 };
 
@@ -124,10 +124,15 @@ impl KvstoreOps for Store {
             .map(|a| a.u32())
             .transpose()?
             .unwrap_or(0);
-        let mode = PutMode {
-            create: true,
-            excl: false,
-            replace: true,
+        let mode = match attrs.get(entry::MODE) {
+            None => PutMode::Upsert,
+            Some(a) => match a.u32()? {
+                put_mode::UPSERT => PutMode::Upsert,
+                put_mode::CREATE => PutMode::Create,
+                put_mode::REPLACE => PutMode::Replace,
+                // The policy's range (0..=put_mode::MAX) has refused any other value.
+                _ => return Err(a.reject(EINVAL, c"unknown put mode")),
+            },
         };
 
         // Allocate everything before taking the lock.
@@ -145,12 +150,9 @@ impl KvstoreOps for Store {
             let generation = inner
                 .put(Key::new(key)?, new_entry, slot, mode, limits())
                 .map_err(|e| match e {
-                    PutError::Exists => key_attr.reject(
-                        EEXIST,
-                        c"entry exists (NLM_F_EXCL set, or NLM_F_REPLACE not set)",
-                    ),
+                    PutError::Exists => key_attr.reject(EEXIST, c"entry exists (mode create)"),
                     PutError::Missing => {
-                        key_attr.reject(ENOENT, c"entry does not exist and NLM_F_CREATE is not set")
+                        key_attr.reject(ENOENT, c"entry does not exist (mode replace)")
                     }
                     PutError::TooManyEntries => {
                         key_attr.reject(ENOSPC, c"store is full (max_entries reached)")

@@ -48,7 +48,7 @@ mod tests {
 
     #[test]
     fn policies_match_the_spec() {
-        assert_eq!(PUT_DO_POLICY.maxattr(), entry::FLAGS as u32);
+        assert_eq!(PUT_DO_POLICY.maxattr(), entry::MODE as u32);
         assert_eq!(
             GET_DO_POLICY.get(entry::KEY).unwrap().nla_type(),
             bindings::NLA_NUL_STRING
@@ -61,8 +61,19 @@ mod tests {
             PUT_DO_POLICY.get(entry::FLAGS).unwrap().nla_type(),
             bindings::NLA_U32
         );
-        // Attributes an op does not take stay UNSPEC, which strict validation rejects.
-        assert!(PUT_DO_POLICY.get(entry::GENERATION).is_none());
+        assert_eq!(
+            PUT_DO_POLICY.get(entry::MODE).unwrap().nla_type(),
+            bindings::NLA_U32
+        );
+        // Attributes an op does not take stay UNSPEC below its maxattr (`mode` makes put's 7),
+        // which strict validation rejects, and are past maxattr above it.
+        for ty in [entry::GENERATION, entry::STATS, entry::PAD] {
+            assert_eq!(
+                PUT_DO_POLICY.get(ty).unwrap().nla_type(),
+                bindings::NLA_UNSPEC
+            );
+        }
+        assert!(GET_DO_POLICY.get(entry::MODE).is_none());
         assert_eq!(
             ECHO_DO_POLICY.get(entry::GENERATION).unwrap().nla_type(),
             bindings::NLA_U64

@@ -22,9 +22,8 @@ pub(crate) const FAMILY_VERSION: u32 = 1;
 pub(crate) mod cmd {
     /// Return the request's attributes unchanged (latency probe).
     pub(crate) const ECHO: u8 = 1;
-    /// Create or replace an entry. NLM_F_CREATE, NLM_F_EXCL and NLM_F_REPLACE
-    /// are honoured as in rtnetlink; the reply carries the entry and the new
-    /// generation.
+    /// Create or replace an entry, as the mode attribute says (absent: upsert,
+    /// create or overwrite); the reply carries the entry and the new generation.
     pub(crate) const PUT: u8 = 2;
     /// Get one entry by key, or dump all entries in key order (optionally under a key prefix).
     pub(crate) const GET: u8 = 3;
@@ -53,8 +52,10 @@ pub(crate) mod entry {
     pub(crate) const GENERATION: u16 = 4;
     pub(crate) const STATS: u16 = 5;
     pub(crate) const PAD: u16 = 6;
+    /// How a put treats an existing or a missing entry; absent means upsert.
+    pub(crate) const MODE: u16 = 7;
     /// The highest attribute.
-    pub(crate) const MAX: u16 = 6;
+    pub(crate) const MAX: u16 = 7;
     /// `key` check `min-len`.
     pub(crate) const KEY_MIN_LEN: usize = 1;
     /// `key` check `max-len`.
@@ -100,6 +101,19 @@ pub(crate) mod entry_flags {
     pub(crate) const MASK: u32 = 0x3;
 }
 
+/// Enum `put-mode`.
+/// How a put treats an existing or a missing entry.
+pub(crate) mod put_mode {
+    /// Create the entry, or overwrite it when it exists (the default).
+    pub(crate) const UPSERT: u32 = 0x0;
+    /// Only create the entry; EEXIST when it exists.
+    pub(crate) const CREATE: u32 = 0x1;
+    /// Only overwrite the entry; ENOENT when it does not exist.
+    pub(crate) const REPLACE: u32 = 0x2;
+    /// The highest value.
+    pub(crate) const MAX: u32 = 2;
+}
+
 /// Multicast groups, as indices into [`MCGRPS`].
 pub(crate) mod group {
     pub(crate) const NOTIFY: u32 = 0;
@@ -118,11 +132,12 @@ pub(crate) static ECHO_DO_POLICY: Policy<5> = Policy::new(&[
     (entry::GENERATION, AttrPolicy::u64()),
 ]);
 
-/// `put` do request: `[key, value, flags]`.
-pub(crate) static PUT_DO_POLICY: Policy<4> = Policy::new(&[
+/// `put` do request: `[key, value, flags, mode]`.
+pub(crate) static PUT_DO_POLICY: Policy<8> = Policy::new(&[
     (entry::KEY, AttrPolicy::nul_string(255)),
     (entry::VALUE, AttrPolicy::binary(0, 65000)),
     (entry::FLAGS, AttrPolicy::u32_mask(entry_flags::MASK)),
+    (entry::MODE, AttrPolicy::u32_range::<0, { put_mode::MAX }>()),
 ]);
 
 /// `get` do request: `[key]`.
@@ -153,9 +168,8 @@ pub(crate) trait KvstoreOps: PerNetState {
     fn echo_do(&self, req: &Request<'_>) -> Result;
     /// `put` do.
     ///
-    /// Create or replace an entry. NLM_F_CREATE, NLM_F_EXCL and NLM_F_REPLACE
-    /// are honoured as in rtnetlink; the reply carries the entry and the new
-    /// generation.
+    /// Create or replace an entry, as the mode attribute says (absent: upsert,
+    /// create or overwrite); the reply carries the entry and the new generation.
     fn put_do(&self, req: &Request<'_>) -> Result;
     /// `get` do.
     ///
@@ -260,7 +274,7 @@ impl DoIt for StatsDo {
 /// The split-ops table (`genl_split_ops`), sorted by command, do before dump.
 pub(crate) static OPS: [SplitOp<State>; 6] = [
     SplitOp::doit::<EchoDo, 5>(cmd::ECHO, &ECHO_DO_POLICY, Perm::Anyone),
-    SplitOp::doit::<PutDo, 4>(cmd::PUT, &PUT_DO_POLICY, Perm::NetnsAdmin),
+    SplitOp::doit::<PutDo, 8>(cmd::PUT, &PUT_DO_POLICY, Perm::NetnsAdmin),
     SplitOp::doit::<GetDo, 2>(cmd::GET, &GET_DO_POLICY, Perm::Anyone),
     SplitOp::dumpit::<GetDump, 2>(cmd::GET, &GET_DUMP_POLICY, Perm::Anyone),
     SplitOp::doit::<DelDo, 2>(cmd::DEL, &DEL_DO_POLICY, Perm::NetnsAdmin),

@@ -58,16 +58,15 @@ pub(crate) struct Entry {
     pub(crate) flags: u32,
 }
 
-/// How a put treats an existing or missing entry (`NLM_F_CREATE` / `NLM_F_EXCL` /
-/// `NLM_F_REPLACE`, as rtnetlink reads them).
+/// How a put treats an existing or missing entry (the request's `mode` attribute).
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub(crate) struct PutMode {
-    /// Create the entry when it does not exist.
-    pub(crate) create: bool,
-    /// Fail with `EEXIST` when it exists.
-    pub(crate) excl: bool,
-    /// Replace it when it exists.
-    pub(crate) replace: bool,
+pub(crate) enum PutMode {
+    /// Create the entry, or overwrite it when it exists.
+    Upsert,
+    /// Only create it: fail with `EEXIST` when it exists.
+    Create,
+    /// Only overwrite it: fail with `ENOENT` when it does not exist.
+    Replace,
 }
 
 /// Why a put failed.
@@ -145,7 +144,7 @@ impl Inner {
         let new_size = (key.as_bytes().len() + entry.value.len()) as u64;
         match self.tree.get(&key) {
             Some(old) => {
-                if mode.excl || !mode.replace {
+                if mode == PutMode::Create {
                     return Err(PutError::Exists);
                 }
                 let old_size = (key.as_bytes().len() + old.value.len()) as u64;
@@ -155,7 +154,7 @@ impl Inner {
                 self.bytes = self.bytes - old_size + new_size;
             }
             None => {
-                if !mode.create {
+                if mode == PutMode::Replace {
                     return Err(PutError::Missing);
                 }
                 if self.entries + 1 > limits.max_entries {
@@ -280,21 +279,8 @@ impl Store {
 mod tests {
     use super::*;
 
-    const UPSERT: PutMode = PutMode {
-        create: true,
-        excl: false,
-        replace: true,
-    };
-    const CREATE_EXCL: PutMode = PutMode {
-        create: true,
-        excl: true,
-        replace: false,
-    };
-    const REPLACE_ONLY: PutMode = PutMode {
-        create: false,
-        excl: false,
-        replace: true,
-    };
+    use PutMode::{Create, Replace, Upsert};
+
     const ROOMY: Limits = Limits {
         max_entries: 100,
         max_bytes: 1000,
@@ -320,30 +306,22 @@ mod tests {
     }
 
     #[test]
-    fn put_modes_follow_rtnetlink() {
+    fn put_modes() {
         let mut s = Inner::new();
         assert_eq!(
-            put(&mut s, b"a", b"1", REPLACE_ONLY, ROOMY),
+            put(&mut s, b"a", b"1", Replace, ROOMY),
             Err(PutError::Missing)
         );
-        assert_eq!(put(&mut s, b"a", b"1", CREATE_EXCL, ROOMY), Ok(1));
+        assert_eq!(put(&mut s, b"a", b"1", Create, ROOMY), Ok(1));
         assert_eq!(
-            put(&mut s, b"a", b"2", CREATE_EXCL, ROOMY),
+            put(&mut s, b"a", b"2", Create, ROOMY),
             Err(PutError::Exists)
         );
-        let create_only = PutMode {
-            create: true,
-            excl: false,
-            replace: false,
-        };
-        assert_eq!(
-            put(&mut s, b"a", b"2", create_only, ROOMY),
-            Err(PutError::Exists)
-        );
-        assert_eq!(put(&mut s, b"a", b"22", REPLACE_ONLY, ROOMY), Ok(2));
-        assert_eq!(put(&mut s, b"a", b"333", UPSERT, ROOMY), Ok(3));
-        assert_eq!(s.entries(), 1);
-        assert_eq!(s.bytes(), 4);
+        assert_eq!(put(&mut s, b"a", b"22", Replace, ROOMY), Ok(2));
+        assert_eq!(put(&mut s, b"a", b"333", Upsert, ROOMY), Ok(3));
+        assert_eq!(put(&mut s, b"b", b"4", Upsert, ROOMY), Ok(4));
+        assert_eq!(s.entries(), 2);
+        assert_eq!(s.bytes(), 6);
         assert_eq!(
             s.get(&Key::new(b"a").unwrap()).unwrap().value.as_slice(),
             b"333"
@@ -357,17 +335,17 @@ mod tests {
             max_entries: 2,
             max_bytes: 10,
         };
-        assert_eq!(put(&mut s, b"a", b"1234", UPSERT, two), Ok(1));
-        assert_eq!(put(&mut s, b"b", b"1234", UPSERT, two), Ok(2));
+        assert_eq!(put(&mut s, b"a", b"1234", Upsert, two), Ok(1));
+        assert_eq!(put(&mut s, b"b", b"1234", Upsert, two), Ok(2));
         assert_eq!(
-            put(&mut s, b"c", b"", UPSERT, two),
+            put(&mut s, b"c", b"", Upsert, two),
             Err(PutError::TooManyEntries)
         );
         assert_eq!(
-            put(&mut s, b"a", b"12345", UPSERT, two),
+            put(&mut s, b"a", b"12345", Upsert, two),
             Err(PutError::TooManyBytes)
         );
-        assert_eq!(put(&mut s, b"a", b"1234", UPSERT, two), Ok(3));
+        assert_eq!(put(&mut s, b"a", b"1234", Upsert, two), Ok(3));
         assert_eq!(s.generation(), 3);
         assert_eq!((s.entries(), s.bytes()), (2, 10));
     }
@@ -375,7 +353,7 @@ mod tests {
     #[test]
     fn del_updates_counts() {
         let mut s = Inner::new();
-        put(&mut s, b"k", b"vv", UPSERT, ROOMY).unwrap();
+        put(&mut s, b"k", b"vv", Upsert, ROOMY).unwrap();
         assert_eq!(s.del(&Key::new(b"x").unwrap()), None);
         assert_eq!(s.del(&Key::new(b"k").unwrap()), Some(2));
         assert_eq!((s.entries(), s.bytes()), (0, 0));
@@ -385,7 +363,7 @@ mod tests {
     fn walk_resumes_after_a_key() {
         let mut s = Inner::new();
         for k in [b"b", b"d", b"a", b"c"] {
-            put(&mut s, k, b"", UPSERT, ROOMY).unwrap();
+            put(&mut s, k, b"", Upsert, ROOMY).unwrap();
         }
         let mut seen = KVec::new();
         let from = Key::new(b"b").unwrap();

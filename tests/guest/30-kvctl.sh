@@ -36,18 +36,22 @@ printf '\000\001\377' >"$TMP/bin"
 expect_ok put-value-file "$KVCTL" put "${P}bin" --value-file "$TMP/bin"
 expect_eq get-binary-as-hex "hex:0001ff" "$("$KVCTL" get "${P}bin" 2>&1)"
 
-run "$KVCTL" put "${P}a" x --create --excl
-expect_eq put-excl-existing-rc 1 "$rc"
-expect_match put-excl-existing-msg '^kvctl: put: .*\(EEXIST\)' "$out"
+run "$KVCTL" put "${P}a" x --create-only
+expect_eq put-create-only-existing-rc 1 "$rc"
+expect_match put-create-only-existing-msg '^kvctl: put: .*\(EEXIST\): entry exists \(mode create\) \[attribute: key\]' "$out"
+expect_eq get-after-refused-create "hello" "$("$KVCTL" get "${P}a" 2>&1)"
 
-run "$KVCTL" put "${P}missing" x --replace
-expect_eq put-replace-missing-rc 1 "$rc"
-expect_match put-replace-missing-msg '\(ENOENT\)' "$out"
+run "$KVCTL" put "${P}missing" x --replace-only
+expect_eq put-replace-only-missing-rc 1 "$rc"
+expect_match put-replace-only-missing-msg '\(ENOENT\): entry does not exist \(mode replace\) \[attribute: key\]' "$out"
 
-expect_ok put-replace "$KVCTL" put "${P}a" world --replace
+expect_ok put-replace-only "$KVCTL" put "${P}a" world --replace-only
 expect_eq get-replaced "world" "$("$KVCTL" get "${P}a" 2>&1)"
 
-expect_ok put-create-excl-new "$KVCTL" put "${P}new" fresh --create --excl
+expect_ok put-create-only-new "$KVCTL" put "${P}new" fresh --create-only
+expect_eq get-created "fresh" "$("$KVCTL" get "${P}new" 2>&1)"
+expect_exit usage-create-only-and-replace-only 2 "$KVCTL" put "${P}new" x --create-only --replace-only
+expect_exit usage-old-create-flag 2 "$KVCTL" put "${P}new" x --create
 expect_match put-json '"generation":[0-9]+' "$("$KVCTL" --json put "${P}new" again 2>&1)"
 
 run "$KVCTL" put "${P}badflags" x --flags 0x4

@@ -15,6 +15,13 @@ enum kvstore_entry_flags {
 	KVSTORE_ENTRY_FLAGS_COMPRESSED = 2,
 };
 
+/* put-mode: How a put treats an existing or a missing entry. */
+enum kvstore_put_mode {
+	KVSTORE_PUT_MODE_UPSERT = 0,
+	KVSTORE_PUT_MODE_CREATE = 1,
+	KVSTORE_PUT_MODE_REPLACE = 2,
+};
+
 enum {
 	KVSTORE_A_ENTRY_KEY = 1,
 	KVSTORE_A_ENTRY_VALUE,
@@ -22,6 +29,7 @@ enum {
 	KVSTORE_A_ENTRY_GENERATION,
 	KVSTORE_A_ENTRY_STATS,
 	KVSTORE_A_ENTRY_PAD,
+	KVSTORE_A_ENTRY_MODE,
 
 	__KVSTORE_A_ENTRY_MAX,
 	KVSTORE_A_ENTRY_MAX = (__KVSTORE_A_ENTRY_MAX - 1)

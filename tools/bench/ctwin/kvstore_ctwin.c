@@ -252,7 +252,7 @@ static struct genl_family kvct_nl_family __ro_after_init = {
 	.module		= THIS_MODULE,
 	.split_ops	= kvct_nl_ops,
 	.n_split_ops	= ARRAY_SIZE(kvct_nl_ops),
-	.resv_start_op	= __KVCT_CMD_MAX,
+	/* resv_start_op 0, as kvstore's: the core checks every request's header. */
 };
 
 static int __init kvct_init(void)

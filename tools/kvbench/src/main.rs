@@ -416,7 +416,7 @@ fn put_batched(
                         for j in i..i + n {
                             b.msg(
                                 family,
-                                nlraw::NLM_F_REQUEST | nlraw::NLM_F_CREATE | nlraw::NLM_F_REPLACE,
+                                nlraw::NLM_F_REQUEST, // no `mode` attribute: upsert
                                 j + 1,
                                 CMD_PUT,
                                 1,
@@ -447,7 +447,7 @@ fn put_single_raw(family: u16, n: u32) -> Result<f64> {
         let mut b = Builder::new();
         b.msg(
             family,
-            nlraw::NLM_F_REQUEST | nlraw::NLM_F_CREATE | nlraw::NLM_F_REPLACE,
+            nlraw::NLM_F_REQUEST, // no `mode` attribute: upsert
             i + 1,
             CMD_PUT,
             1,
@@ -632,7 +632,7 @@ fn put_notify_load(family: u16, events: u32, batch: u32) -> Result<()> {
         for j in i..i + n {
             b.msg(
                 family,
-                nlraw::NLM_F_REQUEST | nlraw::NLM_F_CREATE | nlraw::NLM_F_REPLACE,
+                nlraw::NLM_F_REQUEST, // no `mode` attribute: upsert
                 j + 1,
                 CMD_PUT,
                 1,

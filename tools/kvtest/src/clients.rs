@@ -134,10 +134,22 @@ pub fn run(args: ClientsArgs) -> Result<()> {
     let (bput, aput) = (
         PutRequest::new(b1.as_str(), "v1")
             .flags(EntryFlags::TEXT)
-            .mode(PutMode::CREATE | PutMode::EXCL),
+            .mode(PutMode::Create),
         PutRequest::new(a1.as_str(), "v1")
             .flags(EntryFlags::TEXT)
-            .mode(PutMode::CREATE | PutMode::EXCL),
+            .mode(PutMode::Create),
+    );
+    let (breplace, areplace) = (
+        PutRequest::new(b1.as_str(), "v2").mode(PutMode::Replace),
+        PutRequest::new(a1.as_str(), "v2").mode(PutMode::Replace),
+    );
+    let (bupsert, aupsert) = (
+        PutRequest::new(b1.as_str(), "v3").flags(EntryFlags::TEXT),
+        PutRequest::new(a1.as_str(), "v3").flags(EntryFlags::TEXT),
+    );
+    let (breplace_missing, areplace_missing) = (
+        PutRequest::new(kb("missing"), "v").mode(PutMode::Replace),
+        PutRequest::new(ka("missing"), "v").mode(PutMode::Replace),
     );
     let (bbadflags, abadflags) = (
         PutRequest::new(kb("2"), "v").flags(EntryFlags(0x80)),
@@ -194,10 +206,36 @@ pub fn run(args: ClientsArgs) -> Result<()> {
             other => Err(format!("get answered {other:?}")),
         }),
         (
-            "put create+excl on an existing key: EEXIST naming key",
+            "put mode create on an existing key: EEXIST naming key",
             Call::Put(&bput),
             Call::Put(&aput),
             |o| kernel(o, libc::EEXIST, "key"),
+        ),
+        (
+            "put mode replace on an existing key",
+            Call::Put(&breplace),
+            Call::Put(&areplace),
+            |o| match o {
+                Outcome::Put(p) if p.entry.value == b"v2" && p.entry.flags == EntryFlags::NONE => {
+                    Ok(())
+                }
+                other => Err(format!("put answered {other:?}")),
+            },
+        ),
+        (
+            "put upsert (no mode attribute) over an existing key",
+            Call::Put(&bupsert),
+            Call::Put(&aupsert),
+            |o| match o {
+                Outcome::Put(p) if p.entry.value == b"v3" => Ok(()),
+                other => Err(format!("put answered {other:?}")),
+            },
+        ),
+        (
+            "put mode replace on a missing key: ENOENT naming key",
+            Call::Put(&breplace_missing),
+            Call::Put(&areplace_missing),
+            |o| kernel(o, libc::ENOENT, "key"),
         ),
         (
             "put undefined flag bits: EINVAL naming flags",

@@ -5,6 +5,10 @@
 //! Each thread sends its messages one datagram at a time, in batches closed by a sentinel `echo`
 //! with `NLM_F_ACK`; every reply is counted by outcome (ack, reply, dump done, errno). A message
 //! that gets no answer at all (the core drops malformed headers silently) counts as `no-reply`.
+//! Some cases have an answer the kernel must give whatever the store holds (the core refusing
+//! `NLM_F_CREATE`/`NLM_F_EXCL`/`NLM_F_REPLACE` or a non-zero reserved byte with EINVAL, the
+//! policy refusing an out-of-range `mode` with ERANGE): it is checked (`checked` in the
+//! outcomes), and a wrong answer fails the run.
 //! The messages a thread sends depend only on the seed and the thread's index, never on the
 //! kernel's answers: `--seed S --threads T` sends the same messages again.
 //!
@@ -13,6 +17,7 @@
 //! load for the insmod/rmmod cycles.
 
 use std::{
+    collections::HashMap,
     io,
     sync::{
         atomic::{AtomicBool, AtomicU64, Ordering::Relaxed},
@@ -24,6 +29,7 @@ use std::{
 use anyhow::{bail, Result};
 use kvstore::spec::*;
 
+// CREATE, EXCL and REPLACE are sent only for the core to refuse them.
 use nlraw::{
     RecvBuf, Sock, NLA_F_NESTED, NLA_F_NET_BYTEORDER, NLM_F_ACK, NLM_F_APPEND, NLM_F_CREATE,
     NLM_F_DUMP, NLM_F_ECHO, NLM_F_EXCL, NLM_F_REPLACE, NLM_F_REQUEST,
@@ -170,7 +176,7 @@ fn thread(
     let mut tally = Tally::default();
     let mut seq: u32 = 1000;
     let mut sent = 0u64;
-    let mut batch_seqs: Vec<u32> = Vec::new();
+    let mut batch = Batch::default();
     let mut since_netns = 0u64;
     let keys = key_pool(t);
     let result = (|| -> Result<()> {
@@ -184,7 +190,7 @@ fn thread(
             }
             if own_netns && since_netns >= args.netns_every {
                 // Leave the namespace: it is destroyed, with its store, once the socket closes.
-                flush(&mut conn, &mut batch_seqs, &mut seq, &mut tally, args)?;
+                flush(&mut conn, &mut batch, &mut seq, &mut tally, args)?;
                 drop(std::mem::replace(
                     &mut conn.sock,
                     nl::open_socket(4096, Duration::from_secs(1))?,
@@ -206,7 +212,7 @@ fn thread(
             }
             match case.kind {
                 Kind::AbandonedDump { read_first } => {
-                    flush(&mut conn, &mut batch_seqs, &mut seq, &mut tally, args)?;
+                    flush(&mut conn, &mut batch, &mut seq, &mut tally, args)?;
                     let s = nl::open_socket(1 << 20, Duration::from_secs(10))?;
                     send_counted(&s, &case.bytes, &mut tally);
                     if read_first {
@@ -220,10 +226,13 @@ fn thread(
                     drop(s);
                 }
                 Kind::Normal => {
-                    send_counted(&conn.sock, &case.bytes, &mut tally);
-                    batch_seqs.extend_from_slice(&case.seqs);
-                    if batch_seqs.len() as u32 >= args.batch {
-                        flush(&mut conn, &mut batch_seqs, &mut seq, &mut tally, args)?;
+                    let sent = send_counted(&conn.sock, &case.bytes, &mut tally);
+                    batch.seqs.extend_from_slice(&case.seqs);
+                    if let (true, Some(e)) = (sent, case.expect) {
+                        batch.expect.push((case.seqs[0], e, case.what));
+                    }
+                    if batch.seqs.len() as u32 >= args.batch {
+                        flush(&mut conn, &mut batch, &mut seq, &mut tally, args)?;
                     }
                 }
             }
@@ -231,7 +240,7 @@ fn thread(
             since_netns += 1;
             shared.sent.fetch_add(1, Relaxed);
         }
-        flush(&mut conn, &mut batch_seqs, &mut seq, &mut tally, args)
+        flush(&mut conn, &mut batch, &mut seq, &mut tally, args)
     })();
     shared.tally.lock().unwrap().merge(&tally);
     result
@@ -244,26 +253,52 @@ fn io_name(e: &io::Error) -> String {
     }
 }
 
-fn send_counted(sock: &Sock, bytes: &[u8], tally: &mut Tally) {
+/// Sends `bytes`; whether they went out.
+fn send_counted(sock: &Sock, bytes: &[u8], tally: &mut Tally) -> bool {
     // sendmsg itself fails for some inputs (e.g. a datagram shorter than a header is fine,
     // but one the kernel cannot allocate is not): count it.
     if let Err(e) = sock.send(bytes) {
         tally.add(&format!("send-{}", io_name(&e)), 1);
+        return false;
     }
+    true
+}
+
+/// The messages sent since the last sentinel.
+#[derive(Default)]
+struct Batch {
+    seqs: Vec<u32>,
+    /// `(seq, expected answer, case)` of the cases whose answer is known in advance.
+    expect: Vec<(u32, Expect, &'static str)>,
 }
 
 /// Sends the sentinel and reads every reply up to its ack, counting outcomes; then drains what
-/// dumps still have to send.
+/// dumps still have to send, and checks the answers known in advance.
 fn flush(
     conn: &mut Conn,
-    seqs: &mut Vec<u32>,
+    batch: &mut Batch,
     seq: &mut u32,
     tally: &mut Tally,
     args: &FuzzArgs,
 ) -> Result<()> {
-    if seqs.is_empty() {
+    if batch.seqs.is_empty() {
         return Ok(());
     }
+    // The outcomes of the cases with an expected answer, by sequence number.
+    let mut seen: HashMap<u32, Vec<String>> = batch
+        .expect
+        .iter()
+        .map(|&(s, ..)| (s, Vec::new()))
+        .collect();
+    let mut lost = false;
+    let family = conn.family.id;
+    let mut count = |m: &nlraw::Msg<'_>, tally: &mut Tally| {
+        let o = outcome(m, family);
+        if let Some(v) = seen.get_mut(&m.seq) {
+            v.push(o.clone());
+        }
+        tally.add(&o, 1);
+    };
     // Sentinels live in their own sequence space, far from the fuzz cases' (whose garbage the
     // kernel may parse as headers with any sequence number), and their ack is recognised by the
     // request header it echoes too.
@@ -285,10 +320,12 @@ fn flush(
             Ok(datagram) => datagram,
             Err(e) if e.raw_os_error() == Some(libc::ENOBUFS) => {
                 tally.add("rcv-ENOBUFS", 1);
+                lost = true;
                 continue;
             }
             Err(e) if matches!(e.raw_os_error(), Some(libc::EAGAIN)) => {
                 tally.add("sentinel-timeout", 1);
+                lost = true;
                 break;
             }
             Err(e) => bail!("recv: {e}"),
@@ -305,7 +342,7 @@ fn flush(
                 continue; // the echo reply itself
             }
             answered.insert(m.seq);
-            tally.add(&outcome(&m, conn.family.id), 1);
+            count(&m, tally);
         }
     }
     // Dumps still running: each read lets the kernel fill another round.
@@ -314,16 +351,48 @@ fn flush(
             Ok(datagram) => {
                 for m in nlraw::messages(datagram) {
                     answered.insert(m.seq);
-                    tally.add(&outcome(&m, conn.family.id), 1);
+                    count(&m, tally);
                 }
             }
-            Err(e) if e.raw_os_error() == Some(libc::ENOBUFS) => tally.add("rcv-ENOBUFS", 1),
+            Err(e) if e.raw_os_error() == Some(libc::ENOBUFS) => {
+                tally.add("rcv-ENOBUFS", 1);
+                lost = true;
+            }
             Err(_) => break,
         }
     }
-    let unanswered = seqs.iter().filter(|s| !answered.contains(s)).count() as u64;
+    let unanswered = batch.seqs.iter().filter(|s| !answered.contains(s)).count() as u64;
     tally.add("no-reply", unanswered);
-    seqs.clear();
+    batch.seqs.clear();
+    // Answers lost to an overflow, or a family that went away (rmmod under
+    // --tolerate-unload), leave this batch's expectations unverifiable.
+    if lost || sentinel_err.is_some() {
+        tally.add("unchecked", batch.expect.len() as u64);
+    } else {
+        for (s, expect, what) in batch.expect.drain(..) {
+            let got = &seen[&s];
+            // Garbage parsed as a header may echo any sequence number: the expected answer
+            // must be among those with the case's.
+            // Under --tolerate-unload the family may have gone and come back mid-batch.
+            let fine = |o: &String| {
+                expect.any_of.contains(&o.as_str()) || (args.tolerate_unload && o == "ENOENT")
+            };
+            if !got.iter().any(fine) {
+                bail!(
+                    "case {what} (seq {s}): {}: expected {}, got {}",
+                    expect.why,
+                    expect.any_of.join(" or "),
+                    if got.is_empty() {
+                        "no answer".into()
+                    } else {
+                        got.join(", ")
+                    }
+                );
+            }
+            tally.add("checked", 1);
+        }
+    }
+    batch.expect.clear();
     if let Some(e) = sentinel_err {
         if args.tolerate_unload {
             tally.add("family-gone", 1);
@@ -397,7 +466,21 @@ struct Case {
     seqs: Vec<u32>,
     kind: Kind,
     what: &'static str,
+    /// The answer the kernel must give to the (first) message, whatever the store holds.
+    expect: Option<Expect>,
 }
+
+/// Outcomes (as [`outcome`] names them) one of which must answer a message.
+#[derive(Clone, Copy)]
+struct Expect {
+    any_of: &'static [&'static str],
+    why: &'static str,
+}
+
+const REFUSED_HEADER: Expect = Expect {
+    any_of: &["EINVAL"],
+    why: "the core refuses NLM_F_CREATE/EXCL/REPLACE and a non-zero reserved byte",
+};
 
 /// Keys shared by all threads of a namespace (contention) plus a few of the thread's own.
 fn key_pool(t: u32) -> Vec<Vec<u8>> {
@@ -513,6 +596,10 @@ fn plausible_attrs(rng: &mut Rng, cmd: u8, keys: &[Vec<u8>]) -> Vec<u8> {
             if rng.pct(20) {
                 nlraw::put_attr(&mut a, ENTRY_GENERATION, &rng.next().to_ne_bytes());
             }
+            // `mode` on put; on echo, whose policy lacks it, it is refused.
+            if rng.pct(if cmd == CMD_PUT { 40 } else { 3 }) {
+                mode_attr(rng, &mut a);
+            }
         }
         CMD_GET | CMD_DEL if rng.pct(95) => key_attr(rng, keys, &mut a),
         _ => {}
@@ -523,20 +610,74 @@ fn plausible_attrs(rng: &mut Rng, cmd: u8, keys: &[Vec<u8>]) -> Vec<u8> {
     a
 }
 
-fn plausible_flags(rng: &mut Rng, cmd: u8) -> u16 {
+/// What [`mode_attr`] sent.
+enum ModeSent {
+    /// A `put-mode` value.
+    Defined(u32),
+    /// A u32 past the enum: the policy's range refuses it (ERANGE).
+    OutOfRange,
+    /// Not 4 bytes: the policy refuses it (EINVAL).
+    WrongLength,
+}
+
+/// A `mode` attribute: mostly a defined value, sometimes one past the enum, sometimes of the
+/// wrong length.
+fn mode_attr(rng: &mut Rng, out: &mut Vec<u8>) -> ModeSent {
+    match rng.below(20) {
+        0..=16 => {
+            let m = rng.below(u64::from(PUT_MODE_REPLACE) + 1) as u32;
+            nlraw::put_attr(out, ENTRY_MODE, &m.to_ne_bytes());
+            ModeSent::Defined(m)
+        }
+        17 | 18 => {
+            let far = PUT_MODE_REPLACE + 1 + rng.below(1 << 20) as u32;
+            let m = *rng.pick(&[
+                PUT_MODE_REPLACE + 1,
+                PUT_MODE_REPLACE + 2,
+                0x100,
+                0x8000_0000,
+                u32::MAX,
+                far,
+            ]);
+            nlraw::put_attr(out, ENTRY_MODE, &m.to_ne_bytes());
+            ModeSent::OutOfRange
+        }
+        _ => {
+            let len = *rng.pick(&[0usize, 1, 2, 8]);
+            nlraw::put_attr(out, ENTRY_MODE, &vec![0; len]);
+            ModeSent::WrongLength
+        }
+    }
+}
+
+fn plausible_flags(rng: &mut Rng) -> u16 {
     let mut f = NLM_F_REQUEST;
     if rng.pct(60) {
         f |= NLM_F_ACK;
     }
-    if cmd == CMD_PUT {
-        f |= *rng.pick(&[
-            NLM_F_CREATE | NLM_F_REPLACE,
-            NLM_F_CREATE | NLM_F_REPLACE,
-            NLM_F_CREATE,
-            NLM_F_CREATE | NLM_F_EXCL,
-            NLM_F_REPLACE,
-            0,
-        ]);
+    f
+}
+
+/// `nlmsg_flags` of a request with one or more of CREATE, EXCL, REPLACE that the core refuses
+/// (EXCL|REPLACE alone is NLM_F_DUMP, a dump request).
+fn refused_flags(rng: &mut Rng) -> u16 {
+    let bad = *rng.pick(&[
+        NLM_F_CREATE,
+        NLM_F_EXCL,
+        NLM_F_REPLACE,
+        NLM_F_CREATE | NLM_F_EXCL,
+        NLM_F_CREATE | NLM_F_REPLACE,
+        NLM_F_CREATE | NLM_F_EXCL | NLM_F_REPLACE,
+        NLM_F_EXCL | NLM_F_APPEND,
+        NLM_F_REPLACE | NLM_F_APPEND,
+        NLM_F_CREATE | NLM_F_DUMP,
+    ]);
+    let mut f = NLM_F_REQUEST | bad;
+    if rng.pct(60) {
+        f |= NLM_F_ACK;
+    }
+    if rng.pct(20) {
+        f |= NLM_F_ECHO;
     }
     f
 }
@@ -553,7 +694,7 @@ fn generate(rng: &mut Rng, family: u16, seq: u32, keys: &[Vec<u8>]) -> Case {
             let a = plausible_attrs(rng, cmd, keys);
             (
                 "plausible",
-                nlraw::genl_msg(family, plausible_flags(rng, cmd), seq, cmd, version, &a),
+                nlraw::genl_msg(family, plausible_flags(rng), seq, cmd, version, &a),
             )
         }
         // Undefined and notification-only commands.
@@ -569,7 +710,7 @@ fn generate(rng: &mut Rng, family: u16, seq: u32, keys: &[Vec<u8>]) -> Case {
                 "undefined-cmd",
                 nlraw::genl_msg(
                     family,
-                    plausible_flags(rng, cmd) | (rng.below(2) as u16 * NLM_F_DUMP),
+                    plausible_flags(rng) | (rng.below(2) as u16 * NLM_F_DUMP),
                     seq,
                     cmd,
                     version,
@@ -578,7 +719,7 @@ fn generate(rng: &mut Rng, family: u16, seq: u32, keys: &[Vec<u8>]) -> Case {
             )
         }
         // Random attributes, types, lengths and nesting.
-        43..=57 => {
+        43..=52 => {
             let cmd = *rng.pick(&CMDS);
             let mut a = Vec::new();
             for _ in 0..=rng.below(6) {
@@ -587,19 +728,81 @@ fn generate(rng: &mut Rng, family: u16, seq: u32, keys: &[Vec<u8>]) -> Case {
             }
             (
                 "random-attrs",
-                nlraw::genl_msg(family, plausible_flags(rng, cmd), seq, cmd, version, &a),
+                nlraw::genl_msg(family, plausible_flags(rng), seq, cmd, version, &a),
             )
+        }
+        // A well-formed put with a `mode`: the policy refuses what is not a put-mode value;
+        // a defined mode gets a reply, or EEXIST (create) / ENOENT (replace) by the store.
+        53..=57 => {
+            let mut a = Vec::new();
+            let k = rng.pick(keys).clone();
+            nlraw::put_str(&mut a, ENTRY_KEY, &k);
+            let len = rng.below(64) as usize;
+            let v = rng.bytes(len);
+            nlraw::put_attr(&mut a, ENTRY_VALUE, &v);
+            if rng.pct(30) {
+                nlraw::put_attr(&mut a, ENTRY_FLAGS, &(rng.below(4) as u32).to_ne_bytes());
+            }
+            let expect = match mode_attr(rng, &mut a) {
+                ModeSent::OutOfRange => Expect {
+                    any_of: &["ERANGE"],
+                    why: "the policy bounds mode to put-mode's values",
+                },
+                ModeSent::WrongLength => Expect {
+                    any_of: &["EINVAL"],
+                    why: "mode is a u32",
+                },
+                ModeSent::Defined(m) => match m {
+                    PUT_MODE_CREATE => Expect {
+                        any_of: &["reply", "EEXIST"],
+                        why: "mode create",
+                    },
+                    PUT_MODE_REPLACE => Expect {
+                        any_of: &["reply", "ENOENT"],
+                        why: "mode replace",
+                    },
+                    _ => Expect {
+                        any_of: &["reply"],
+                        why: "mode upsert",
+                    },
+                },
+            };
+            let flags = plausible_flags(rng);
+            return Case {
+                bytes: nlraw::genl_msg(family, flags, seq, CMD_PUT, version, &a),
+                seqs: vec![seq],
+                kind: Kind::Normal,
+                what: "put-mode",
+                expect: Some(expect),
+            };
         }
         // Truncated headers and attributes, lying lengths.
         58..=67 => {
             let cmd = *rng.pick(&CMDS);
             let a = plausible_attrs(rng, cmd, keys);
-            let mut m = nlraw::genl_msg(family, plausible_flags(rng, cmd), seq, cmd, version, &a);
+            let mut m = nlraw::genl_msg(family, plausible_flags(rng), seq, cmd, version, &a);
             truncate(rng, &mut m);
             ("truncated", m)
         }
+        // CREATE, EXCL, REPLACE on any command, defined or not: the core refuses them before
+        // it looks the command up.
+        68..=72 => {
+            let cmd = if rng.pct(80) {
+                *rng.pick(&CMDS)
+            } else {
+                rng.below(256) as u8
+            };
+            let a = plausible_attrs(rng, cmd, keys);
+            return Case {
+                bytes: nlraw::genl_msg(family, refused_flags(rng), seq, cmd, version, &a),
+                seqs: vec![seq],
+                kind: Kind::Normal,
+                what: "refused-flags",
+                expect: Some(REFUSED_HEADER),
+            };
+        }
         // Wrong and conflicting flags.
-        68..=77 => {
+        73..=77 => {
             let cmd = *rng.pick(&CMDS);
             let a = plausible_attrs(rng, cmd, keys);
             let flags = match rng.below(4) {
@@ -640,11 +843,10 @@ fn generate(rng: &mut Rng, family: u16, seq: u32, keys: &[Vec<u8>]) -> Case {
                 ENTRY_VALUE,
                 &vec![0xa5; *rng.pick(&[65000, 65000, 64999, 65001])],
             );
-            let flags = NLM_F_REQUEST
-                | NLM_F_ACK
-                | NLM_F_CREATE
-                | NLM_F_REPLACE
-                | if rng.pct(30) { NLM_F_ECHO } else { 0 };
+            if cmd == CMD_PUT && rng.pct(50) {
+                nlraw::put_attr(&mut a, ENTRY_MODE, &PUT_MODE_UPSERT.to_ne_bytes());
+            }
+            let flags = NLM_F_REQUEST | NLM_F_ACK | if rng.pct(30) { NLM_F_ECHO } else { 0 };
             (
                 "max-size",
                 nlraw::genl_msg(family, flags, seq, cmd, version, &a),
@@ -656,7 +858,7 @@ fn generate(rng: &mut Rng, family: u16, seq: u32, keys: &[Vec<u8>]) -> Case {
             let a = plausible_attrs(rng, cmd, keys);
             let mut m = nlraw::genl_msg(
                 family,
-                plausible_flags(rng, cmd),
+                plausible_flags(rng),
                 seq,
                 cmd,
                 *rng.pick(&[0, 2, 3, 255]),
@@ -664,6 +866,13 @@ fn generate(rng: &mut Rng, family: u16, seq: u32, keys: &[Vec<u8>]) -> Case {
             );
             if rng.pct(40) {
                 m[nlraw::NLMSG_HDRLEN + 2] = 1 + rng.below(255) as u8; // reserved
+                return Case {
+                    bytes: m,
+                    seqs: vec![seq],
+                    kind: Kind::Normal,
+                    what: "reserved",
+                    expect: Some(REFUSED_HEADER),
+                };
             }
             ("version", m)
         }
@@ -696,6 +905,7 @@ fn generate(rng: &mut Rng, family: u16, seq: u32, keys: &[Vec<u8>]) -> Case {
                         read_first: rng.pct(50),
                     },
                     what: "dump-abandoned",
+                    expect: None,
                 };
             }
             ("dump", m)
@@ -708,7 +918,7 @@ fn generate(rng: &mut Rng, family: u16, seq: u32, keys: &[Vec<u8>]) -> Case {
                 let cmd = *rng.pick(&CMDS[..5]);
                 let a = plausible_attrs(rng, cmd, keys);
                 let mut m =
-                    nlraw::genl_msg(family, plausible_flags(rng, cmd), seq + i, cmd, version, &a);
+                    nlraw::genl_msg(family, plausible_flags(rng), seq + i, cmd, version, &a);
                 if rng.pct(15) {
                     truncate(rng, &mut m);
                 }
@@ -721,6 +931,7 @@ fn generate(rng: &mut Rng, family: u16, seq: u32, keys: &[Vec<u8>]) -> Case {
                 seqs,
                 kind: Kind::Normal,
                 what: "multi",
+                expect: None,
             };
         }
     };
@@ -729,6 +940,7 @@ fn generate(rng: &mut Rng, family: u16, seq: u32, keys: &[Vec<u8>]) -> Case {
         seqs: vec![seq],
         kind: Kind::Normal,
         what,
+        expect: None,
     }
 }
 

@@ -8,7 +8,7 @@ use std::{path::PathBuf, time::Duration};
 use anyhow::{bail, Context, Result};
 use kvstore::spec::*;
 
-use nlraw::{NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_REPLACE, NLM_F_REQUEST};
+use nlraw::{NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST};
 
 use crate::nl;
 
@@ -31,7 +31,7 @@ pub fn privs(args: PrivsArgs) -> Result<()> {
     nlraw::put_attr(&mut put, ENTRY_VALUE, b"privs");
     let ops: [(&str, u8, u16, &[u8]); 6] = [
         ("echo", CMD_ECHO, 0, &put),
-        ("put", CMD_PUT, NLM_F_CREATE | NLM_F_REPLACE, &put),
+        ("put", CMD_PUT, 0, &put), // no `mode`: upsert
         ("get", CMD_GET, 0, &key),
         ("dump", CMD_GET, NLM_F_DUMP, &[]),
         ("del", CMD_DEL, 0, &key),

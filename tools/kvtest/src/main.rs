@@ -19,9 +19,6 @@ mod life;
 mod nl;
 mod stress;
 
-const NLM_F_REPLACE: u16 = 0x100;
-const NLM_F_CREATE: u16 = 0x400;
-
 #[derive(Parser)]
 #[command(about = "Bulk load and dump checks for kvstore (test tool)")]
 struct Cli {
@@ -168,12 +165,8 @@ fn fill_range(from: u32, to: u32, prefix: &str, batch: u32, value_len: usize) ->
                 EntryAttr::Key(key(prefix, i)),
                 EntryAttr::Value(value(i, value_len)),
             ];
-            raw.encode(
-                &mut out,
-                KvstoreCmd::Put,
-                attrs,
-                NLM_F_CREATE | NLM_F_REPLACE,
-            );
+            // No `mode` attribute: upsert.
+            raw.encode(&mut out, KvstoreCmd::Put, attrs, 0);
         }
         raw.sock.send(&out, 0)?;
         let mut replies = 0;

@@ -6,7 +6,8 @@
 //!   keeps a model of them; a reader's `get` of a key no request was in flight for, before and
 //!   after it, must return the model's value (or ENOENT), and so must the writer's own `get`
 //!   right after an ack; puts and dels must succeed or fail exactly as the model says
-//!   (EEXIST / ENOENT by NLM_F_CREATE / NLM_F_EXCL / NLM_F_REPLACE);
+//!   (EEXIST for mode create on an existing key, ENOENT for mode replace on a missing one;
+//!   upsert, sent as the value or as no `mode` attribute, always succeeds);
 //! - a dump never duplicates or skips a key that stayed unchanged during it, and shows it with
 //!   its model value, unless NLM_F_DUMP_INTR was set; its keys come in strictly increasing order;
 //! - the generation only grows: strictly from one change to the next of a thread, and in the
@@ -26,10 +27,7 @@ use std::{
 use anyhow::{bail, Context, Result};
 use kvstore::spec::*;
 
-use nlraw::{
-    RecvBuf, Sock, NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_EXCL, NLM_F_REPLACE,
-    NLM_F_REQUEST,
-};
+use nlraw::{RecvBuf, Sock, NLM_F_ACK, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_REQUEST};
 
 use crate::nl::{self, Family, Rng};
 
@@ -383,25 +381,24 @@ fn writer(c: &mut Conn, w: usize, keys: usize, rng: &mut Rng, shared: &Shared) -
             let flags = rng.below(4) as u32;
             nlraw::put_attr(&mut a, ENTRY_VALUE, &v);
             nlraw::put_attr(&mut a, ENTRY_FLAGS, &flags.to_ne_bytes());
+            // `None`: no `mode` attribute, which the kernel reads as upsert.
             let mode = *rng.pick(&[
-                NLM_F_CREATE | NLM_F_REPLACE,
-                NLM_F_CREATE | NLM_F_REPLACE,
-                NLM_F_CREATE | NLM_F_EXCL,
-                NLM_F_REPLACE,
-                NLM_F_CREATE,
+                None,
+                Some(PUT_MODE_UPSERT),
+                Some(PUT_MODE_CREATE),
+                Some(PUT_MODE_CREATE),
+                Some(PUT_MODE_REPLACE),
             ]);
-            let expect_ok = match (
-                mode & NLM_F_CREATE != 0,
-                mode & NLM_F_EXCL != 0,
-                mode & NLM_F_REPLACE != 0,
-            ) {
-                (_, true, _) => !exists,
-                (true, false, true) => true,
-                (false, _, true) => exists,
-                _ => !exists,
+            if let Some(m) = mode {
+                nlraw::put_attr(&mut a, ENTRY_MODE, &m.to_ne_bytes());
+            }
+            let expect_ok = match mode.unwrap_or(PUT_MODE_UPSERT) {
+                PUT_MODE_CREATE => !exists,
+                PUT_MODE_REPLACE => exists,
+                _ => true,
             };
             let expect_err = if exists { libc::EEXIST } else { libc::ENOENT };
-            let r = c.req(CMD_PUT, mode, &a)?;
+            let r = c.req(CMD_PUT, 0, &a)?;
             shared.puts.fetch_add(1, Relaxed);
             outcome = match (&r, expect_ok) {
                 (Ok(rep), true) => {
@@ -422,7 +419,7 @@ fn writer(c: &mut Conn, w: usize, keys: usize, rng: &mut Rng, shared: &Shared) -
                 (Err(e), false) if e.errno == expect_err => false,
                 _ => {
                     shared.violation(format!(
-                        "put {} mode {mode:#x} (exists: {exists}): expected {}, got {}",
+                        "put {} mode {mode:?} (exists: {exists}): expected {}, got {}",
                         String::from_utf8_lossy(&k),
                         if expect_ok {
                             "success".to_string()

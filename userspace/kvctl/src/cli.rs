@@ -9,7 +9,8 @@ use kvstore::EntryFlags;
 const EXAMPLES: &str = "\
 Examples:
   kvctl put greeting hello --flags text     create or overwrite an entry
-  kvctl put greeting hi --replace           only replace an existing entry
+  kvctl put greeting hi --replace-only      only replace an existing entry
+  kvctl put greeting hi --create-only       only create a new entry
   kvctl put blob --value-file ./blob.bin    value from a file (binary is fine)
   kvctl get greeting                        print the value
   kvctl list --prefix app/ --json           entries under a prefix, as JSON
@@ -37,11 +38,9 @@ pub struct Cli {
 pub enum Command {
     /// Create or replace an entry (needs CAP_NET_ADMIN).
     ///
-    /// Without --create/--excl/--replace the entry is created or overwritten
-    /// (NLM_F_CREATE|NLM_F_REPLACE). With any of them, exactly those netlink
-    /// flags are sent, read as rtnetlink reads them: --create --excl creates
-    /// only (EEXIST if present), --replace only replaces (ENOENT if absent),
-    /// --create alone creates (EEXIST if present).
+    /// By default the entry is created or overwritten (mode upsert).
+    /// --create-only fails with EEXIST if the entry exists; --replace-only
+    /// fails with ENOENT if it does not (the request's `mode` attribute).
     #[command(group(ArgGroup::new("val").required(true).args(["value", "value_file"])))]
     Put {
         /// Entry key (1 to 255 bytes).
@@ -51,15 +50,12 @@ pub enum Command {
         /// Read the value from a file instead.
         #[arg(long, value_name = "FILE")]
         value_file: Option<PathBuf>,
-        /// Send NLM_F_CREATE.
+        /// Only create the entry: fail (EEXIST) if it exists.
+        #[arg(long, conflicts_with = "replace_only")]
+        create_only: bool,
+        /// Only replace the entry: fail (ENOENT) if it does not exist.
         #[arg(long)]
-        create: bool,
-        /// Send NLM_F_EXCL: fail if the entry exists.
-        #[arg(long)]
-        excl: bool,
-        /// Send NLM_F_REPLACE: fail if the entry does not exist.
-        #[arg(long)]
-        replace: bool,
+        replace_only: bool,
         /// Entry flags: comma-separated `text`, `compressed` (or numbers).
         #[arg(long, value_name = "FLAGS", default_value = "none")]
         flags: EntryFlags,

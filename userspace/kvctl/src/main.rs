@@ -87,9 +87,8 @@ async fn run(cli: Cli) -> Result<()> {
             key,
             value,
             value_file,
-            create,
-            excl,
-            replace,
+            create_only,
+            replace_only,
             flags,
         } => {
             let value = match (value, value_file) {
@@ -99,19 +98,11 @@ async fn run(cli: Cli) -> Result<()> {
                 }
                 (None, None) => unreachable!("clap requires a value"),
             };
-            let mut mode = PutMode::default();
-            if create || excl || replace {
-                mode = PutMode::NONE;
-                for (on, bit) in [
-                    (create, PutMode::CREATE),
-                    (excl, PutMode::EXCL),
-                    (replace, PutMode::REPLACE),
-                ] {
-                    if on {
-                        mode = mode | bit;
-                    }
-                }
-            }
+            let mode = match (create_only, replace_only) {
+                (true, _) => PutMode::Create,
+                (_, true) => PutMode::Replace,
+                _ => PutMode::Upsert,
+            };
             let reply = client
                 .put(&PutRequest::new(key, value).flags(flags).mode(mode))
                 .await?;

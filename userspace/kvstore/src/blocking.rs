@@ -129,7 +129,7 @@ impl Client {
     }
 
     pub fn put(&self, req: &PutRequest) -> Result<PutReply> {
-        self.do_request(KvstoreCmd::Put, &req.attr_refs(), req.mode.nlmsg_flags())
+        self.do_request(KvstoreCmd::Put, &req.attr_refs(), 0)
     }
 
     pub fn get(&self, key: &str) -> Result<Entry> {

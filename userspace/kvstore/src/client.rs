@@ -73,15 +73,11 @@ impl Client {
             .try_into()
     }
 
-    /// `put`: creates or replaces an entry (needs CAP_NET_ADMIN).
+    /// `put`: creates or replaces an entry, as `req.mode` says (needs CAP_NET_ADMIN).
     pub async fn put(&self, req: &PutRequest) -> Result<PutReply> {
-        self.do_request(
-            KvstoreCmd::Put,
-            owned(&req.attr_refs()),
-            req.mode.nlmsg_flags(),
-        )
-        .await?
-        .try_into()
+        self.do_request(KvstoreCmd::Put, owned(&req.attr_refs()), 0)
+            .await?
+            .try_into()
     }
 
     /// `get`: one entry by key (ENOENT if absent).

@@ -183,6 +183,8 @@ pub enum EntryAttr {
     Stats(Vec<StatsAttr>),
     /// Alignment padding; ignored on receive.
     Pad(Vec<u8>),
+    /// `put-mode` value of a `put` request (see [`crate::PutMode`]).
+    Mode(u32),
     /// An attribute this crate does not know (newer kernel).
     Other(DefaultNla),
 }
@@ -203,7 +205,7 @@ impl Nla for EntryAttr {
         match self {
             Key(k) => k.len() + 1,
             Value(v) | Pad(v) => v.len(),
-            Flags(_) => 4,
+            Flags(_) | Mode(_) => 4,
             Generation(_) => 8,
             Stats(nlas) => nlas.as_slice().buffer_len(),
             Other(nla) => nla.value_len(),
@@ -219,6 +221,7 @@ impl Nla for EntryAttr {
             Generation(_) => spec::ENTRY_GENERATION,
             Stats(_) => spec::ENTRY_STATS | NLA_F_NESTED,
             Pad(_) => spec::ENTRY_PAD,
+            Mode(_) => spec::ENTRY_MODE,
             Other(nla) => nla.kind(),
         }
     }
@@ -231,7 +234,7 @@ impl Nla for EntryAttr {
                 buffer[k.len()] = 0;
             }
             Value(v) | Pad(v) => buffer[..v.len()].copy_from_slice(v),
-            Flags(f) => emit_u32(buffer, *f).expect("buffer sized by value_len"),
+            Flags(f) | Mode(f) => emit_u32(buffer, *f).expect("buffer sized by value_len"),
             Generation(g) => emit_u64(buffer, *g).expect("buffer sized by value_len"),
             Stats(nlas) => nlas.as_slice().emit(buffer),
             Other(nla) => nla.emit_value(buffer),
@@ -271,6 +274,9 @@ impl<T: AsRef<[u8]> + ?Sized> Parseable<NlaBuffer<&T>> for EntryAttr {
             ),
             spec::ENTRY_STATS => EntryAttr::Stats(parse_stats(payload)?),
             spec::ENTRY_PAD => EntryAttr::Pad(payload.to_vec()),
+            spec::ENTRY_MODE => {
+                EntryAttr::Mode(parse_u32(payload).context("invalid entry attribute `mode`")?)
+            }
             _ => EntryAttr::Other(DefaultNla::parse(buf)?),
         })
     }

@@ -19,6 +19,14 @@ pub const ENTRY_FLAGS_COMPRESSED: u32 = 0x2;
 /// All flag bits the family defines.
 pub const ENTRY_FLAGS_MASK: u32 = ENTRY_FLAGS_TEXT | ENTRY_FLAGS_COMPRESSED;
 
+// definitions: put-mode (enum)
+/// Create the entry, or overwrite it when it exists (the default).
+pub const PUT_MODE_UPSERT: u32 = 0x0;
+/// Only create the entry; EEXIST when it exists.
+pub const PUT_MODE_CREATE: u32 = 0x1;
+/// Only overwrite the entry; ENOENT when it does not exist.
+pub const PUT_MODE_REPLACE: u32 = 0x2;
+
 // operations
 pub const CMD_ECHO: u8 = 1;
 pub const CMD_PUT: u8 = 2;
@@ -35,6 +43,7 @@ pub const ENTRY_FLAGS: u16 = 3;
 pub const ENTRY_GENERATION: u16 = 4;
 pub const ENTRY_STATS: u16 = 5;
 pub const ENTRY_PAD: u16 = 6;
+pub const ENTRY_MODE: u16 = 7;
 /// `key` check `min-len`.
 pub const ENTRY_KEY_MIN_LEN: usize = 1;
 /// `key` check `max-len`.
@@ -78,6 +87,7 @@ pub const ENTRY_ATTR_NAMES: &[&str] = &[
     "generation",
     "stats",
     "pad",
+    "mode",
 ];
 
 /// `stats` attribute names, indexed by ID (index 0 is unused).

@@ -3,8 +3,6 @@
 
 use std::{fmt, ops::BitOr, str::FromStr};
 
-use netlink_packet_core::{NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE};
-
 use crate::{
     error::{Error, Result},
     message::{parse_key, parse_stats, EntryAttr, KvstoreCmd, KvstoreMessage, StatsAttr},
@@ -87,42 +85,65 @@ impl FromStr for EntryFlags {
     }
 }
 
-/// How `put` treats an existing or missing entry: the rtnetlink-style
-/// `NLM_F_CREATE` / `NLM_F_EXCL` / `NLM_F_REPLACE` request flags.
+/// How `put` treats an existing or missing entry: the request's `mode` attribute (`put-mode`).
 ///
-/// The default is [`PutMode::UPSERT`] (`NLM_F_CREATE | NLM_F_REPLACE`): create the entry or
-/// overwrite it. `CREATE` alone fails with EEXIST on an existing entry, as in rtnetlink.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct PutMode(u16);
+/// The default is [`PutMode::Upsert`]: create the entry or overwrite it. A request in that mode
+/// carries no `mode` attribute, which the kernel reads as upsert; the other modes send it.
+/// The request's `nlmsg_flags` are the same in every mode (the kernel refuses `NLM_F_CREATE`,
+/// `NLM_F_EXCL` and `NLM_F_REPLACE` with EINVAL).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum PutMode {
+    /// Create the entry, or overwrite it when it exists.
+    #[default]
+    Upsert,
+    /// Only create the entry: EEXIST when it exists.
+    Create,
+    /// Only overwrite the entry: ENOENT when it does not exist.
+    Replace,
+}
 
 impl PutMode {
-    /// No flag: only update an existing entry (ENOENT otherwise).
-    pub const NONE: PutMode = PutMode(0);
-    /// Create the entry if it does not exist.
-    pub const CREATE: PutMode = PutMode(NLM_F_CREATE);
-    /// Fail with EEXIST if the entry exists.
-    pub const EXCL: PutMode = PutMode(NLM_F_EXCL);
-    /// Replace an existing entry (ENOENT if it does not exist).
-    pub const REPLACE: PutMode = PutMode(NLM_F_REPLACE);
-    /// Create or replace.
-    pub const UPSERT: PutMode = PutMode(NLM_F_CREATE | NLM_F_REPLACE);
+    /// The `put-mode` value.
+    pub fn value(self) -> u32 {
+        match self {
+            PutMode::Upsert => spec::PUT_MODE_UPSERT,
+            PutMode::Create => spec::PUT_MODE_CREATE,
+            PutMode::Replace => spec::PUT_MODE_REPLACE,
+        }
+    }
 
-    /// The netlink header flags.
-    pub fn nlmsg_flags(self) -> u16 {
-        self.0
+    /// The mode's name in the spec.
+    pub fn name(self) -> &'static str {
+        match self {
+            PutMode::Upsert => "upsert",
+            PutMode::Create => "create",
+            PutMode::Replace => "replace",
+        }
+    }
+
+    /// The `mode` attribute's value a request in this mode carries: none for upsert.
+    pub fn attr_value(self) -> Option<u32> {
+        (self != PutMode::Upsert).then(|| self.value())
     }
 }
 
-impl Default for PutMode {
-    fn default() -> Self {
-        PutMode::UPSERT
+impl TryFrom<u32> for PutMode {
+    type Error = u32;
+
+    /// The mode of a `put-mode` value; an undefined value is given back.
+    fn try_from(value: u32) -> Result<Self, u32> {
+        match value {
+            spec::PUT_MODE_UPSERT => Ok(PutMode::Upsert),
+            spec::PUT_MODE_CREATE => Ok(PutMode::Create),
+            spec::PUT_MODE_REPLACE => Ok(PutMode::Replace),
+            other => Err(other),
+        }
     }
 }
 
-impl BitOr for PutMode {
-    type Output = PutMode;
-    fn bitor(self, rhs: PutMode) -> PutMode {
-        PutMode(self.0 | rhs.0)
+impl fmt::Display for PutMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
     }
 }
 
@@ -159,19 +180,20 @@ impl PutRequest {
         self
     }
 
-    /// Sets the create/excl/replace mode.
+    /// Sets the mode: upsert (the default), create only or replace only.
     pub fn mode(mut self, mode: PutMode) -> Self {
         self.mode = mode;
         self
     }
 
-    /// The request's attributes, borrowed.
-    pub(crate) fn attr_refs(&self) -> [AttrRef<'_>; 3] {
-        [
-            AttrRef::Key(&self.key),
-            AttrRef::Value(&self.value),
-            AttrRef::Flags(self.flags.0),
-        ]
+    /// The request's attributes, borrowed; `mode` only when it is not upsert.
+    pub(crate) fn attr_refs(&self) -> AttrList<'_> {
+        AttrList::of([
+            Some(AttrRef::Key(&self.key)),
+            Some(AttrRef::Value(&self.value)),
+            Some(AttrRef::Flags(self.flags.0)),
+            self.mode.attr_value().map(AttrRef::Mode),
+        ])
     }
 }
 
@@ -351,7 +373,8 @@ impl Fields {
                 EntryAttr::Flags(v) => f.flags = Some(v),
                 EntryAttr::Generation(g) => f.generation = Some(g),
                 EntryAttr::Stats(s) => f.stats = Some(s),
-                EntryAttr::Pad(_) | EntryAttr::Other(_) => {}
+                // `mode` is a request attribute: no reply carries it.
+                EntryAttr::Mode(_) | EntryAttr::Pad(_) | EntryAttr::Other(_) => {}
             }
         }
         f
@@ -536,15 +559,21 @@ mod tests {
     }
 
     #[test]
-    fn put_mode_flags() {
+    fn put_mode_is_an_attribute_absent_for_upsert() {
+        let req = PutRequest::new("k", "v");
+        assert_eq!(req.mode, PutMode::Upsert);
         assert_eq!(
-            PutMode::default().nlmsg_flags(),
-            NLM_F_CREATE | NLM_F_REPLACE
+            &*req.attr_refs(),
+            [AttrRef::Key("k"), AttrRef::Value(b"v"), AttrRef::Flags(0)]
         );
-        assert_eq!(
-            (PutMode::CREATE | PutMode::EXCL).nlmsg_flags(),
-            NLM_F_CREATE | NLM_F_EXCL
-        );
+        for (mode, value) in [(PutMode::Create, 1), (PutMode::Replace, 2)] {
+            let req = PutRequest::new("k", "v").mode(mode);
+            assert_eq!(req.attr_refs().last(), Some(&AttrRef::Mode(value)));
+            assert_eq!(PutMode::try_from(value), Ok(mode));
+        }
+        assert_eq!(PutMode::Upsert.value(), spec::PUT_MODE_UPSERT);
+        assert_eq!(PutMode::try_from(3), Err(3));
+        assert_eq!(PutMode::Replace.to_string(), "replace");
     }
 
     #[test]

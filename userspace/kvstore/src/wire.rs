@@ -33,6 +33,8 @@ pub(crate) enum AttrRef<'a> {
     Value(&'a [u8]),
     Flags(u32),
     Generation(u64),
+    /// `put-mode` value.
+    Mode(u32),
 }
 
 impl AttrRef<'_> {
@@ -42,6 +44,7 @@ impl AttrRef<'_> {
             AttrRef::Value(_) => spec::ENTRY_VALUE,
             AttrRef::Flags(_) => spec::ENTRY_FLAGS,
             AttrRef::Generation(_) => spec::ENTRY_GENERATION,
+            AttrRef::Mode(_) => spec::ENTRY_MODE,
         }
     }
 
@@ -49,7 +52,7 @@ impl AttrRef<'_> {
         match self {
             AttrRef::Key(k) => k.len() + 1,
             AttrRef::Value(v) => v.len(),
-            AttrRef::Flags(_) => 4,
+            AttrRef::Flags(_) | AttrRef::Mode(_) => 4,
             AttrRef::Generation(_) => 8,
         }
     }
@@ -61,6 +64,7 @@ impl AttrRef<'_> {
             AttrRef::Value(v) => EntryAttr::Value(v.to_vec()),
             AttrRef::Flags(f) => EntryAttr::Flags(f),
             AttrRef::Generation(g) => EntryAttr::Generation(g),
+            AttrRef::Mode(m) => EntryAttr::Mode(m),
         }
     }
 
@@ -74,13 +78,14 @@ impl AttrRef<'_> {
         match self {
             AttrRef::Key(k) => value[..k.len()].copy_from_slice(k.as_bytes()),
             AttrRef::Value(v) => value.copy_from_slice(v),
-            AttrRef::Flags(f) => value.copy_from_slice(&f.to_ne_bytes()),
+            AttrRef::Flags(f) | AttrRef::Mode(f) => value.copy_from_slice(&f.to_ne_bytes()),
             AttrRef::Generation(g) => value.copy_from_slice(&g.to_ne_bytes()),
         }
     }
 }
 
-/// The attributes of one request, on the stack: at most four (an `echo` with every field).
+/// The attributes of one request, on the stack: at most four (an `echo` with every field, a
+/// `put` with a mode).
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct AttrList<'a> {
     items: [AttrRef<'a>; 4],
@@ -253,7 +258,7 @@ pub(crate) fn genl_payload(body: &[u8]) -> Result<(KvstoreCmd, &[u8])> {
 
 #[cfg(test)]
 mod tests {
-    use netlink_packet_core::{NetlinkMessage, NLM_F_REQUEST};
+    use netlink_packet_core::{NetlinkMessage, NLM_F_ACK, NLM_F_REQUEST};
     use netlink_packet_generic::GenlMessage;
 
     use super::*;
@@ -291,7 +296,7 @@ mod tests {
             &mut buf,
             0x1d,
             KvstoreCmd::Echo,
-            NLM_F_REQUEST | 0x400,
+            NLM_F_REQUEST | NLM_F_ACK,
             9,
             &SAMPLE,
         )
@@ -299,8 +304,29 @@ mod tests {
         let owned = SAMPLE.iter().map(|a| a.to_entry_attr()).collect();
         assert_eq!(
             buf,
-            generic_encoding(0x1d, KvstoreCmd::Echo, NLM_F_REQUEST | 0x400, 9, owned)
+            generic_encoding(0x1d, KvstoreCmd::Echo, NLM_F_REQUEST | NLM_F_ACK, 9, owned)
         );
+    }
+
+    #[test]
+    fn put_mode_is_encoded_as_the_generic_path() {
+        let put = [
+            AttrRef::Key("k"),
+            AttrRef::Value(b"v"),
+            AttrRef::Flags(0),
+            AttrRef::Mode(spec::PUT_MODE_REPLACE),
+        ];
+        let mut buf = Vec::new();
+        encode_request(&mut buf, 0x1d, KvstoreCmd::Put, NLM_F_REQUEST, 3, &put).unwrap();
+        let owned = put.iter().map(|a| a.to_entry_attr()).collect();
+        assert_eq!(
+            buf,
+            generic_encoding(0x1d, KvstoreCmd::Put, NLM_F_REQUEST, 3, owned)
+        );
+        // The mode attribute, last: type 7, the value 2 in host order.
+        let mode = &buf[buf.len() - 8..];
+        assert_eq!(mode[..4], [8, 0, 7, 0]);
+        assert_eq!(mode[4..], 2u32.to_ne_bytes());
     }
 
     #[test]

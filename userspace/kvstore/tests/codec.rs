@@ -39,6 +39,7 @@ fn all_entry_attrs() -> Vec<EntryAttr> {
         EntryAttr::Flags(3),
         EntryAttr::Generation(0x0102_0304_0506_0708),
         EntryAttr::Stats(all_stats()),
+        EntryAttr::Mode(2),
     ]
 }
 
