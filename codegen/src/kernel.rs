@@ -3,9 +3,253 @@
 
 use std::fmt::Write;
 
-use crate::model::{camel, snake, upper, Attr, AttrSet, Op, Perm, Spec};
+use anyhow::{bail, Result};
 
-pub fn emit(spec: &Spec, spec_path: &str) -> String {
+use crate::model::{camel, snake, upper, Attr, AttrSet, IntOrName, Op, Perm, Spec};
+
+/// The spec features the kernel tables implement: refuses any other, naming the item and its
+/// line (the first one found, and how many more there are).
+pub fn check(spec: &Spec) -> Result<()> {
+    let mut refused = Vec::new();
+    let mut refuse = |path: &[&str], what: String| {
+        let line = spec
+            .line_of(path)
+            .map(|l| format!(" (line {l})"))
+            .unwrap_or_default();
+        let item = path
+            .iter()
+            .fold(String::new(), |acc, step| match step.strip_prefix('=') {
+                Some(name) => format!("{acc}[{name}]"),
+                None if acc.is_empty() => step.to_string(),
+                None => format!("{acc}.{step}"),
+            });
+        refused.push(format!("{item}{line}: {what}"));
+    };
+    let no = |feature: &str| format!("{feature} is not implemented for the kernel tables");
+
+    if let Some(p) = &spec.kernel_policy {
+        if p != "split" {
+            refuse(&["kernel-policy"], no(&format!("kernel-policy `{p}`")));
+        }
+    }
+    if let Some(k) = &spec.kernel_family {
+        if !k.headers.is_empty() {
+            refuse(&["kernel-family", "headers"], no("kernel-family headers"));
+        }
+        if k.sock_priv.is_some() {
+            refuse(
+                &["kernel-family", "sock-priv"],
+                no("kernel-family sock-priv"),
+            );
+        }
+    }
+    for d in &spec.definitions {
+        let at = ["definitions", &format!("={}", d.name)];
+        match d.kind.as_str() {
+            "enum" | "flags" => {
+                if d.value_start.is_some() {
+                    refuse(&[&at[..], &["value-start"]].concat(), no("value-start"));
+                }
+                for e in &d.entries {
+                    if e.value().is_some() {
+                        let e = format!("={}", e.name());
+                        refuse(
+                            &[&at[..], &["entries", &e, "value"]].concat(),
+                            no("an entry's explicit value"),
+                        );
+                    }
+                }
+            }
+            other => refuse(&at, no(&format!("a definition of type `{other}`"))),
+        }
+    }
+    for set in &spec.attribute_sets {
+        let at = ["attribute-sets", &format!("={}", set.name)];
+        if set.subset_of.is_some() {
+            refuse(&[&at[..], &["subset-of"]].concat(), no("subset-of"));
+            continue;
+        }
+        for (i, a) in set.attributes.iter().enumerate() {
+            let name = format!("={}", a.name);
+            let at = [&at[..], &["attributes", &name]].concat();
+            let key = |k: &'static str| [&at[..], &[k]].concat();
+            if usize::from(a.id) != i + 1 {
+                refuse(
+                    &key("value"),
+                    format!(
+                        "value {}: attributes are numbered from 1, one after the other",
+                        a.id
+                    ),
+                );
+            }
+            match a.kind.as_str() {
+                "u8" | "u16" | "u32" | "u64" | "string" | "binary" | "flag" | "pad" | "nest" => {}
+                other => refuse(&key("type"), no(&format!("type `{other}`"))),
+            }
+            if a.multi_attr == Some(true) {
+                refuse(&key("multi-attr"), no("multi-attr"));
+            }
+            for (k, present) in [
+                ("type-value", !a.type_value.is_empty()),
+                ("byte-order", a.byte_order.is_some()),
+                ("sub-type", a.sub_type.is_some()),
+                ("struct", a.r#struct.is_some()),
+            ] {
+                if present {
+                    refuse(&key(k), no(k));
+                }
+            }
+            if let Some(e) = &a.r#enum {
+                let def = spec.definition(e)?;
+                if a.enum_as_flags != (def.kind == "flags") {
+                    let what = if a.enum_as_flags {
+                        "`enum-as-flags` on an enum definition"
+                    } else {
+                        "a flags definition without `enum-as-flags`"
+                    };
+                    refuse(&key("enum"), no(what));
+                }
+                if a.kind != "u32" {
+                    refuse(
+                        &key("enum"),
+                        format!("an enum attribute must be u32, not {}", a.kind),
+                    );
+                }
+            }
+            let c = &a.checks;
+            let ints = matches!(a.kind.as_str(), "u8" | "u16" | "u32" | "u64");
+            let checks = [&at[..], &["checks"]].concat();
+            let check = |k: &'static str| [&checks[..], &[k]].concat();
+            for (k, v) in [
+                ("min", &c.min),
+                ("max", &c.max),
+                ("min-len", &c.min_len),
+                ("max-len", &c.max_len),
+            ] {
+                if let Some(IntOrName::Name(n)) = v {
+                    refuse(&check(k), no(&format!("a check by name (`{n}`)")));
+                }
+            }
+            if (c.min.is_some() || c.max.is_some()) && !ints {
+                refuse(
+                    &checks,
+                    format!(
+                        "checks min/max on a {}: {}",
+                        a.kind,
+                        no("a range on other than u8..u64")
+                    ),
+                );
+            }
+            if (c.min_len.is_some() || c.max_len.is_some())
+                && !matches!(a.kind.as_str(), "string" | "binary")
+            {
+                refuse(
+                    &checks,
+                    format!(
+                        "checks min-len/max-len on a {}: they apply to string and binary only",
+                        a.kind
+                    ),
+                );
+            }
+            if c.max_len
+                .as_ref()
+                .and_then(IntOrName::int)
+                .is_some_and(|m| m > 65531)
+            {
+                refuse(
+                    &check("max-len"),
+                    "max-len over 65531 cannot be carried by a netlink attribute".into(),
+                );
+            }
+            for (k, present) in [
+                ("flags-mask", c.flags_mask.is_some()),
+                ("exact-len", c.exact_len.is_some()),
+                ("unterminated-ok", c.unterminated_ok.is_some()),
+            ] {
+                if present {
+                    refuse(&check(k), no(&format!("check {k}")));
+                }
+            }
+        }
+    }
+    let ops = &spec.operations;
+    if spec.directional() {
+        refuse(&["operations", "enum-model"], no("enum-model directional"));
+    }
+    for (k, present) in [
+        ("async-prefix", ops.async_prefix.is_some()),
+        ("async-enum", ops.async_enum.is_some()),
+        ("fixed-header", ops.fixed_header.is_some()),
+    ] {
+        if present {
+            refuse(&["operations", k], no(k));
+        }
+    }
+    for (i, op) in ops.list.iter().enumerate() {
+        let name = format!("={}", op.name);
+        let at = ["operations", "list", &name];
+        let key = |k: &'static str| [&at[..], &[k]].concat();
+        if op.req_value != Some(i as u8 + 1) && !spec.directional() {
+            refuse(
+                &key("value"),
+                format!(
+                    "value {}: commands are numbered from 1, one after the other",
+                    op.req_value.unwrap_or(0)
+                ),
+            );
+        }
+        for (k, present) in [
+            ("dont-validate", !op.dont_validate.is_empty()),
+            ("config-cond", op.config_cond.is_some()),
+            ("fixed-header", op.fixed_header.is_some()),
+        ] {
+            if present {
+                refuse(&key(k), no(k));
+            }
+        }
+        if op.is_notification() {
+            if op.r#do.is_some() || op.dump.is_some() {
+                refuse(&at, "a notification with do or dump".into());
+            }
+            if op.mcgrp.is_none() {
+                refuse(&at, "a notification without mcgrp".into());
+            }
+            continue;
+        }
+        if op.r#do.is_none() && op.dump.is_none() {
+            refuse(
+                &at,
+                no("an operation with neither do nor dump (a reserved ID)"),
+            );
+        }
+        for (mode, m) in [("do", &op.r#do), ("dump", &op.dump)] {
+            let Some(m) = m else { continue };
+            for (k, present) in [("pre", m.pre.is_some()), ("post", m.post.is_some())] {
+                if present {
+                    refuse(&[&at[..], &[mode, k]].concat(), no(&format!("a {k} hook")));
+                }
+            }
+        }
+    }
+    for g in spec.mcast_groups.iter().flat_map(|g| &g.list) {
+        if !g.flags.is_empty() {
+            let name = format!("={}", g.name);
+            refuse(
+                &["mcast-groups", "list", &name, "flags"],
+                no("multicast group flags"),
+            );
+        }
+    }
+    match refused.len() {
+        0 => Ok(()),
+        1 => bail!("{}", refused[0]),
+        n => bail!("{} (and {} more)", refused[0], n - 1),
+    }
+}
+
+/// Renders `nl_gen.rs`; refuses, by [`check`], a spec that uses features it does not implement.
+pub fn emit(spec: &Spec, spec_path: &str) -> Result<String> {
+    check(spec)?;
     let mut o = String::new();
     let ops_trait = format!("{}Ops", camel(&spec.name));
     w(&mut o, "// SPDX-License-Identifier: GPL-2.0");
@@ -38,7 +282,10 @@ pub fn emit(spec: &Spec, spec_path: &str) -> String {
         ),
     );
     w(&mut o, "/// The family version.");
-    w(&mut o, "pub(crate) const FAMILY_VERSION: u32 = 1;");
+    w(
+        &mut o,
+        &format!("pub(crate) const FAMILY_VERSION: u32 = {};", spec.version()),
+    );
     w(&mut o, "");
 
     // Commands.
@@ -54,10 +301,7 @@ pub fn emit(spec: &Spec, spec_path: &str) -> String {
     w(&mut o, "    /// The highest command.");
     w(
         &mut o,
-        &format!(
-            "    pub(crate) const MAX: u8 = {};",
-            spec.operations.list.len()
-        ),
+        &format!("    pub(crate) const MAX: u8 = {};", spec.max_cmd()),
     );
     w(&mut o, "}");
     w(&mut o, "");
@@ -76,11 +320,14 @@ pub fn emit(spec: &Spec, spec_path: &str) -> String {
         w(&mut o, "    /// The highest attribute.");
         w(
             &mut o,
-            &format!("    pub(crate) const MAX: u16 = {};", set.attributes.len()),
+            &format!("    pub(crate) const MAX: u16 = {};", set.max_id()),
         );
         for a in &set.attributes {
-            for (what, v) in [("MIN_LEN", a.checks.min_len), ("MAX_LEN", a.checks.max_len)] {
-                if let Some(v) = v {
+            for (what, v) in [
+                ("MIN_LEN", &a.checks.min_len),
+                ("MAX_LEN", &a.checks.max_len),
+            ] {
+                if let Some(v) = v.as_ref().and_then(IntOrName::int) {
                     w(
                         &mut o,
                         &format!(
@@ -117,7 +364,7 @@ pub fn emit(spec: &Spec, spec_path: &str) -> String {
         w(&mut o, &format!("pub(crate) mod {} {{", snake(&d.name)));
         let mut mask = 0u64;
         for (i, e) in d.entries.iter().enumerate() {
-            let v = Spec::entry_value(d, i);
+            let v = d.entry_value(i);
             mask |= v;
             doc(&mut o, "    ", e.doc());
             w(
@@ -401,16 +648,22 @@ pub fn emit(spec: &Spec, spec_path: &str) -> String {
     w(&mut o, "}");
     // Import what the body uses, so that the file compiles warning-free for any spec.
     let mut names = vec![
-        "AttrPolicy",
         "Family",
         "FamilyState",
         "MulticastGroup",
         "PerNetState",
-        "Perm",
-        "Policy",
-        "Request",
         "SplitOp",
     ];
+    for (name, used) in [
+        ("AttrPolicy", "AttrPolicy::"),
+        ("Perm", "Perm::"),
+        ("Policy", ": Policy<"),
+        ("Request", "Request<"),
+    ] {
+        if o.contains(used) {
+            names.push(name);
+        }
+    }
     if o.contains("DoIt for") {
         names.push("DoIt");
     }
@@ -436,7 +689,7 @@ pub fn emit(spec: &Spec, spec_path: &str) -> String {
         lines.push("};".into());
         lines.join("\n")
     };
-    o.replace("@IMPORTS@", &imports)
+    Ok(o.replace("@IMPORTS@", &imports))
 }
 
 fn w(o: &mut String, line: &str) {
@@ -472,13 +725,16 @@ fn policy_len(set: &AttrSet, req: Option<&crate::model::Msg>) -> u16 {
 }
 
 fn attr_policy(a: &Attr) -> String {
+    // Checked (`check`): the bounds are numbers.
+    let num = |v: &Option<IntOrName>| v.as_ref().and_then(IntOrName::int).map(|v| v as u64);
     let c = &a.checks;
+    let (min, max, min_len, max_len) = (num(&c.min), num(&c.max), num(&c.min_len), num(&c.max_len));
     // Ranges exist for integers only: the layer has a typed constructor for each width.
     let int = |ty: &str| {
-        if c.min.is_none() && c.max.is_none() {
+        if min.is_none() && max.is_none() {
             return format!("AttrPolicy::{ty}()");
         }
-        let max = match ty {
+        let type_max = match ty {
             "u8" => u8::MAX as u64,
             "u16" => u16::MAX as u64,
             "u32" => u32::MAX as u64,
@@ -486,8 +742,8 @@ fn attr_policy(a: &Attr) -> String {
         };
         format!(
             "AttrPolicy::{ty}_range::<{}, {}>()",
-            c.min.unwrap_or(0),
-            c.max.unwrap_or(max)
+            min.unwrap_or(0),
+            max.unwrap_or(type_max)
         )
     };
     match a.kind.as_str() {
@@ -501,11 +757,11 @@ fn attr_policy(a: &Attr) -> String {
         }
         "u8" | "u16" | "u32" | "u64" => int(&a.kind),
         // The core has no minimum for strings (nor has ynl-gen): `MIN_LEN` is for handlers.
-        "string" => format!("AttrPolicy::nul_string({})", c.max_len.unwrap_or(0)),
+        "string" => format!("AttrPolicy::nul_string({})", max_len.unwrap_or(0)),
         "binary" => format!(
             "AttrPolicy::binary({}, {})",
-            c.min_len.unwrap_or(0),
-            c.max_len.unwrap_or(0)
+            min_len.unwrap_or(0),
+            max_len.unwrap_or(0)
         ),
         "flag" => "AttrPolicy::flag()".into(),
         "nest" => {

@@ -31,7 +31,8 @@ pub fn generate(root: &Path, spec_path: &str) -> Result<Vec<Output>> {
     let mut out = vec![
         Output {
             path: root.join(format!("kmod/{}/nl_gen.rs", spec.name)),
-            text: kernel::emit(&spec, spec_path),
+            text: kernel::emit(&spec, spec_path)
+                .with_context(|| format!("{spec_path}: kernel tables"))?,
         },
         Output {
             path: root.join(format!("include/uapi/linux/{}.h", spec.name)),

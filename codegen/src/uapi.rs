@@ -23,7 +23,11 @@ pub fn emit(spec: &Spec, spec_path: &str) -> String {
     w(&format!("#define {fam}_FAMILY_NAME\t\"{}\"", spec.name));
     w(&format!("#define {fam}_FAMILY_VERSION\t1"));
     w("");
-    for d in &spec.definitions {
+    for d in spec
+        .definitions
+        .iter()
+        .filter(|d| d.kind == "enum" || d.kind == "flags")
+    {
         if let Some(doc) = &d.doc {
             w(&format!("/* {}: {} */", d.name, doc.trim()));
         }
@@ -37,7 +41,7 @@ pub fn emit(spec: &Spec, spec_path: &str) -> String {
                 "\t{fam}_{}_{} = {},",
                 upper(&d.name),
                 upper(e.name()),
-                Spec::entry_value(d, i)
+                d.entry_value(i)
             ));
         }
         w("};");

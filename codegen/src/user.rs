@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
 //! The userspace side: `userspace/<family>/src/spec.rs`, plain constants for the client.
 
-use crate::model::{upper, Spec};
+use crate::model::{upper, IntOrName, Spec};
 
 pub fn emit(spec: &Spec, spec_path: &str) -> String {
     let mut o = String::new();
@@ -22,7 +22,10 @@ pub fn emit(spec: &Spec, spec_path: &str) -> String {
     w("/// Family name registered with the generic netlink controller.");
     w(&format!("pub const FAMILY_NAME: &str = \"{}\";", spec.name));
     w("/// Family version.");
-    w("pub const FAMILY_VERSION: u8 = 1;");
+    w(&format!(
+        "pub const FAMILY_VERSION: u8 = {};",
+        spec.version()
+    ));
     w("");
     for g in spec.groups() {
         w(&format!("/// Multicast group `{g}`."));
@@ -37,10 +40,7 @@ pub fn emit(spec: &Spec, spec_path: &str) -> String {
                 w(&format!("/// {}", doc.trim()));
             }
             let n = format!("{}_{}", upper(&d.name), upper(e.name()));
-            w(&format!(
-                "pub const {n}: u32 = {:#x};",
-                Spec::entry_value(d, i)
-            ));
+            w(&format!("pub const {n}: u32 = {:#x};", d.entry_value(i)));
             names.push(n);
         }
         if d.kind == "flags" {
@@ -68,8 +68,11 @@ pub fn emit(spec: &Spec, spec_path: &str) -> String {
             ));
         }
         for a in &set.attributes {
-            for (what, v) in [("MIN_LEN", a.checks.min_len), ("MAX_LEN", a.checks.max_len)] {
-                if let Some(v) = v {
+            for (what, v) in [
+                ("MIN_LEN", &a.checks.min_len),
+                ("MAX_LEN", &a.checks.max_len),
+            ] {
+                if let Some(v) = v.as_ref().and_then(IntOrName::int) {
                     w(&format!(
                         "/// `{}` check `{}`.",
                         a.name,

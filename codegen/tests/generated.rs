@@ -83,7 +83,7 @@ fn uapi_header_agrees_with_the_rust_tables() {
             &spec_path,
         )
         .unwrap();
-        let header = root.join(format!("include/uapi/linux/{}.h", spec.name));
+        let header = root.join("include/uapi").join(spec.uapi_header());
         let c = bindgen::Builder::default()
             .header(header.to_str().unwrap())
             .prepend_enum_name(false)
@@ -150,7 +150,7 @@ fn uapi_header_agrees_with_the_rust_tables() {
             let dn = upper(&d.name);
             for (i, e) in d.entries.iter().enumerate() {
                 let e = upper(e.name());
-                let v = Spec::entry_value(d, i);
+                let v = d.entry_value(i);
                 assert_eq!(c[&format!("{fam}_{dn}_{e}")], v, "{spec_path}: C {dn}.{e}");
                 assert_eq!(kdef[&e], v, "{spec_path}: kernel {dn}.{e}");
                 if let Some(u) = &user {
@@ -163,26 +163,30 @@ fn uapi_header_agrees_with_the_rust_tables() {
     }
 }
 
+/// Why parsing refuses a spec.
 fn refused(yaml: &str) -> String {
     format!("{:#}", Spec::parse(yaml, "specs/bad.yaml").unwrap_err())
+}
+
+/// Why the kernel tables refuse a spec that parses.
+fn kernel_refused(yaml: &str) -> String {
+    let spec = Spec::parse(yaml, "specs/bad.yaml").unwrap();
+    format!(
+        "{:#}",
+        genlkit_codegen::kernel::emit(&spec, "specs/bad.yaml").unwrap_err()
+    )
 }
 
 const BASE: &str =
     "name: bad\nprotocol: genetlink\nattribute-sets:\n  - name: s\n    attributes:\n";
 
 #[test]
-fn unsupported_features_are_refused_by_name_or_line() {
-    let unknown_key = format!("{BASE}      - name: a\n        type: u32\n        multi-attr: true\noperations:\n  list: []\n");
-    let e = refused(&unknown_key);
-    assert!(e.contains("multi-attr") && e.contains("line 8"), "{e}");
-
-    let bad_type =
-        format!("{BASE}      - name: a\n        type: indexed-array\noperations:\n  list: []\n");
-    let e = refused(&bad_type);
-    assert!(
-        e.contains("attribute-sets[s].attributes[a]") && e.contains("indexed-array"),
-        "{e}"
+fn invalid_specs_are_refused_at_parse_by_name_or_line() {
+    let unknown_key = format!(
+        "{BASE}      - name: a\n        type: u32\n        multi-atr: true\noperations:\n  list: []\n"
     );
+    let e = refused(&unknown_key);
+    assert!(e.contains("multi-atr") && e.contains("line 8"), "{e}");
 
     let bad_attr = format!(
         "{BASE}      - name: a\n        type: u32\noperations:\n  list:\n    - name: op\n      attribute-set: s\n      do:\n        request:\n          attributes: [b]\n"
@@ -192,6 +196,85 @@ fn unsupported_features_are_refused_by_name_or_line() {
 
     let raw = "name: bad\nprotocol: netlink-raw\nattribute-sets: []\noperations:\n  list: []\n";
     assert!(refused(raw).contains("netlink-raw"));
+
+    // A key of a higher protocol than the spec's.
+    let legacy = "name: bad\nprotocol: genetlink-c\nversion: 2\nattribute-sets: []\noperations:\n  list: []\n";
+    let e = refused(legacy);
+    assert!(
+        e.contains("version") && e.contains("genetlink-legacy"),
+        "{e}"
+    );
+
+    let subset = format!(
+        "{BASE}      - name: a\n        type: u32\n  - name: t\n    subset-of: s\n    attributes:\n      - name: b\noperations:\n  list: []\n"
+    );
+    let e = refused(&subset);
+    assert!(e.contains("attribute-sets[t].attributes[b]"), "{e}");
+}
+
+#[test]
+fn unsupported_features_are_refused_for_the_kernel_tables_by_item_and_line() {
+    let multi = format!(
+        "{BASE}      - name: a\n        type: u32\n        multi-attr: true\noperations:\n  list: []\n"
+    );
+    let e = kernel_refused(&multi);
+    assert!(
+        e.contains("attribute-sets[s].attributes[a].multi-attr (line 8)")
+            && e.contains("not implemented for the kernel tables"),
+        "{e}"
+    );
+
+    let array = format!(
+        "{BASE}      - name: a\n        type: u32\n      -\n        name: b\n        type: indexed-array\n        sub-type: u32\noperations:\n  list: []\n"
+    );
+    let e = kernel_refused(&array);
+    assert!(
+        e.contains("attribute-sets[s].attributes[b].type (line 10)")
+            && e.contains("indexed-array")
+            && e.contains("and 1 more"),
+        "{e}"
+    );
+
+    let value = format!(
+        "{BASE}      - name: a\n        type: u32\n        value: 5\noperations:\n  list: []\n"
+    );
+    let e = kernel_refused(&value);
+    assert!(
+        e.contains("attributes[a].value (line 8)") && e.contains("value 5"),
+        "{e}"
+    );
+
+    let directional = format!(
+        "{BASE}      - name: a\n        type: u32\noperations:\n  enum-model: directional\n  list: []\n"
+    )
+    .replace("genetlink\n", "genetlink-legacy\n");
+    let e = kernel_refused(&directional);
+    assert!(e.contains("operations.enum-model (line 9)"), "{e}");
+}
+
+#[test]
+fn items_are_found_on_their_lines() {
+    let spec = Spec::parse(RANGES, "specs/ranged.yaml").unwrap();
+    for (path, line) in [
+        (&["definitions", "=mode"][..], 4),
+        (&["definitions", "=mode", "entries"], 6),
+        (
+            &[
+                "attribute-sets",
+                "=s",
+                "attributes",
+                "=big",
+                "checks",
+                "min",
+            ],
+            18,
+        ),
+        (&["attribute-sets", "=s", "attributes", "=plain"], 22),
+        (&["operations", "list", "=op", "do", "request"], 29),
+    ] {
+        assert_eq!(spec.line_of(path), Some(line), "{path:?}");
+    }
+    assert_eq!(spec.line_of(&["attribute-sets", "=t"]), None);
 }
 
 const RANGES: &str = "name: ranged
@@ -229,7 +312,7 @@ operations:
 #[test]
 fn integer_checks_become_typed_ranges() {
     let spec = Spec::parse(RANGES, "specs/ranged.yaml").unwrap();
-    let k = genlkit_codegen::kernel::emit(&spec, "specs/ranged.yaml");
+    let k = genlkit_codegen::kernel::emit(&spec, "specs/ranged.yaml").unwrap();
     for line in [
         "(s::SMALL, AttrPolicy::u8_range::<1, 10>()),",
         "(s::BIG, AttrPolicy::u64_range::<5, 18446744073709551615>()),",
