@@ -3,7 +3,7 @@
 //!
 //! For `specs/<name>.yaml` the files are, by convention:
 //! - `kmod/<name>/nl_gen.rs`: numbers, policies, split ops and the handler trait (genl layer);
-//! - `include/uapi/linux/<name>.h`: the C uapi header;
+//! - `include/uapi/<uapi-header>` (`linux/<name>.h` by default): the C uapi header;
 //! - `userspace/<name>/src/spec.rs`: the client's numbers, when `userspace/<name>/` exists.
 
 pub mod kernel;
@@ -35,7 +35,7 @@ pub fn generate(root: &Path, spec_path: &str) -> Result<Vec<Output>> {
                 .with_context(|| format!("{spec_path}: kernel tables"))?,
         },
         Output {
-            path: root.join(format!("include/uapi/linux/{}.h", spec.name)),
+            path: root.join("include/uapi").join(spec.uapi_header()),
             text: uapi::emit(&spec, spec_path),
         },
     ];

@@ -334,3 +334,276 @@ fn integer_checks_out_of_the_type_are_refused() {
         refused(&inverted)
     );
 }
+
+/// A genetlink-legacy spec with the naming and numbering features of the kernel's specs.
+const LEGACY: &str = "# SPDX-License-Identifier: GPL-2.0
+name: leg-fam
+protocol: genetlink-legacy
+c-family-name: leg-genl-name
+c-version-name: leg-genl-version
+version: 3
+max-by-define: true
+definitions:
+  - name: max-len
+    type: const
+    value: 0x20
+  - name: group-name
+    type: const
+    value: grp
+  - name: elsewhere
+    type: enum
+    header: linux/other.h
+    entries: [x]
+  - name: kernel-only
+    type: const
+    scope: kernel
+    value: 1
+  - name: hdr
+    type: struct
+    members:
+      - name: ifindex
+        type: u32
+  - name: colour
+    type: enum
+    value-start: 2
+    render-max: true
+    entries: [red, green, {name: blue, value: 7}]
+  - name: opts
+    type: flags
+    enum-name:
+    name-prefix: leg-opt-
+    render-max: true
+    entries: [a, b, {name: c, value: 5}]
+  - name: state
+    type: enum
+    enum-name: leg-state
+    enum-cnt-name: leg-state-count
+    render-max: true
+    entries: [off, on]
+attribute-sets:
+  - name: main
+    name-prefix: leg-attr-
+    attr-cnt-name: __leg-attr-after-last
+    attr-max-name: leg-attr-last
+    attributes:
+      - name: unspec
+        type: unused
+        value: 0
+      - name: id
+        type: u32
+      - name: list
+        type: nest
+        multi-attr: true
+        nested-attributes: item
+      - name: later
+        type: u64
+        value: 10
+  - name: item
+    attributes:
+      - name: key
+        type: string
+  - name: part
+    subset-of: main
+    attributes:
+      - name: id
+operations:
+  fixed-header: hdr
+  list:
+    - name: get
+      doc: Get.
+      attribute-set: main
+      do:
+        request:
+          attributes: [id]
+        reply:
+          attributes: [id, list]
+    - name: set
+      doc: Set.
+      value: 7
+      attribute-set: main
+      do:
+        request:
+          attributes: [id]
+    - name: changed
+      doc: Changed.
+      notify: get
+      mcgrp: events
+mcast-groups:
+  list:
+    - name: events
+      c-define-name: leg-events-group
+";
+
+/// The C header's constants, as libclang evaluates them.
+fn c_consts(header: &str) -> BTreeMap<String, u64> {
+    let c = bindgen::Builder::default()
+        .header_contents("h.h", header)
+        .prepend_enum_name(false)
+        .generate()
+        .unwrap_or_else(|e| panic!("bindgen: {e}\n{header}"))
+        .to_string();
+    rust_consts(&c, None)
+}
+
+#[test]
+fn uapi_header_renders_the_kernel_specs_naming_and_numbering() {
+    let spec = Spec::parse(LEGACY, "specs/leg.yaml").unwrap();
+    let h = genlkit_codegen::uapi::emit(&spec, "specs/leg.yaml");
+    assert!(
+        h.starts_with("/* SPDX-License-Identifier: GPL-2.0 */"),
+        "{h}"
+    );
+    for line in [
+        "#define LEG_GENL_NAME\t\t\"leg-fam\"",
+        "#define LEG_GENL_VERSION\t3",
+        "#define LEG_FAM_MAX_LEN\t\t32",
+        "#define LEG_FAM_GROUP_NAME\t\"grp\"",
+        "enum leg_fam_colour {",
+        "\tLEG_FAM_COLOUR_RED = 2,",
+        "enum leg_state {",
+        "#define LEG_ATTR_LAST (__LEG_ATTR_AFTER_LAST - 1)",
+        "#define LEG_EVENTS_GROUP\t\"events\"",
+        "#ifndef _UAPI_LINUX_LEG_FAM_H",
+    ] {
+        assert!(h.lines().any(|l| l == line), "missing `{line}` in:\n{h}");
+    }
+    for absent in ["ELSEWHERE", "KERNEL_ONLY", "hdr", "IFINDEX", "PART"] {
+        assert!(!h.contains(absent), "`{absent}` in:\n{h}");
+    }
+    let c = c_consts(&h);
+    for (name, value) in [
+        ("LEG_FAM_COLOUR_RED", 2),
+        ("LEG_FAM_COLOUR_GREEN", 3),
+        ("LEG_FAM_COLOUR_BLUE", 7),
+        ("__LEG_FAM_COLOUR_MAX", 8),
+        ("LEG_FAM_COLOUR_MAX", 7),
+        ("LEG_OPT_A", 1),
+        ("LEG_OPT_B", 2),
+        ("LEG_OPT_C", 32),
+        ("LEG_OPT_MASK", 35),
+        ("LEG_STATE_COUNT", 2),
+        ("LEG_FAM_STATE_MAX", 1),
+        ("LEG_ATTR_UNSPEC", 0),
+        ("LEG_ATTR_ID", 1),
+        ("LEG_ATTR_LIST", 2),
+        ("LEG_ATTR_LATER", 10),
+        ("__LEG_ATTR_AFTER_LAST", 11),
+        ("LEG_FAM_A_ITEM_KEY", 1),
+        ("LEG_FAM_CMD_GET", 1),
+        ("LEG_FAM_CMD_SET", 7),
+        ("LEG_FAM_CMD_CHANGED", 8),
+        ("__LEG_FAM_CMD_MAX", 9),
+    ] {
+        assert_eq!(c.get(name), Some(&value), "{name} in:\n{h}");
+    }
+    // The kernel tables refuse what they lack, the first by item and line.
+    let e = format!(
+        "{:#}",
+        genlkit_codegen::kernel::emit(&spec, "specs/leg.yaml").unwrap_err()
+    );
+    assert!(
+        e.starts_with("definitions[max-len] (line 9): a definition of type `const`"),
+        "{e}"
+    );
+}
+
+/// The directional model as ynl numbers it: requests and replies apart.
+const DIRECTIONAL: &str = "name: dir
+protocol: genetlink-legacy
+attribute-sets:
+  - name: a
+    attributes:
+      - name: x
+        type: u32
+operations:
+  enum-model: directional
+  list:
+    - name: get
+      doc: Get.
+      attribute-set: a
+      do:
+        request:
+          value: 3
+          attributes: [x]
+        reply:
+          value: 1
+          attributes: [x]
+    - name: set
+      doc: Set.
+      attribute-set: a
+      do:
+        request:
+          attributes: [x]
+    - name: note
+      doc: Note.
+      notify: get
+";
+
+#[test]
+fn directional_commands_keep_their_request_and_reply_ids() {
+    let spec = Spec::parse(DIRECTIONAL, "specs/dir.yaml").unwrap();
+    let c = c_consts(&genlkit_codegen::uapi::emit(&spec, "specs/dir.yaml"));
+    for (name, value) in [
+        ("DIR_MSG_USER_NONE", 0),
+        ("DIR_CMD_GET", 3),
+        ("DIR_CMD_SET", 4),
+        ("DIR_CMD_USER_MAX", 4),
+        ("DIR_CMD_GET_REPLY", 1),
+        ("DIR_CMD_NOTE", 2),
+        ("DIR_CMD_KERNEL_MAX", 2),
+    ] {
+        assert_eq!(c.get(name), Some(&value), "{name}");
+    }
+}
+
+/// Names a spec declares twice (one C enum described in two places; sets sharing a prefix)
+/// are declared once, and the header compiles.
+const TWICE: &str = "name: tw
+protocol: genetlink-c
+definitions:
+  - name: kind
+    type: enum
+    enum-name: tw-kind
+    name-prefix: tw-kind-
+    entries: [none, one, two]
+attribute-sets:
+  - name: main
+    name-prefix: tw-a-
+    attributes:
+      - name: x
+        type: u32
+  - name: stats
+    name-prefix: tw-a-
+    attributes:
+      - name: y
+        type: u64
+        value: 0
+  - name: kinds
+    enum-name: tw-kind
+    name-prefix: tw-kind-
+    attributes:
+      - name: one
+        type: flag
+      - name: two
+        type: flag
+operations:
+  list: []
+";
+
+#[test]
+fn names_declared_twice_are_declared_once() {
+    let spec = Spec::parse(TWICE, "specs/tw.yaml").unwrap();
+    let h = genlkit_codegen::uapi::emit(&spec, "specs/tw.yaml");
+    let c = c_consts(&h);
+    for (name, value) in [
+        ("TW_KIND_TWO", 2),
+        ("TW_A_X", 1),
+        ("TW_A_MAX", 1),
+        ("TW_A_Y", 0),
+        ("__TW_KIND_MAX", 3),
+    ] {
+        assert_eq!(c.get(name), Some(&value), "{name} in:\n{h}");
+    }
+    assert_eq!(h.matches("enum tw_kind {").count(), 1, "{h}");
+    assert!(h.contains("/* __TW_A_MAX = 1: the name is taken */"), "{h}");
+}

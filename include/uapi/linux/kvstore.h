@@ -9,17 +9,29 @@
 #define KVSTORE_FAMILY_NAME	"kvstore"
 #define KVSTORE_FAMILY_VERSION	1
 
-/* entry-flags: Client-defined hints stored with an entry; undefined bits are rejected. */
+/**
+ * enum kvstore_entry_flags - Client-defined hints stored with an entry;
+ *   undefined bits are rejected.
+ * @KVSTORE_ENTRY_FLAGS_TEXT: The value is UTF-8 text.
+ * @KVSTORE_ENTRY_FLAGS_COMPRESSED: The value is compressed by the client.
+ */
 enum kvstore_entry_flags {
 	KVSTORE_ENTRY_FLAGS_TEXT = 1,
 	KVSTORE_ENTRY_FLAGS_COMPRESSED = 2,
 };
 
-/* put-mode: How a put treats an existing or a missing entry. */
+/**
+ * enum kvstore_put_mode - How a put treats an existing or a missing entry.
+ * @KVSTORE_PUT_MODE_UPSERT: Create the entry, or overwrite it when it exists
+ *   (the default).
+ * @KVSTORE_PUT_MODE_CREATE: Only create the entry; EEXIST when it exists.
+ * @KVSTORE_PUT_MODE_REPLACE: Only overwrite the entry; ENOENT when it does not
+ *   exist.
+ */
 enum kvstore_put_mode {
-	KVSTORE_PUT_MODE_UPSERT = 0,
-	KVSTORE_PUT_MODE_CREATE = 1,
-	KVSTORE_PUT_MODE_REPLACE = 2,
+	KVSTORE_PUT_MODE_UPSERT,
+	KVSTORE_PUT_MODE_CREATE,
+	KVSTORE_PUT_MODE_REPLACE,
 };
 
 enum {
