@@ -5,6 +5,10 @@
 //! - `kmod/<name>/nl_gen.rs`: numbers, policies, split ops and the handler trait (genl layer);
 //! - `include/uapi/<uapi-header>` (`linux/<name>.h` by default): the C uapi header;
 //! - `userspace/<name>/src/spec.rs`: the client's numbers, when `userspace/<name>/` exists.
+//!
+//! Any Generic Netlink spec parses and gets its C uapi header ([`uapi_output`]); the kernel
+//! tables refuse, naming the item and its line, the features they do not implement
+//! ([`kernel::check`]).
 
 pub mod kernel;
 pub mod model;
@@ -23,21 +27,18 @@ pub struct Output {
     pub text: String,
 }
 
-/// Parses `spec_path` (relative to `root`) and renders every file it generates.
+/// Reads and parses the spec at `path`; `shown` is the path messages and generated files name.
+pub fn load(path: &Path, shown: &str) -> Result<Spec> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {shown}"))?;
+    Spec::parse(&text, shown)
+}
+
+/// Parses `spec_path` (relative to `root`) and renders every file it generates in the tree.
 pub fn generate(root: &Path, spec_path: &str) -> Result<Vec<Output>> {
-    let text = std::fs::read_to_string(root.join(spec_path))
-        .with_context(|| format!("reading {spec_path}"))?;
-    let spec = Spec::parse(&text, spec_path)?;
+    let spec = load(&root.join(spec_path), spec_path)?;
     let mut out = vec![
-        Output {
-            path: root.join(format!("kmod/{}/nl_gen.rs", spec.name)),
-            text: kernel::emit(&spec, spec_path)
-                .with_context(|| format!("{spec_path}: kernel tables"))?,
-        },
-        Output {
-            path: root.join("include/uapi").join(spec.uapi_header()),
-            text: uapi::emit(&spec, spec_path),
-        },
+        kernel_output(&spec, spec_path, &root.join("kmod"))?,
+        uapi_output(&spec, spec_path, &root.join("include/uapi")),
     ];
     if root.join(format!("userspace/{}", spec.name)).is_dir() {
         out.push(Output {
@@ -46,6 +47,23 @@ pub fn generate(root: &Path, spec_path: &str) -> Result<Vec<Output>> {
         });
     }
     Ok(out)
+}
+
+/// The C uapi header, at `dir/<uapi-header>` (`dir/linux/<name>.h` by default).
+pub fn uapi_output(spec: &Spec, spec_path: &str, dir: &Path) -> Output {
+    Output {
+        path: dir.join(spec.uapi_header()),
+        text: uapi::emit(spec, spec_path),
+    }
+}
+
+/// The kernel tables, at `dir/<name>/nl_gen.rs`, or the refusal of a feature they lack.
+pub fn kernel_output(spec: &Spec, spec_path: &str, dir: &Path) -> Result<Output> {
+    Ok(Output {
+        path: dir.join(&spec.name).join("nl_gen.rs"),
+        text: kernel::emit(spec, spec_path)
+            .with_context(|| format!("{spec_path}: kernel tables"))?,
+    })
 }
 
 /// Every spec under `root/specs`, as paths relative to `root`.
@@ -58,4 +76,11 @@ pub fn specs(root: &Path) -> Result<Vec<String>> {
         .collect();
     v.sort();
     Ok(v)
+}
+
+/// The repository root at or above `dir`: the first directory holding `specs/`.
+pub fn find_root(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors()
+        .find(|d| d.join("specs").is_dir())
+        .map(Path::to_path_buf)
 }

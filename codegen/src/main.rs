@@ -1,25 +1,67 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
-//! `genlkit-codegen [--check] [SPEC...]`: regenerate (or, with `--check`, verify) the files
-//! generated from each spec (default: every `specs/*.yaml`), from the repository root.
+//! genlkit-codegen: generate a family's files from its spec.
+//!
+//! ```text
+//! genlkit-codegen [--root DIR] [--check] [specs/NAME.yaml ...]
+//! genlkit-codegen --out DIR [--uapi-only | --kernel-only] SPEC.yaml ...
+//! ```
+//!
+//! The first form regenerates (or, with `--check`, verifies) the files of each spec of a tree
+//! (default: every `specs/*.yaml`); the tree is `--root`, else the first directory at or above
+//! the current one that holds `specs/`. The second takes any spec file and writes its C uapi
+//! header to `DIR/<uapi-header>` and its kernel tables to `DIR/<name>/nl_gen.rs` (or only the
+//! one asked for), printing each path written.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
+
+const USAGE: &str = "usage: genlkit-codegen [--root DIR] [--check] [specs/NAME.yaml ...]
+       genlkit-codegen --out DIR [--uapi-only | --kernel-only] SPEC.yaml ...";
 
 fn main() -> Result<()> {
     let mut check = false;
+    let mut root = None;
+    let mut out = None;
+    let (mut uapi, mut kernel) = (true, true);
     let mut specs = Vec::new();
-    for a in std::env::args().skip(1) {
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
         match a.as_str() {
             "--check" => check = true,
+            "--root" => root = Some(PathBuf::from(args.next().context(USAGE)?)),
+            "--out" => out = Some(PathBuf::from(args.next().context(USAGE)?)),
+            "--uapi-only" => kernel = false,
+            "--kernel-only" => uapi = false,
             "-h" | "--help" => {
-                println!("usage: genlkit-codegen [--check] [specs/NAME.yaml ...]");
+                println!("{USAGE}");
                 return Ok(());
             }
+            _ if a.starts_with('-') => bail!("unknown option {a}\n{USAGE}"),
             _ => specs.push(a),
         }
     }
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    if let Some(dir) = out {
+        if check || root.is_some() || !(uapi || kernel) || specs.is_empty() {
+            bail!("{USAGE}");
+        }
+        return out_of_tree(&dir, &specs, uapi, kernel);
+    }
+    if !(uapi && kernel) {
+        bail!("--uapi-only and --kernel-only go with --out\n{USAGE}");
+    }
+    let root = match root {
+        Some(r) => r,
+        None => {
+            let cwd = std::env::current_dir()?;
+            genlkit_codegen::find_root(&cwd).with_context(|| {
+                format!(
+                    "no directory with specs/ at or above {} (use --root DIR)",
+                    cwd.display()
+                )
+            })?
+        }
+    };
     if specs.is_empty() {
         specs = genlkit_codegen::specs(&root)?;
     }
@@ -39,10 +81,7 @@ fn main() -> Result<()> {
             if check {
                 stale.push(rel);
             } else {
-                if let Some(dir) = out.path.parent() {
-                    std::fs::create_dir_all(dir)?;
-                }
-                std::fs::write(&out.path, &out.text)?;
+                write(&out.path, &out.text)?;
                 println!("wrote {rel}");
             }
         }
@@ -54,4 +93,29 @@ fn main() -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// `--out DIR`: each spec's header and tables, wherever the spec is.
+fn out_of_tree(dir: &Path, specs: &[String], uapi: bool, kernel: bool) -> Result<()> {
+    for path in specs {
+        let spec = genlkit_codegen::load(Path::new(path), path)?;
+        if uapi {
+            let out = genlkit_codegen::uapi_output(&spec, path, dir);
+            write(&out.path, &out.text)?;
+            println!("wrote {}", out.path.display());
+        }
+        if kernel {
+            let out = genlkit_codegen::kernel_output(&spec, path, dir)?;
+            write(&out.path, &out.text)?;
+            println!("wrote {}", out.path.display());
+        }
+    }
+    Ok(())
+}
+
+fn write(path: &Path, text: &str) -> Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))
 }

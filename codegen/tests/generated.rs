@@ -607,3 +607,13 @@ fn names_declared_twice_are_declared_once() {
     assert_eq!(h.matches("enum tw_kind {").count(), 1, "{h}");
     assert!(h.contains("/* __TW_A_MAX = 1: the name is taken */"), "{h}");
 }
+
+#[test]
+fn the_tree_is_found_from_any_directory_in_it() {
+    let root = root().canonicalize().unwrap();
+    assert_eq!(
+        genlkit_codegen::find_root(&root.join("kmod/genl")),
+        Some(root.clone())
+    );
+    assert_eq!(genlkit_codegen::find_root(&root), Some(root));
+}
