@@ -50,6 +50,14 @@ kdir() {
     fi
 }
 
+# The kernel source tree of the kernel under test, for its YNL schemas, specs, tools and uapi
+# headers: the build's `source` link, or the build itself when it is an in-tree build.
+ksrc() {
+    local k
+    k=$(kdir)
+    if [[ -f $k/source/Makefile ]]; then readlink -f "$k/source"; else echo "$k"; fi
+}
+
 # make LLVM=... when the kernel in $1 was built with clang, so modules match.
 kmake_llvm() {
     if grep -q '^CONFIG_CC_IS_CLANG=y' "$1/.config" 2>/dev/null; then
