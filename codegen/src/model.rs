@@ -1011,8 +1011,10 @@ impl Spec {
 
     /// The 1-based line of an item in the spec's text, for messages: `path` steps through
     /// mapping keys (`"attribute-sets"`) and list items by name (`"=entry"`), as in
-    /// `["attribute-sets", "=entry", "attributes", "=key", "checks"]`. Best effort: a
-    /// block-style spec is expected; `None` when the item is not found so.
+    /// `["attribute-sets", "=entry", "attributes", "=key", "checks"]`. An item the text does
+    /// not spell out (a key left to its default) is at the line of the nearest one around it
+    /// that it does; `None` when not even the first step is found. Best effort: a block-style
+    /// spec is expected.
     pub fn line_of(&self, path: &[&str]) -> Option<usize> {
         line_of(&self.text, path)
     }
@@ -1076,12 +1078,15 @@ fn line_of(text: &str, path: &[&str]) -> Option<usize> {
             let item_col = (from..to)
                 .filter(|&j| lines[j].first.is_some() && lines[j].key().is_some())
                 .map(|j| lines[j].col)
-                .min()?;
-            let i = (from..to).find(|&j| {
+                .min();
+            let Some(item_col) = item_col else { break };
+            let Some(i) = (from..to).find(|&j| {
                 lines[j].col == item_col
                     && lines[j].key() == Some("name")
                     && lines[j].value() == name
-            })?;
+            }) else {
+                break;
+            };
             // The item spans from its `- ` line to the next line left of its keys.
             let mut start = i;
             while start > from && lines[i].first.is_some_and(|f| f >= item_col) {
@@ -1103,7 +1108,10 @@ fn line_of(text: &str, path: &[&str]) -> Option<usize> {
             (from, to, col) = (start, end, item_col);
             found = Some(i);
         } else {
-            let i = (from..to).find(|&j| lines[j].col == col && lines[j].key() == Some(step))?;
+            let Some(i) = (from..to).find(|&j| lines[j].col == col && lines[j].key() == Some(step))
+            else {
+                break;
+            };
             let key_col = lines[i].col;
             // The value block: deeper lines, or a list at the key's own column.
             let mut end = i + 1;

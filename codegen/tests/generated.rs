@@ -274,7 +274,13 @@ fn items_are_found_on_their_lines() {
     ] {
         assert_eq!(spec.line_of(path), Some(line), "{path:?}");
     }
-    assert_eq!(spec.line_of(&["attribute-sets", "=t"]), None);
+    // Not spelt out: the nearest item around it that is.
+    assert_eq!(
+        spec.line_of(&["attribute-sets", "=s", "attributes", "=plain", "value"]),
+        Some(22)
+    );
+    assert_eq!(spec.line_of(&["attribute-sets", "=t"]), Some(7));
+    assert_eq!(spec.line_of(&["kernel-policy"]), None);
 }
 
 const RANGES: &str = "name: ranged
