@@ -298,3 +298,17 @@ pub(super) unsafe fn genlmsg_reply(
         err.min(0)
     }
 }
+
+/// `cond_resched()`, `include/linux/sched.h`: lets another task run if one is due, on a kernel
+/// that does not preempt (`__might_resched` included, through [`kernel::task::might_sleep`]).
+/// With `CONFIG_PREEMPT_DYNAMIC` the C macro goes through a static call that does nothing in
+/// full-preemption mode; calling `__cond_resched` directly instead yields only when a
+/// reschedule is due, which is as harmless. Must be called where sleeping is allowed.
+pub fn cond_resched() {
+    kernel::task::might_sleep();
+    #[cfg(any(not(CONFIG_PREEMPTION), CONFIG_PREEMPT_DYNAMIC))]
+    // SAFETY: may sleep, which `might_sleep` above checks is allowed here.
+    unsafe {
+        bindings::__cond_resched();
+    }
+}

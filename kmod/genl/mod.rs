@@ -25,6 +25,7 @@
 // (`dead_code`, and `unused_imports` for the re-exports below).
 #![allow(dead_code, unreachable_pub)]
 
+mod alloc;
 mod attrs;
 mod dump;
 mod family;
@@ -36,9 +37,11 @@ mod policy;
 
 #[allow(unused_imports)] // a family uses part of the API
 pub use self::{
+    alloc::GFP_STORE,
     attrs::{Attr, Attrs},
     dump::{DumpEntry, DumpIt, DumpWriter},
     family::{Family, FamilyModule, FamilyState, IsTheModule, PerNetState},
+    inlines::cond_resched,
     msg::{AttrWriter, Message, Nest},
     net::Net,
     ops::{DoIt, Perm, Request, SplitOp},
