@@ -13,8 +13,7 @@ mod genl;
 #[rustfmt::skip]
 mod nl_gen;
 
-use core::cmp::Ordering;
-use genl::{AttrWriter, DumpWriter, Net, PerNetState, Request};
+use genl::{AttrWriter, DumpWriter, Net, PerNetState, Request, GFP_STORE};
 use kernel::{
     new_mutex,
     prelude::*,
@@ -37,36 +36,23 @@ module! {
     },
 }
 
-/// A counter's name, ordered bytewise; its memory is charged to the sender's memory cgroup.
-struct Name(KVec<u8>);
+/// A counter's name as the tree's key, kept in the tree's node (one allocation per counter):
+/// its bytes zero-padded, then its length, which orders names bytewise.
+type Name = ([u8; counter::NAME_MAX_LEN], u8);
 
-impl Name {
-    fn new(bytes: &[u8]) -> Result<Self> {
-        let mut v = KVec::with_capacity(bytes.len(), GFP_KERNEL_ACCOUNT)?;
-        v.extend_from_slice(bytes, GFP_KERNEL_ACCOUNT)?;
-        Ok(Self(v))
-    }
+fn name_key(name: &[u8]) -> Result<Name> {
+    let mut key = [0; counter::NAME_MAX_LEN];
+    // The policy bounds the name's length (`max-len`).
+    key.get_mut(..name.len())
+        .ok_or(EINVAL)?
+        .copy_from_slice(name);
+    // CAST: at most `NAME_MAX_LEN`, checked just above.
+    Ok((key, name.len() as u8))
 }
 
-impl Ord for Name {
-    fn cmp(&self, other: &Self) -> Ordering {
-        self.0.as_slice().cmp(other.0.as_slice())
-    }
+fn name_of(key: &Name) -> &[u8] {
+    &key.0[..usize::from(key.1)]
 }
-
-impl PartialOrd for Name {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl PartialEq for Name {
-    fn eq(&self, other: &Self) -> bool {
-        self.0 == other.0
-    }
-}
-
-impl Eq for Name {}
 
 /// One namespace's counters, in a tree: no allocation grows with their number.
 struct Counters {
@@ -110,11 +96,11 @@ impl CountersOps for State {
             .map(|a| a.u64())
             .transpose()?
             .unwrap_or(1);
-        // What can fail is allocated before the change: the reply, and a new counter's name and
-        // node (freed unused when the counter exists).
+        // What can fail is allocated before the change: the reply, and a new counter's node
+        // (freed unused when the counter exists), charged to the sender's memory cgroup.
         let mut reply = req.reply(COUNTER_SIZE)?;
-        let key = Name::new(name)?;
-        let node = RBTreeNodeReservation::new(GFP_KERNEL_ACCOUNT)?;
+        let key = name_key(name)?;
+        let node = RBTreeNodeReservation::new(GFP_STORE)?;
         let mut counters = self.counters.lock();
         let value = match counters.tree.get_mut(&key) {
             Some(v) => {
@@ -148,7 +134,7 @@ impl CountersOps for State {
     fn get_do(&self, req: &Request<'_>) -> Result {
         let name_attr = req.attrs().required(counter::NAME)?;
         let name = name_attr.str_bytes()?;
-        let key = Name::new(name)?;
+        let key = name_key(name)?;
         let mut reply = req.reply(COUNTER_SIZE)?;
         let value = *self
             .counters
@@ -180,8 +166,8 @@ impl CountersOps for State {
         };
         while let Some(c) = at {
             let (name, value) = c.current();
-            if let Err(e) = out.put_entry(|entry| put_counter(entry, &name.0, *value)) {
-                *resume = Some(Name::new(&name.0)?);
+            if let Err(e) = out.put_entry(|entry| put_counter(entry, name_of(name), *value)) {
+                *resume = Some(*name);
                 return Err(e);
             }
             at = c.move_next();
