@@ -5,7 +5,7 @@
 use kernel::{prelude::*, rbtree::RBTreeNodeReservation};
 
 use crate::{
-    genl::{Attr, AttrWriter, DumpWriter, Message, Net, PerNetState, Request},
+    genl::{Attr, AttrWriter, DumpWriter, Message, Net, PerNetState, Request, GFP_STORE},
     nl_gen::{cmd, entry, group, put_mode, stats, KvstoreOps, FAMILY},
     store::{Counters, Entry, Key, Limits, PutError, PutMode, Store},
 };
@@ -18,9 +18,12 @@ impl PerNetState for Store {
 }
 
 fn limits() -> Limits {
+    use crate::module_parameters::*;
     Limits {
-        max_entries: crate::module_parameters::max_entries.value(),
-        max_bytes: crate::module_parameters::max_bytes.value(),
+        max_entries: max_entries.value(),
+        max_bytes: max_bytes.value(),
+        max_total_entries: max_total_entries.value(),
+        max_total_bytes: max_total_bytes.value(),
     }
 }
 
@@ -135,41 +138,54 @@ impl KvstoreOps for Store {
             },
         };
 
-        // Allocate everything before taking the lock.
-        let mut stored = KVec::with_capacity(value.len(), GFP_KERNEL)?;
-        stored.extend_from_slice(value, GFP_KERNEL)?;
-        let slot = RBTreeNodeReservation::new(GFP_KERNEL)?;
+        // Everything that can fail is allocated before the change, charged to the sender's
+        // memory cgroup: the value, the key, the tree node and the reply. The value first: at
+        // a cgroup's limit it is the allocation that fails (an order-4 block for the largest
+        // values is refused without invoking the cgroup's OOM killer), with a message.
+        let no_memory = || value_attr.reject(ENOMEM, c"cannot store the value (out of memory)");
+        let mut stored = KVec::with_capacity(value.len(), GFP_STORE).map_err(|_| no_memory())?;
+        stored
+            .extend_from_slice(value, GFP_STORE)
+            .map_err(|_| no_memory())?;
+        let stored_key = Key::new(key)?;
+        let slot = RBTreeNodeReservation::new(GFP_STORE)?;
         let new_entry = Entry {
             value: stored,
             flags,
         };
-
         let size = entry_size(key, value.len());
-        let generation = {
-            let mut inner = self.inner.lock();
-            let generation = inner
-                .put(Key::new(key)?, new_entry, slot, mode, limits())
-                .map_err(|e| match e {
-                    PutError::Exists => key_attr.reject(EEXIST, c"entry exists (mode create)"),
-                    PutError::Missing => {
-                        key_attr.reject(ENOENT, c"entry does not exist (mode replace)")
-                    }
-                    PutError::TooManyEntries => {
-                        key_attr.reject(ENOSPC, c"store is full (max_entries reached)")
-                    }
-                    PutError::TooManyBytes => {
-                        value_attr.reject(ENOSPC, c"store is full (max_bytes reached)")
-                    }
-                })?;
-            // Under the lock, so listeners see changes in generation order.
-            notify(self, req.net(), cmd::NEW_NTF, size, |m| {
-                put_entry(m, key, value, flags)?;
-                m.put_u64(entry::GENERATION, generation, entry::PAD)
-            });
-            generation
-        };
-
         let mut reply = req.reply(size)?;
+
+        let mut inner = self.inner.lock();
+        let generation = inner
+            .put(stored_key, new_entry, slot, mode, limits())
+            .map_err(|e| match e {
+                PutError::Exists => key_attr.reject(EEXIST, c"entry exists (mode create)"),
+                PutError::Missing => {
+                    key_attr.reject(ENOENT, c"entry does not exist (mode replace)")
+                }
+                PutError::TooManyEntries => {
+                    key_attr.reject(ENOSPC, c"store is full (max_entries reached)")
+                }
+                PutError::TooManyBytes => {
+                    value_attr.reject(ENOSPC, c"store is full (max_bytes reached)")
+                }
+                PutError::TooManyEntriesInAll => {
+                    key_attr.reject(ENOSPC, c"kvstore is full (max_total_entries reached)")
+                }
+                PutError::TooManyBytesInAll => {
+                    value_attr.reject(ENOSPC, c"kvstore is full (max_total_bytes reached)")
+                }
+            })?;
+        // Under the lock, so listeners see changes in generation order; a notification that
+        // cannot be built or sent is counted, not the request's failure.
+        notify(self, req.net(), cmd::NEW_NTF, size, |m| {
+            put_entry(m, key, value, flags)?;
+            m.put_u64(entry::GENERATION, generation, entry::PAD)
+        });
+        drop(inner);
+
+        // Sized for it: filling in the reply cannot fail.
         put_entry(&mut reply, key, value, flags)?;
         reply.put_u64(entry::GENERATION, generation, entry::PAD)?;
         req.send_reply(reply)
@@ -253,18 +269,18 @@ impl KvstoreOps for Store {
         let key = key_of(&key_attr)?;
         let lookup = Key::new(key)?;
         let size = entry_size(key, 0);
-        let generation = {
-            let mut inner = self.inner.lock();
-            let generation = inner
-                .del(&lookup)
-                .ok_or_else(|| key_attr.reject(ENOENT, c"no entry with this key"))?;
-            notify(self, req.net(), cmd::DEL_NTF, size, |m| {
-                m.put_str(entry::KEY, key)?;
-                m.put_u64(entry::GENERATION, generation, entry::PAD)
-            });
-            generation
-        };
+        // Allocated before the change, so that it cannot fail after it.
         let mut reply = req.reply(size)?;
+        let mut inner = self.inner.lock();
+        let generation = inner
+            .del(&lookup)
+            .ok_or_else(|| key_attr.reject(ENOENT, c"no entry with this key"))?;
+        notify(self, req.net(), cmd::DEL_NTF, size, |m| {
+            m.put_str(entry::KEY, key)?;
+            m.put_u64(entry::GENERATION, generation, entry::PAD)
+        });
+        drop(inner);
+        // Sized for it: cannot fail.
         reply.put_str(entry::KEY, key)?;
         reply.put_u64(entry::GENERATION, generation, entry::PAD)?;
         req.send_reply(reply)
@@ -274,9 +290,14 @@ impl KvstoreOps for Store {
     fn stats_do(&self, req: &Request<'_>) -> Result {
         let c = &self.counters;
         Counters::bump(&c.stats);
-        let (generation, entries, bytes) = {
+        let (generation, entries, bytes, memory) = {
             let inner = self.inner.lock();
-            (inner.generation(), inner.entries(), inner.bytes())
+            (
+                inner.generation(),
+                inner.entries(),
+                inner.bytes(),
+                inner.memory(),
+            )
         };
         let l = limits();
         let mut reply = req.reply(16 * 2 * attr_size(8))?;
@@ -295,6 +316,7 @@ impl KvstoreOps for Store {
             (stats::STATS_COUNT, Counters::read(&c.stats)),
             (stats::NOTIFY_SENT, Counters::read(&c.notify_sent)),
             (stats::NOTIFY_DROPPED, Counters::read(&c.notify_dropped)),
+            (stats::MEMORY, memory),
         ] {
             nest.put_u64(ty, v, stats::PAD)?;
         }

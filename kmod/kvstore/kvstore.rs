@@ -33,7 +33,15 @@ module! {
         },
         max_bytes: u64 {
             default: 256 << 20,
-            description: "Most bytes of keys and values per network namespace",
+            description: "Most bytes of memory the entries of a network namespace occupy",
+        },
+        max_total_entries: u64 {
+            default: 4_400_000,
+            description: "Most entries of all network namespaces together",
+        },
+        max_total_bytes: u64 {
+            default: 1 << 30,
+            description: "Most bytes of memory the entries of all network namespaces occupy",
         },
     },
 }

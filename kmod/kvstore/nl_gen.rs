@@ -72,7 +72,7 @@ pub(crate) mod stats {
     pub(crate) const BYTES: u16 = 2;
     /// Limit on entries (module parameter max_entries).
     pub(crate) const MAX_ENTRIES: u16 = 3;
-    /// Limit on bytes (module parameter max_bytes).
+    /// Limit on memory (module parameter max_bytes; see memory).
     pub(crate) const MAX_BYTES: u16 = 4;
     pub(crate) const ECHO_COUNT: u16 = 5;
     pub(crate) const PUT_COUNT: u16 = 6;
@@ -86,8 +86,11 @@ pub(crate) mod stats {
     /// Notifications that could not be allocated or sent.
     pub(crate) const NOTIFY_DROPPED: u16 = 12;
     pub(crate) const PAD: u16 = 13;
+    /// Bytes of memory the entries occupy: tree nodes, keys and values, as the
+    /// allocator sizes them. What max-bytes limits.
+    pub(crate) const MEMORY: u16 = 14;
     /// The highest attribute.
-    pub(crate) const MAX: u16 = 13;
+    pub(crate) const MAX: u16 = 14;
 }
 
 /// Flags `entry-flags`.

@@ -86,6 +86,7 @@ pub enum StatsAttr {
     StatsCount(u64),
     NotifySent(u64),
     NotifyDropped(u64),
+    Memory(u64),
     /// Alignment padding; ignored on receive.
     Pad(Vec<u8>),
     /// An attribute this crate does not know (newer kernel).
@@ -108,6 +109,7 @@ impl StatsAttr {
             StatsCount(v) => (spec::STATS_STATS_COUNT, v),
             NotifySent(v) => (spec::STATS_NOTIFY_SENT, v),
             NotifyDropped(v) => (spec::STATS_NOTIFY_DROPPED, v),
+            Memory(v) => (spec::STATS_MEMORY, v),
             Pad(_) | Other(_) => return None,
         })
     }
@@ -165,6 +167,7 @@ impl<T: AsRef<[u8]> + ?Sized> Parseable<NlaBuffer<&T>> for StatsAttr {
             spec::STATS_STATS_COUNT => StatsAttr::StatsCount(u64_value()?),
             spec::STATS_NOTIFY_SENT => StatsAttr::NotifySent(u64_value()?),
             spec::STATS_NOTIFY_DROPPED => StatsAttr::NotifyDropped(u64_value()?),
+            spec::STATS_MEMORY => StatsAttr::Memory(u64_value()?),
             spec::STATS_PAD => StatsAttr::Pad(payload.to_vec()),
             _ => StatsAttr::Other(DefaultNla::parse(buf)?),
         })

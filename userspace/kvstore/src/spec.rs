@@ -65,6 +65,7 @@ pub const STATS_STATS_COUNT: u16 = 10;
 pub const STATS_NOTIFY_SENT: u16 = 11;
 pub const STATS_NOTIFY_DROPPED: u16 = 12;
 pub const STATS_PAD: u16 = 13;
+pub const STATS_MEMORY: u16 = 14;
 
 /// Command names, indexed by ID (index 0 is unused).
 pub const CMD_NAMES: &[&str] = &[
@@ -106,4 +107,5 @@ pub const STATS_ATTR_NAMES: &[&str] = &[
     "notify-sent",
     "notify-dropped",
     "pad",
+    "memory",
 ];

@@ -249,11 +249,13 @@ pub struct Stats {
     pub stats_count: u64,
     pub notify_sent: u64,
     pub notify_dropped: u64,
+    /// Memory the entries occupy (what `max_bytes` limits).
+    pub memory: u64,
 }
 
 impl Stats {
     /// `(spec name, value)` pairs in spec order.
-    pub fn fields(&self) -> [(&'static str, u64); 12] {
+    pub fn fields(&self) -> [(&'static str, u64); 13] {
         [
             ("entries", self.entries),
             ("bytes", self.bytes),
@@ -267,6 +269,7 @@ impl Stats {
             ("stats-count", self.stats_count),
             ("notify-sent", self.notify_sent),
             ("notify-dropped", self.notify_dropped),
+            ("memory", self.memory),
         ]
     }
 
@@ -286,6 +289,7 @@ impl Stats {
                 StatsAttr::StatsCount(v) => s.stats_count = v,
                 StatsAttr::NotifySent(v) => s.notify_sent = v,
                 StatsAttr::NotifyDropped(v) => s.notify_dropped = v,
+                StatsAttr::Memory(v) => s.memory = v,
                 StatsAttr::Pad(_) | StatsAttr::Other(_) => {}
             }
         }
@@ -306,6 +310,7 @@ impl Stats {
             StatsAttr::StatsCount(self.stats_count),
             StatsAttr::NotifySent(self.notify_sent),
             StatsAttr::NotifyDropped(self.notify_dropped),
+            StatsAttr::Memory(self.memory),
         ]
     }
 }

@@ -29,6 +29,7 @@ fn all_stats() -> Vec<StatsAttr> {
         StatsAttr::StatsCount(10),
         StatsAttr::NotifySent(11),
         StatsAttr::NotifyDropped(u64::MAX),
+        StatsAttr::Memory(7),
     ]
 }
 
@@ -164,6 +165,7 @@ fn typed_replies_decode() {
     let stats =
         StatsReply::try_from(KvstoreMessage::new(KvstoreCmd::Stats, attrs.clone())).unwrap();
     assert_eq!(stats.stats.notify_dropped, u64::MAX);
+    assert_eq!(stats.stats.memory, 7);
     assert_eq!(stats.stats.dump_count, 9);
 
     // Typed -> message -> wire -> message -> typed.
