@@ -13,8 +13,9 @@ import json
 import struct
 import subprocess
 import sys
+import time
 
-from lib.py import NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE, NOBODY, ROOT, family, ksft_eq, \
+from lib.py import NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE, NOBODY, ROOT, NlError, family, ksft_eq, \
     ksft_run, ksft_true, nl_error, raw_request, reload_module, run_as
 
 
@@ -48,6 +49,8 @@ def main():
     st = y.do("stats", {})
     ksft_eq("stats counts entries", 4, st["stats"]["entries"])
     ksft_eq("stats counts bytes", len("alpha") + 3 + 3 * (3 + 3), st["stats"]["bytes"])
+    ksft_true("stats counts the memory the entries occupy (nodes, keys, values as allocated)",
+              st["stats"]["memory"] >= 4 * 64 + st["stats"]["bytes"], st["stats"])
     ksft_eq("stats reports the generation", g0 + 6, st["generation"])
     ksft_true("stats counts puts and dumps", st["stats"]["put-count"] >= 6 and st["stats"]["dump-count"] >= 3, st)
     big = bytes(range(256)) * 253 + b"x" * 232  # 65000 bytes: the most a value may hold
@@ -234,8 +237,10 @@ except NlError as e:
 
     # --- limits (module parameters): ENOSPC with a message
     # (ksft_exit() reloads kvstore with its default parameters, even if limits() raises)
-    reload_module("kvstore", "max_entries=2", "max_bytes=10")
+    reload_module("kvstore", "max_entries=2", "max_bytes=300")
     limits(family("kvstore"))
+    reload_module("kvstore", "max_total_entries=3")
+    total_limits(family("kvstore"))
 
 
 def limits(y):
@@ -244,9 +249,37 @@ def limits(y):
     e, ext = nl_error(lambda: y.do("put", {"key": "c", "value": b"1"}))
     ksft_eq("put past max_entries: ENOSPC with a message", (errno.ENOSPC, "store is full (max_entries reached)"),
             (e, ext.get("msg")))
-    e, ext = nl_error(lambda: y.do("put", {"key": "a", "value": b"123456789", "mode": "replace"}))
+    # Two small entries take about 2 x 112 bytes (a 96-byte node, 8-byte key and value blocks);
+    # a 100-byte value takes a 128-byte block, past max_bytes=300.
+    e, ext = nl_error(lambda: y.do("put", {"key": "a", "value": b"x" * 100, "mode": "replace"}))
     ksft_eq("put past max_bytes: ENOSPC at value", (errno.ENOSPC, ".value", "store is full (max_bytes reached)"),
             (e, ext.get("bad-attr"), ext.get("msg")))
+    ksft_eq("... and the entry is unchanged", b"1", y.do("get", {"key": "a"})["value"])
+
+
+def total_limits(y):
+    """max_total_entries holds across namespaces: a namespace cannot take what others left."""
+    y.do("put", {"key": "a", "value": b"1"})
+    y.do("put", {"key": "b", "value": b"1"})
+    _, out = run_as(["unshare", "-Urn"], """
+        y.do("put", {"key": "mine", "value": b"1"})
+        try:
+            y.do("put", {"key": "more", "value": b"1"})
+            print("stored")
+        except NlError as e:
+            print(e.error, e.extack.get("msg"))
+        """, "kvstore")
+    ksft_eq("past max_total_entries, in another namespace: ENOSPC with a message",
+            f"{errno.ENOSPC} kvstore is full (max_total_entries reached)", out)
+    # The namespace goes away in the background (cleanup_net) once its last process exits.
+    stored, deadline = False, time.monotonic() + 30
+    while not stored and time.monotonic() < deadline:
+        try:
+            y.do("put", {"key": "c", "value": b"1"})
+            stored = True
+        except NlError:
+            time.sleep(0.2)
+    ksft_true("... and a namespace that went away gave its entry back", stored)
 
 
 if __name__ == "__main__":
