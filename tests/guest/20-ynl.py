@@ -267,7 +267,7 @@ def total_limits(y):
             y.do("put", {"key": "more", "value": b"1"})
             print("stored")
         except NlError as e:
-            print(e.error, e.extack.get("msg"))
+            print(e.error, (e.nl_msg.extack or {}).get("msg"))
         """, "kvstore")
     ksft_eq("past max_total_entries, in another namespace: ENOSPC with a message",
             f"{errno.ENOSPC} kvstore is full (max_total_entries reached)", out)
