@@ -247,12 +247,10 @@ impl<S: FamilyState> Family<S> {
     /// `EINVAL` for a group the family does not have; `ESRCH` when nobody received it;
     /// `ENOBUFS` when some listener's queue was full.
     pub fn notify(&'static self, msg: Message, net: Net<'_>, group: u32) -> Result {
-        if group >= self.n_mcgrps() {
-            return Err(EINVAL);
-        }
         let skb = msg.finish();
         // SAFETY: the family is registered (a message exists only while a module serves it),
-        // `net` is live for the call, we own `skb`, and `group` is one of the family's groups.
+        // `net` is live for the call, and we own `skb`; a group the family does not have is
+        // refused there (freeing `skb`).
         to_result(unsafe {
             inlines::genlmsg_multicast_netns(
                 self.inner.get(),

@@ -9,15 +9,6 @@ include!("common/family.rs");
 const FAMILY_NAME: &[u8] = b"cfcase\0";
 static POLICY: Policy<1> = Policy::new(&[]);
 
-struct Op;
-
-impl DoIt for Op {
-    type State = State;
-    fn doit(_: &State, _: &Request<'_>) -> Result {
-        Ok(())
-    }
-}
-
 struct Dump;
 
 impl DumpIt for Dump {

@@ -10,13 +10,4 @@ include!("common/family.rs");
 const FAMILY_NAME: &[u8] = b"VFS_DQUOT\0";
 static POLICY: Policy<1> = Policy::new(&[]);
 
-struct Op;
-
-impl DoIt for Op {
-    type State = State;
-    fn doit(_: &State, _: &Request<'_>) -> Result {
-        Ok(())
-    }
-}
-
-static OPS: [SplitOp<State>; 1] = [SplitOp::doit::<Op, 1>(1, &POLICY, Perm::Anyone)];
+static OPS: [SplitOp<State>; 1] = [SplitOp::doit::<Noop, 1>(1, &POLICY, Perm::Anyone)];

@@ -10,13 +10,4 @@ const FAMILY_NAME: &[u8] = b"cfcase\0";
 static POLICY: Policy<2> =
     Policy::new(&[(1, AttrPolicy::flag().range(&genl::Range::new(0, 1)))]);
 
-struct Op;
-
-impl DoIt for Op {
-    type State = State;
-    fn doit(_: &State, _: &Request<'_>) -> Result {
-        Ok(())
-    }
-}
-
-static OPS: [SplitOp<State>; 1] = [SplitOp::doit::<Op, 2>(1, &POLICY, Perm::Anyone)];
+static OPS: [SplitOp<State>; 1] = [SplitOp::doit::<Noop, 2>(1, &POLICY, Perm::Anyone)];

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 // What every compile-fail case shares, as a family's generated code and root would hold it:
 // the layer, `module!` naming the family module, the per-namespace state, the multicast group
-// and the family. A case includes it at its crate root and defines `FAMILY_NAME` and `OPS`.
+// and the family, and `Noop`, an op that does nothing. A case includes it at its crate root and
+// defines `FAMILY_NAME` and `OPS`.
 
 #[path = "../genl/mod.rs"]
 #[allow(unsafe_code)]
@@ -44,4 +45,26 @@ static FAMILY: Family<State> = Family::const_new(
 
 impl FamilyState for State {
     const FAMILY: &'static Family<Self> = &FAMILY;
+}
+
+/// An op that does nothing, as a do and as a dump: for cases whose misuse is elsewhere.
+#[allow(dead_code)] // unused by the cases with ops of their own
+struct Noop;
+
+impl DoIt for Noop {
+    type State = State;
+    fn doit(_: &State, _: &Request<'_>) -> Result {
+        Ok(())
+    }
+}
+
+impl DumpIt for Noop {
+    type State = State;
+    type Cursor = ();
+    fn start(_: &State, _: &Request<'_>) -> Result {
+        Ok(())
+    }
+    fn dumpit(_: &State, _: &Request<'_>, _: &mut (), _: &mut DumpWriter<'_>) -> Result {
+        Ok(())
+    }
 }
