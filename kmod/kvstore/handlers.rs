@@ -7,7 +7,7 @@ use kernel::{prelude::*, rbtree::RBTreeNodeReservation};
 use crate::{
     genl::{Attr, AttrWriter, DumpWriter, Message, Net, PerNetState, Request, GFP_STORE},
     nl_gen::{cmd, entry, group, put_mode, stats, KvstoreOps, FAMILY},
-    store::{Counters, Entry, Key, Limits, PutError, PutMode, Store},
+    store::{Counters, Entry, Limits, PutError, PutMode, Store},
 };
 
 /// Every namespace has its store.
@@ -78,7 +78,7 @@ fn notify(
 
 /// Where a `get` dump stands between rounds.
 pub(crate) struct DumpCursor {
-    prefix: Option<Key>,
+    prefix: Option<Entry>,
     /// The key that did not fit the last round, to resume at; `None` before the first round.
     /// Copied once per round, not once per entry; if it is deleted in between, the walk resumes
     /// at the next key, so no unchanged key is skipped or sent twice.
@@ -139,26 +139,24 @@ impl KvstoreOps for Store {
         };
 
         // Everything that can fail is allocated before the change, charged to the sender's
-        // memory cgroup: the value, the key, the tree node and the reply. The value first: at
-        // a cgroup's limit it is the allocation that fails (an order-4 block for the largest
-        // values is refused without invoking the cgroup's OOM killer), with a message.
-        let no_memory = || value_attr.reject(ENOMEM, c"cannot store the value (out of memory)");
-        let mut stored = KVec::with_capacity(value.len(), GFP_STORE).map_err(|_| no_memory())?;
-        stored
-            .extend_from_slice(value, GFP_STORE)
-            .map_err(|_| no_memory())?;
-        let stored_key = Key::new(key)?;
+        // memory cgroup: the entry's bytes when they do not fit in the node, the tree node and
+        // the reply. The bytes first: at a cgroup's limit it is the allocation that fails (an
+        // order-4 block for the largest values is refused without invoking the cgroup's OOM
+        // killer), with a message.
+        let new_entry = Entry::new(key, value, flags).map_err(|e| {
+            if e == ENOMEM {
+                value_attr.reject(ENOMEM, c"cannot store the value (out of memory)")
+            } else {
+                e
+            }
+        })?;
         let slot = RBTreeNodeReservation::new(GFP_STORE)?;
-        let new_entry = Entry {
-            value: stored,
-            flags,
-        };
         let size = entry_size(key, value.len());
         let mut reply = req.reply(size)?;
 
         let mut inner = self.inner.lock();
         let generation = inner
-            .put(stored_key, new_entry, slot, mode, limits())
+            .put(new_entry, slot, mode, limits())
             .map_err(|e| match e {
                 PutError::Exists => key_attr.reject(EEXIST, c"entry exists (mode create)"),
                 PutError::Missing => {
@@ -196,13 +194,15 @@ impl KvstoreOps for Store {
         Counters::bump(&self.counters.get);
         let key_attr = req.attrs().required(entry::KEY)?;
         let key = key_of(&key_attr)?;
-        let lookup = Key::new(key)?;
+        let lookup = Entry::probe(key)?;
         let inner = self.inner.lock();
-        let found = inner
-            .get(&lookup)
-            .ok_or_else(|| key_attr.reject(ENOENT, c"no entry with this key"))?;
-        let mut reply = req.reply(entry_size(key, found.value.len()))?;
-        put_entry(&mut reply, key, &found.value, found.flags)?;
+        let reply = inner
+            .with(&lookup, |found| -> Result<_> {
+                let mut reply = req.reply(entry_size(key, found.value().len()))?;
+                put_entry(&mut reply, key, found.value(), found.flags())?;
+                Ok(reply)
+            })
+            .ok_or_else(|| key_attr.reject(ENOENT, c"no entry with this key"))??;
         drop(inner);
         req.send_reply(reply)
     }
@@ -220,7 +220,7 @@ impl KvstoreOps for Store {
     fn get_dump_start(&self, req: &Request<'_>) -> Result<DumpCursor> {
         Counters::bump(&self.counters.dump);
         let prefix = match req.attrs().get(entry::KEY) {
-            Some(a) => Some(Key::new(a.str_bytes()?)?),
+            Some(a) => Some(Entry::probe(a.str_bytes()?)?),
             None => None,
         };
         Ok(DumpCursor {
@@ -237,21 +237,21 @@ impl KvstoreOps for Store {
         out: &mut DumpWriter<'_>,
     ) -> Result {
         let from = match cursor.next_len {
-            Some(len) => Some(Key::new(&cursor.next[..len])?),
+            Some(len) => Some(Entry::probe(&cursor.next[..len])?),
             None => None,
         };
         let from = from.as_ref().or(cursor.prefix.as_ref());
         let mut inner = self.inner.lock();
         out.set_generation(inner.generation());
 
-        let prefix = cursor.prefix.as_ref().map(Key::as_bytes).unwrap_or(&[]);
+        let prefix = cursor.prefix.as_ref().map(Entry::key).unwrap_or(&[]);
         let mut result = Ok(());
-        inner.walk(from, false, |k, e| {
-            let k = k.as_bytes();
+        inner.walk(from, |e| {
+            let k = e.key();
             if !k.starts_with(prefix) {
                 return false;
             }
-            result = out.put_entry(|m| put_entry(m, k, &e.value, e.flags));
+            result = out.put_entry(|m| put_entry(m, k, e.value(), e.flags()));
             if result.is_err() {
                 // Resume here: the entry was not kept.
                 cursor.next[..k.len()].copy_from_slice(k);
@@ -267,7 +267,7 @@ impl KvstoreOps for Store {
         Counters::bump(&self.counters.del);
         let key_attr = req.attrs().required(entry::KEY)?;
         let key = key_of(&key_attr)?;
-        let lookup = Key::new(key)?;
+        let lookup = Entry::probe(key)?;
         let size = entry_size(key, 0);
         // Allocated before the change, so that it cannot fail after it.
         let mut reply = req.reply(size)?;

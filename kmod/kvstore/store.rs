@@ -14,50 +14,109 @@ use kernel::{
     },
 };
 
-/// A key: its bytes, ordered lexicographically.
-pub(crate) struct Key(KVec<u8>);
+/// Bytes of key and value an entry keeps inside its tree node: a 9-byte key with an 8-byte
+/// value, the common small case, takes one 64-byte allocation (see [`NODE_SIZE`]).
+const INLINE_BYTES: usize = 30;
 
-impl Key {
-    /// Copies `bytes` into a new key.
-    pub(crate) fn new(bytes: &[u8]) -> Result<Self> {
-        let mut v = KVec::with_capacity(bytes.len(), GFP_STORE)?;
-        v.extend_from_slice(bytes, GFP_STORE)?;
-        Ok(Self(v))
+/// Where an entry's key and value bytes live, key first.
+enum Bytes {
+    /// In the tree node: the first `len` bytes.
+    Inline(u8, [u8; INLINE_BYTES]),
+    /// In one allocation of their own, key and value together.
+    Heap(KVec<u8>),
+}
+
+/// One entry: key, value and flags, kept in the tree node itself. Entries are ordered by key
+/// alone; a lookup builds a probe entry with an empty value (no allocation for short keys).
+pub(crate) struct Entry {
+    flags: u32,
+    key_len: u8,
+    bytes: Bytes,
+}
+
+impl Entry {
+    /// Copies `key` and `value` into a new entry. Allocates only when they do not fit inline;
+    /// fails with `ENOMEM` when that fails and `EINVAL` for a key longer than 255 bytes (the
+    /// policy refuses those first).
+    pub(crate) fn new(key: &[u8], value: &[u8], flags: u32) -> Result<Self> {
+        let key_len = u8::try_from(key.len()).map_err(|_| EINVAL)?;
+        let len = key.len() + value.len();
+        let bytes = if len <= INLINE_BYTES {
+            let mut inline = [0; INLINE_BYTES];
+            inline[..key.len()].copy_from_slice(key);
+            inline[key.len()..len].copy_from_slice(value);
+            // CAST: `len <= INLINE_BYTES < 256`.
+            Bytes::Inline(len as u8, inline)
+        } else {
+            let mut heap = KVec::with_capacity(len, GFP_STORE)?;
+            heap.extend_from_slice(key, GFP_STORE)?;
+            heap.extend_from_slice(value, GFP_STORE)?;
+            Bytes::Heap(heap)
+        };
+        Ok(Self {
+            flags,
+            key_len,
+            bytes,
+        })
     }
 
-    /// The key's bytes.
-    pub(crate) fn as_bytes(&self) -> &[u8] {
-        &self.0
+    /// An entry to look `key` up with.
+    pub(crate) fn probe(key: &[u8]) -> Result<Self> {
+        Self::new(key, &[], 0)
+    }
+
+    fn all_bytes(&self) -> &[u8] {
+        match &self.bytes {
+            Bytes::Inline(len, b) => &b[..usize::from(*len)],
+            Bytes::Heap(v) => v,
+        }
+    }
+
+    /// The key.
+    pub(crate) fn key(&self) -> &[u8] {
+        &self.all_bytes()[..usize::from(self.key_len)]
+    }
+
+    /// The value.
+    pub(crate) fn value(&self) -> &[u8] {
+        &self.all_bytes()[usize::from(self.key_len)..]
+    }
+
+    /// The client-defined `entry-flags` bits.
+    pub(crate) fn flags(&self) -> u32 {
+        self.flags
+    }
+
+    /// Keys and values bytes, as the `bytes` stat counts them.
+    fn size(&self) -> u64 {
+        self.all_bytes().len() as u64
+    }
+
+    /// The memory the entry occupies: its tree node, and its bytes' allocation if they have one.
+    fn footprint(&self) -> u64 {
+        footprint(usize::from(self.key_len), self.value().len())
     }
 }
 
-impl Ord for Key {
+impl Ord for Entry {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.as_bytes().cmp(other.as_bytes())
+        self.key().cmp(other.key())
     }
 }
 
-impl PartialOrd for Key {
+impl PartialOrd for Entry {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))
     }
 }
 
-impl PartialEq for Key {
+impl PartialEq for Entry {
     fn eq(&self, other: &Self) -> bool {
-        self.as_bytes() == other.as_bytes()
+        self.key() == other.key()
     }
 }
 
-impl Eq for Key {}
-
-/// A stored value and its client-defined flags.
-pub(crate) struct Entry {
-    /// The value.
-    pub(crate) value: KVec<u8>,
-    /// The `entry-flags` bits.
-    pub(crate) flags: u32,
-}
+impl Eq for Entry {}
 
 /// How a put treats an existing or missing entry (the request's `mode` attribute).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -119,13 +178,24 @@ const fn slab_size(n: usize) -> usize {
     n.next_power_of_two()
 }
 
-/// The tree node: the `rb_node` links (three words), the key and the entry.
-const NODE_SIZE: usize =
-    3 * core::mem::size_of::<usize>() + core::mem::size_of::<Key>() + core::mem::size_of::<Entry>();
+/// The tree node: the `rb_node` links (three words) and the entry; no value is stored apart.
+pub(crate) const NODE_SIZE: usize =
+    3 * core::mem::size_of::<usize>() + core::mem::size_of::<Entry>();
 
-/// The memory an entry occupies: its node, its key's and its value's allocations.
+// One kmalloc-64 object per small entry on 64-bit (`Entry` is 40 bytes there).
+#[cfg(CONFIG_64BIT)]
+const _: () = assert!(NODE_SIZE == 64);
+
+/// The memory an entry with these lengths occupies: its node, and an allocation for its key and
+/// value when they do not fit inline.
 pub(crate) const fn footprint(key_len: usize, value_len: usize) -> u64 {
-    (slab_size(NODE_SIZE) + slab_size(key_len) + slab_size(value_len)) as u64
+    let len = key_len + value_len;
+    let outside = if len <= INLINE_BYTES {
+        0
+    } else {
+        slab_size(len)
+    };
+    (slab_size(NODE_SIZE) + outside) as u64
 }
 
 /// Entries and memory of all namespaces' stores together, for the module-wide limits.
@@ -153,7 +223,7 @@ fn release(total: &Atomic<u64>, n: u64) {
 
 /// The store's contents. Every change bumps `generation`.
 pub(crate) struct Inner {
-    tree: RBTree<Key, Entry>,
+    tree: RBTree<Entry, ()>,
     entries: u64,
     /// Bytes of keys and values.
     bytes: u64,
@@ -194,35 +264,31 @@ impl Inner {
         self.memory
     }
 
-    /// The entry under `key`.
-    pub(crate) fn get(&self, key: &Key) -> Option<&Entry> {
-        self.tree.get(key)
+    /// Calls `f` on the entry with the key of `probe`, if there is one.
+    pub(crate) fn with<R>(&self, probe: &Entry, f: impl FnOnce(&Entry) -> R) -> Option<R> {
+        let cursor = self.tree.cursor_lower_bound(probe)?;
+        let (found, ()) = cursor.current();
+        (found == probe).then(|| f(found))
     }
 
-    /// Creates or replaces the entry under `key` according to `mode`; returns the new
+    /// Creates or replaces the entry with `entry`'s key according to `mode`; returns the new
     /// generation. All memory is allocated by the caller, outside the lock: `slot` becomes the
     /// tree node.
     pub(crate) fn put(
         &mut self,
-        key: Key,
         entry: Entry,
-        slot: RBTreeNodeReservation<Key, Entry>,
+        slot: RBTreeNodeReservation<Entry, ()>,
         mode: PutMode,
         limits: Limits,
     ) -> Result<u64, PutError> {
-        let key_len = key.as_bytes().len();
-        let new_size = (key_len + entry.value.len()) as u64;
-        let new_memory = footprint(key_len, entry.value.len());
-        let (old_size, old_memory, created) = match self.tree.get(&key) {
-            Some(old) => {
+        let (new_size, new_memory) = (entry.size(), entry.footprint());
+        let old = self.with(&entry, |old| (old.size(), old.footprint()));
+        let (old_size, old_memory, created) = match old {
+            Some((size, memory)) => {
                 if mode == PutMode::Create {
                     return Err(PutError::Exists);
                 }
-                (
-                    (key_len + old.value.len()) as u64,
-                    footprint(key_len, old.value.len()),
-                    0,
-                )
+                (size, memory, 0)
             }
             None => {
                 if mode == PutMode::Replace {
@@ -250,17 +316,18 @@ impl Inner {
         self.bytes = self.bytes - old_size + new_size;
         self.memory = self.memory - old_memory + new_memory;
         // A replaced node is dropped here, under the lock: that only frees memory.
-        let _replaced = self.tree.insert(slot.into_node(key, entry));
+        let _replaced = self.tree.insert(slot.into_node(entry, ()));
         self.generation += 1;
         Ok(self.generation)
     }
 
-    /// Removes the entry under `key`; returns the new generation, or `None` when absent.
-    pub(crate) fn del(&mut self, key: &Key) -> Option<u64> {
-        let old = self.tree.remove(key)?;
-        let memory = footprint(key.as_bytes().len(), old.value.len());
+    /// Removes the entry with the key of `probe`; returns the new generation, or `None` when
+    /// absent.
+    pub(crate) fn del(&mut self, probe: &Entry) -> Option<u64> {
+        let (old, ()) = self.tree.remove_node(probe)?.to_key_value();
+        let memory = old.footprint();
         self.entries -= 1;
-        self.bytes -= (key.as_bytes().len() + old.value.len()) as u64;
+        self.bytes -= old.size();
         self.memory -= memory;
         release(&TOTAL_ENTRIES, 1);
         release(&TOTAL_BYTES, memory);
@@ -268,26 +335,15 @@ impl Inner {
         Some(self.generation)
     }
 
-    /// Calls `f` on entries in key order, starting at the first key `>= from` (or the first key),
-    /// skipping `from` itself when `skip_from`, until `f` returns `false` or the keys run out.
-    pub(crate) fn walk(
-        &mut self,
-        from: Option<&Key>,
-        skip_from: bool,
-        mut f: impl FnMut(&Key, &Entry) -> bool,
-    ) {
+    /// Calls `f` on entries in key order, starting at the first key `>=` the key of `from` (or
+    /// the first key), until `f` returns `false` or the keys run out.
+    pub(crate) fn walk(&mut self, from: Option<&Entry>, mut f: impl FnMut(&Entry) -> bool) {
         let mut cursor = match from {
-            Some(k) => self.tree.cursor_lower_bound_mut(k),
+            Some(probe) => self.tree.cursor_lower_bound_mut(probe),
             None => self.tree.cursor_front_mut(),
         };
-        if let (Some(c), Some(k), true) = (&cursor, from, skip_from) {
-            if c.current().0 == k {
-                cursor = cursor.and_then(|c| c.move_next());
-            }
-        }
         while let Some(c) = cursor {
-            let (k, e) = c.current();
-            if !f(k, e) {
+            if !f(c.current().0) {
                 return;
             }
             cursor = c.move_next();
@@ -399,16 +455,8 @@ mod tests {
         mode: PutMode,
         l: Limits,
     ) -> Result<u64, PutError> {
-        let mut v = KVec::new();
-        v.extend_from_slice(value, GFP_KERNEL).unwrap();
         let slot = RBTreeNodeReservation::new(GFP_KERNEL).unwrap();
-        s.put(
-            Key::new(key).unwrap(),
-            Entry { value: v, flags: 0 },
-            slot,
-            mode,
-            l,
-        )
+        s.put(Entry::new(key, value, 0).unwrap(), slot, mode, l)
     }
 
     #[test]
@@ -429,15 +477,15 @@ mod tests {
         assert_eq!(s.entries(), 2);
         assert_eq!(s.bytes(), 6);
         assert_eq!(
-            s.get(&Key::new(b"a").unwrap()).unwrap().value.as_slice(),
-            b"333"
+            s.with(&Entry::probe(b"a").unwrap(), |e| e.value() == b"333"),
+            Some(true)
         );
     }
 
     #[test]
     fn limits_are_enforced() {
         let mut s = Inner::new();
-        // Two entries with 8-byte values fit; a 9-byte value takes the next size class.
+        // Two small entries fit; a value too long to stay in the node needs more memory.
         let two = Limits {
             max_entries: 2,
             max_bytes: 2 * footprint(1, 8),
@@ -450,7 +498,7 @@ mod tests {
             Err(PutError::TooManyEntries)
         );
         assert_eq!(
-            put(&mut s, b"a", b"123456789", Upsert, two),
+            put(&mut s, b"a", &[b'v'; 30], Upsert, two),
             Err(PutError::TooManyBytes)
         );
         assert_eq!(put(&mut s, b"a", b"1", Upsert, two), Ok(3));
@@ -465,8 +513,8 @@ mod tests {
     fn del_updates_counts() {
         let mut s = Inner::new();
         put(&mut s, b"k", b"vv", Upsert, ROOMY).unwrap();
-        assert_eq!(s.del(&Key::new(b"x").unwrap()), None);
-        assert_eq!(s.del(&Key::new(b"k").unwrap()), Some(2));
+        assert_eq!(s.del(&Entry::probe(b"x").unwrap()), None);
+        assert_eq!(s.del(&Entry::probe(b"k").unwrap()), Some(2));
         assert_eq!((s.entries(), s.bytes(), s.memory()), (0, 0, 0));
     }
 
@@ -494,7 +542,7 @@ mod tests {
         // Fits exactly.
         assert_eq!(put(&mut b, b"m", b"v", Upsert, bytes), Ok(4));
         assert_eq!(
-            put(&mut b, b"m", b"123456789", Upsert, bytes),
+            put(&mut b, b"m", &[b'v'; 30], Upsert, bytes),
             Err(PutError::TooManyBytesInAll)
         );
     }
@@ -505,28 +553,62 @@ mod tests {
             [0, 1, 8, 9, 65, 193, 4097, 8193, 65000].map(slab_size),
             [0, 8, 8, 16, 96, 256, 8192, 16384, 65536]
         );
-        assert_eq!(footprint(9, 8), (slab_size(NODE_SIZE) + 16 + 8) as u64);
+        // A 9-byte key and an 8-byte value live in the node: one kmalloc-64 object.
+        assert_eq!(footprint(9, 8), 64);
+        assert_eq!(footprint(10, 20), 64);
+        assert_eq!(footprint(10, 21), 64 + 32);
+        assert_eq!(footprint(255, 65000), 64 + 65536);
     }
 
     #[test]
-    fn walk_resumes_after_a_key() {
+    fn entries_keep_key_value_and_flags() {
+        for (key, value) in [
+            (&b"k"[..], &b""[..]),
+            (b"key-9byte", b"8 bytes!"),
+            (&[7; 30], b""),
+            (&[7; 29], b"v"),
+            (&[7; 30], b"v"),
+            (&[255; 255], &[1; 1000]),
+        ] {
+            let e = Entry::new(key, value, 0x8000_0001).unwrap();
+            assert_eq!((e.key(), e.value(), e.flags()), (key, value, 0x8000_0001));
+            assert_eq!(e.size(), (key.len() + value.len()) as u64);
+            assert_eq!(e.footprint(), footprint(key.len(), value.len()));
+            assert!(e == Entry::probe(key).unwrap());
+        }
+        assert_eq!(Entry::new(&[0; 256], b"", 0).err(), Some(EINVAL));
+        // Order is by key only, bytewise, a prefix first.
+        let (a, ab, b) = (
+            Entry::new(b"a", b"zzz", 0).unwrap(),
+            Entry::probe(b"ab").unwrap(),
+            Entry::new(b"b", b"", 0).unwrap(),
+        );
+        assert!(a < ab && ab < b);
+    }
+
+    #[test]
+    fn walk_starts_at_a_key() {
         let mut s = Inner::new();
         for k in [b"b", b"d", b"a", b"c"] {
             put(&mut s, k, b"", Upsert, ROOMY).unwrap();
         }
         let mut seen = KVec::new();
-        let from = Key::new(b"b").unwrap();
-        s.walk(Some(&from), true, |k, _| {
-            seen.push(k.as_bytes()[0], GFP_KERNEL).unwrap();
+        s.walk(Some(&Entry::probe(b"b").unwrap()), |e| {
+            seen.push(e.key()[0], GFP_KERNEL).unwrap();
             true
         });
-        assert_eq!(seen.as_slice(), b"cd");
+        assert_eq!(seen.as_slice(), b"bcd");
         seen.clear();
-        let from = Key::new(b"bb").unwrap();
-        s.walk(Some(&from), true, |k, _| {
-            seen.push(k.as_bytes()[0], GFP_KERNEL).unwrap();
+        s.walk(Some(&Entry::probe(b"bb").unwrap()), |e| {
+            seen.push(e.key()[0], GFP_KERNEL).unwrap();
             seen.len() < 1
         });
         assert_eq!(seen.as_slice(), b"c");
+        seen.clear();
+        s.walk(None, |e| {
+            seen.push(e.key()[0], GFP_KERNEL).unwrap();
+            true
+        });
+        assert_eq!(seen.as_slice(), b"abcd");
     }
 }
