@@ -160,6 +160,14 @@ listed=$("$KVCTL" list --prefix "${P}burst" 2>&1)
 expect_eq burst-final-view-equals-list "$listed" "$final"
 expect_eq burst-entry-count "$burst_expected" "$(printf '%s\n' "$listed" | grep -c .)"
 
+# --- a reader that stops early (kvctl list | head -1) --------------------------------
+KVTEST=${KVTEST:-$GENLKIT_ROOT/target/release/kvtest}
+run "$KVTEST" fill --count 5000 --prefix "${P}pipe/"
+expect_eq pipe-fill "0 filled 5000 entries under '${P}pipe/'" "$rc $out"
+first=$("$KVCTL" list --prefix "${P}pipe/" 2>"$TMP/pipe.err" | head -n 1; echo "rc ${PIPESTATUS[0]}")
+expect_eq closed-pipe-first-line "$(printf '%s\t%s\nrc 0' "${P}pipe/00000000" "hex:0000000000000000")" "$first"
+expect_eq closed-pipe-no-message "" "$(cat "$TMP/pipe.err")"
+
 # --- cleanup -------------------------------------------------------------------------
 "$KVCTL" list --prefix "$P" | cut -f1 | sed 's/^/del /' >"$TMP/cleanup.cmds"
 expect_ok cleanup "$KVCTL" batch "$TMP/cleanup.cmds"

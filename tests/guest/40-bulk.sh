@@ -53,6 +53,16 @@ PY
 expect_eq "a dump racing with a change is flagged NLM_F_DUMP_INTR" "intr" "$python_out"
 echo "dump-intr: $((SECONDS - start))s"
 
+# The same through the client library: while a writer changes the store, dumps end with
+# DumpInterrupted (never as a short success), and list_consistent gets the whole list after.
+start=$SECONDS
+out=$("$KVTEST" dumps --check interrupted --prefix bulk/ --count $((N + 1)) 2>&1) && rc=0 || rc=$?
+echo "$out"
+if ((rc != 0)) && ! grep -q '^not ok ' <<<"$out"; then
+    fail "kvtest dumps --check interrupted" "exited $rc without reporting a failed check"
+fi
+echo "dumps-interrupted: $((SECONDS - start))s"
+
 # Unload with a million entries: every store is freed (kmemleak checks at the end).
 start=$SECONDS
 expect_ok "rmmod with $N entries" rmmod kvstore

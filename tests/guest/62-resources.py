@@ -6,16 +6,19 @@ cgroup: a process in a cgroup with memory.max fills its own namespace's store an
 ENOMEM with a message, nobody is OOM-killed, and the cgroup's memory grew by what it stored.
 And no request reports failure after changing the store: each allocation a put makes is
 failed in turn (failslab, for the requesting thread only, through /proc/thread-self/fail-nth),
-and after every failed put the store is as it was."""
+and after every failed put the store is as it was. The same for a dump, through the client
+library: failed at any allocation, it ends in an error (often carried by NLMSG_DONE), never
+as a short list."""
 import errno
 import os
 import subprocess
 import sys
 
-from lib.py import family, ksft_eq, ksft_run, ksft_set_prefix, ksft_true, run_as, skip
+from lib.py import ROOT, family, ksft_eq, ksft_run, ksft_set_prefix, ksft_true, run_as, skip
 
 CG = "/sys/fs/cgroup"
 DEBUGFS = "/sys/kernel/debug"
+KVTEST = os.environ.get("KVTEST", f"{ROOT}/target/release/kvtest")
 
 
 def write(path, value):
@@ -77,18 +80,26 @@ def memcg():
              kernel_log().count("Killed process")))
 
 
-def failslab():
-    name = "failslab: a put failed at any of its allocations leaves the store unchanged"
+def arm_failslab(name):
+    """Arms failslab for threads that set their fail-nth; False (and a skip) without it."""
     if not os.path.exists(DEBUGFS + "/failslab"):
         subprocess.run(["mount", "-t", "debugfs", "none", DEBUGFS])
     if not os.path.exists(DEBUGFS + "/failslab/probability"):
-        return skip(name, "no failslab (CONFIG_FAILSLAB, CONFIG_FAULT_INJECTION_DEBUG_FS)")
+        skip(name, "no failslab (CONFIG_FAILSLAB, CONFIG_FAULT_INJECTION_DEBUG_FS)")
+        return False
     # Only a thread's fail-nth decides: every task is filtered out otherwise (task-filter, and
     # no task has make-it-fail); probability 100 turns the slab hook on, and allocations that
     # may sleep are not exempt.
     for knob, value in [("task-filter", "Y"), ("ignore-gfp-wait", "N"), ("verbose", 0),
                         ("times", -1), ("interval", 1), ("space", 0), ("probability", 100)]:
         write(f"{DEBUGFS}/failslab/{knob}", value)
+    return True
+
+
+def failslab():
+    name = "failslab: a put failed at any of its allocations leaves the store unchanged"
+    if not arm_failslab(name):
+        return
     y = family("kvstore")
     changed_on_failure, failures, nth, outcomes = [], 0, 0, []
     try:
@@ -138,10 +149,34 @@ def failslab():
               f"wrong: {changed_on_failure}")
 
 
+def dump_faults():
+    """`kvtest dumps --check faults`: a dump of 2,000 entries (three rounds) with keys too long
+    to live in the node, so that resuming a round allocates, failed at each allocation."""
+    name = "dumps: a dump failed at any allocation ends in an error, never as a short list"
+    if not arm_failslab(name):
+        return
+    prefix, n = "dump-faults/" + "k" * 24, 2000
+    try:
+        fill = subprocess.run([KVTEST, "fill", "--count", str(n), "--prefix", prefix],
+                              capture_output=True, text=True)
+        ksft_eq("dumps: filled for the fault run", 0, fill.returncode)
+        run = subprocess.run([KVTEST, "dumps", "--check", "faults", "--prefix", prefix,
+                              "--count", str(n), "--tries", "100"], capture_output=True, text=True)
+        lines = [l for l in run.stdout.splitlines() if l.startswith(("ok ", "not ok "))]
+        ksft_true(name, lines and all(l.startswith("ok ") for l in lines),
+                  (" | ".join(lines) or run.stderr.strip())[-600:])
+    finally:
+        write(f"{DEBUGFS}/failslab/probability", 0)
+        y = family("kvstore")
+        for e in y.dump("get", {"key": prefix}):
+            y.do("del", {"key": e["key"]})
+
+
 def main():
     ksft_set_prefix("resources: ")
     memcg()
     failslab()
+    dump_faults()
 
 
 if __name__ == "__main__":

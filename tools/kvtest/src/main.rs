@@ -14,6 +14,7 @@ use netlink_packet_generic::GenlMessage;
 use netlink_sys::{protocols::NETLINK_GENERIC, Socket, SocketAddr};
 
 mod clients;
+mod dumps;
 mod fuzz;
 mod life;
 mod nl;
@@ -63,6 +64,9 @@ enum Cmd {
     /// The same requests through the blocking and the async client: kernel answers and errors
     /// must match (prints ok/not ok lines).
     Clients(clients::ClientsArgs),
+    /// How dumps end through the client library: interrupted by a writer, or failed by
+    /// injected allocation failures (prints ok/not ok lines).
+    Dumps(dumps::DumpsArgs),
 }
 
 fn key(prefix: &str, i: u32) -> String {
@@ -263,5 +267,6 @@ fn main() -> Result<()> {
         Cmd::Privs(args) => life::privs(args),
         Cmd::HoldDump(args) => life::hold_dump(args),
         Cmd::Clients(args) => clients::run(args),
+        Cmd::Dumps(args) => dumps::run(args),
     }
 }

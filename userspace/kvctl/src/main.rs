@@ -13,12 +13,28 @@ use std::{
 
 use anyhow::{bail, Context, Result};
 use clap::{CommandFactory, Parser};
-use futures::TryStreamExt;
 use kvstore::{Client, Echo, Entry, Error, PutMode, PutRequest};
 use serde_json::json;
 
 use cli::{Cli, Command};
 use output::{entry_json, entry_line, json_flags, json_value, safe_value};
+
+/// `println!` that returns the write's error instead of panicking: when the reader of a pipe
+/// goes away (`kvctl list | head -1`), kvctl stops quietly (see [`main`]).
+#[macro_export]
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        std::io::Write::write_fmt(&mut std::io::stdout().lock(), format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+/// Whether `e` is a write to a pipe whose reader is gone.
+fn closed_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse(); // usage errors exit with 2
@@ -35,6 +51,8 @@ fn main() -> ExitCode {
     };
     match rt.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader of our output stopped reading: not an error of ours, as for `cat`.
+        Err(e) if closed_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("kvctl: {name}: {}", describe(&e));
             ExitCode::FAILURE
@@ -109,42 +127,43 @@ async fn run(cli: Cli) -> Result<()> {
             if json {
                 let mut j = entry_json(&reply.entry);
                 j["generation"] = json!(reply.generation);
-                println!("{j}");
+                outln!("{j}")?;
             } else {
-                println!("put {} (generation {})", reply.entry.key, reply.generation);
+                outln!("put {} (generation {})", reply.entry.key, reply.generation)?;
             }
         }
         Command::Get { key } => {
             let entry = client.get(&key).await?;
             if json {
-                println!("{}", entry_json(&entry));
+                outln!("{}", entry_json(&entry))?;
             } else {
-                println!("{}", safe_value(&entry.value));
+                outln!("{}", safe_value(&entry.value))?;
             }
         }
         Command::Del { key } => {
             let reply = client.del(&key).await?;
             if json {
-                println!(
+                outln!(
                     "{}",
                     json!({"key": reply.key, "generation": reply.generation})
-                );
+                )?;
             } else {
-                println!("deleted {} (generation {})", reply.key, reply.generation);
+                outln!("deleted {} (generation {})", reply.key, reply.generation)?;
             }
         }
         Command::List { prefix } => {
-            let entries: Vec<Entry> = client.list(prefix.as_deref()).try_collect().await?;
+            // A dump the store's changes interrupted is taken again, up to three times.
+            let entries: Vec<Entry> = client.list_consistent(prefix.as_deref(), 3).await?;
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             if json {
-                println!(
-                    "{}",
-                    serde_json::Value::Array(entries.iter().map(entry_json).collect())
-                );
+                let all = serde_json::Value::Array(entries.iter().map(entry_json).collect());
+                writeln!(out, "{all}")?;
             } else {
                 for e in &entries {
-                    println!("{}", entry_line(e));
+                    writeln!(out, "{}", entry_line(e))?;
                 }
             }
+            out.flush()?;
         }
         Command::Echo {
             key,
@@ -175,19 +194,19 @@ async fn run(cli: Cli) -> Result<()> {
                 if let Some(g) = reply.generation {
                     j["generation"] = json!(g);
                 }
-                println!("{j}");
+                outln!("{j}")?;
             } else {
                 if let Some(k) = &reply.key {
-                    println!("key: {k}");
+                    outln!("key: {k}")?;
                 }
                 if let Some(v) = &reply.value {
-                    println!("value: {}", safe_value(v));
+                    outln!("value: {}", safe_value(v))?;
                 }
                 if let Some(f) = reply.flags {
-                    println!("flags: {f}");
+                    outln!("flags: {f}")?;
                 }
                 if let Some(g) = reply.generation {
-                    println!("generation: {g}");
+                    outln!("generation: {g}")?;
                 }
             }
         }
@@ -198,11 +217,11 @@ async fn run(cli: Cli) -> Result<()> {
                 for (name, v) in reply.stats.fields() {
                     j[name] = json!(v);
                 }
-                println!("{j}");
+                outln!("{j}")?;
             } else {
-                println!("generation: {}", reply.generation);
+                outln!("generation: {}", reply.generation)?;
                 for (name, v) in reply.stats.fields() {
-                    println!("{name}: {v}");
+                    outln!("{name}: {v}")?;
                 }
             }
         }
@@ -263,63 +282,67 @@ async fn family(client: &Client, json: bool) -> Result<()> {
                 json!({"policy": p.policy, "attr": p.attr, "name": p.attr_name, "properties": props})
             })
             .collect();
-        println!(
+        outln!(
             "{}",
             json!({"name": info.name, "id": info.id, "version": info.version, "hdrsize": info.hdrsize,
                    "maxattr": info.maxattr, "ops": ops, "mcast_groups": groups,
                    "op_policies": op_policies, "policies": policies, "policy_error": info.policy_error})
-        );
+        )?;
         return Ok(());
     }
-    println!(
+    outln!(
         "family {} id {} version {} hdrsize {} maxattr {}",
-        info.name, info.id, info.version, info.hdrsize, info.maxattr
-    );
-    println!("ops:");
+        info.name,
+        info.id,
+        info.version,
+        info.hdrsize,
+        info.maxattr
+    )?;
+    outln!("ops:")?;
     for o in &info.ops {
-        println!(
+        outln!(
             "  {:>2} {:<8} {}",
             o.id,
             o.name.unwrap_or("?"),
             o.flag_names().join(",")
-        );
+        )?;
     }
-    println!("multicast groups:");
+    outln!("multicast groups:")?;
     for g in &info.mcast_groups {
-        println!("  {} id {}", g.name, g.id);
+        outln!("  {} id {}", g.name, g.id)?;
     }
     if let Some(err) = &info.policy_error {
-        println!("policies: unavailable ({err})");
+        outln!("policies: unavailable ({err})")?;
         return Ok(());
     }
-    println!("op policies:");
+    outln!("op policies:")?;
     for o in &info.op_policies {
         let name = kvstore::spec::CMD_NAMES
             .get(o.cmd as usize)
             .copied()
             .unwrap_or("?");
         let fmt = |p: Option<u32>| p.map_or("-".to_owned(), |i| i.to_string());
-        println!(
+        outln!(
             "  {:<8} do {} dump {}",
             name,
             fmt(o.do_policy),
             fmt(o.dump_policy)
-        );
+        )?;
     }
-    println!("policies:");
+    outln!("policies:")?;
     for p in &info.policies {
         let props: Vec<String> = p
             .properties
             .iter()
             .map(|(k, v)| format!("{k}={v}"))
             .collect();
-        println!(
+        outln!(
             "  [{}] {:>2} {:<12} {}",
             p.policy,
             p.attr,
             p.attr_name.unwrap_or("?"),
             props.join(" ")
-        );
+        )?;
     }
     Ok(())
 }
@@ -357,9 +380,9 @@ async fn batch(client: &Client, file: Option<std::path::PathBuf>, json: bool) ->
         }
     }
     if json {
-        println!("{}", json!({"put": puts, "del": dels}));
+        outln!("{}", json!({"put": puts, "del": dels}))?;
     } else {
-        println!("{puts} put, {dels} del");
+        outln!("{puts} put, {dels} del")?;
     }
     std::io::stdout().flush().ok();
     Ok(())

@@ -5,11 +5,12 @@
 use std::{collections::BTreeMap, time::Duration};
 
 use anyhow::{bail, Context, Result};
-use futures::{StreamExt, TryStreamExt};
+use futures::StreamExt;
 use kvstore::{Client, Entry, Event, SubscribeOptions};
 use serde_json::json;
 use tokio::time::{sleep_until, Instant};
 
+use crate::outln;
 use crate::output::{entry_json, entry_line, json_value, safe_value};
 
 /// Options of the monitor command.
@@ -35,10 +36,20 @@ struct View {
 impl View {
     /// Replaces the view by a dump. The generation is read *before* dumping:
     /// every change after it is still to come as a notification, and
-    /// replaying those (in order) over the dump converges to the store.
+    /// replaying those (in order) over the dump converges to the store. For the same reason a
+    /// dump interrupted by a change (`NLM_F_DUMP_INTR`) is good enough here: the change's
+    /// notification follows.
     async fn resync(client: &Client, prefix: Option<&str>) -> Result<Self> {
         let synced_at = client.stats().await.context("stats")?.generation;
-        let entries: Vec<Entry> = client.list(prefix).try_collect().await.context("dump")?;
+        let mut entries = Vec::new();
+        let mut dump = std::pin::pin!(client.list(prefix));
+        while let Some(item) = dump.next().await {
+            match item {
+                Ok(e) => entries.push(e),
+                Err(kvstore::Error::DumpInterrupted) => break,
+                Err(e) => return Err(e).context("dump"),
+            }
+        }
         Ok(Self {
             entries: entries.into_iter().map(|e| (e.key.clone(), e)).collect(),
             synced_at,
@@ -97,7 +108,7 @@ pub async fn run(client: &Client, opts: Options) -> Result<()> {
                 overflows += 1;
                 report(opts.json, json!({"event": "overflow"}), || {
                     "overflow: notifications were lost (ENOBUFS); resyncing".to_owned()
-                });
+                })?;
                 view = View::resync(client, prefix).await?;
                 report(
                     opts.json,
@@ -109,7 +120,7 @@ pub async fn run(client: &Client, opts: Options) -> Result<()> {
                             view.synced_at
                         )
                     },
-                );
+                )?;
                 continue;
             }
             Event::New(put) => {
@@ -133,7 +144,7 @@ pub async fn run(client: &Client, opts: Options) -> Result<()> {
                                 put.generation
                             )
                         },
-                    );
+                    )?;
                 }
                 view.entries.insert(e.key.clone(), e);
             }
@@ -149,7 +160,7 @@ pub async fn run(client: &Client, opts: Options) -> Result<()> {
                         opts.json,
                         json!({"event": "del", "key": del.key, "generation": del.generation}),
                         || format!("del {} (generation {})", del.key, del.generation),
-                    );
+                    )?;
                 }
                 view.entries.remove(&del.key);
             }
@@ -165,19 +176,19 @@ pub async fn run(client: &Client, opts: Options) -> Result<()> {
     if opts.dump_final {
         if opts.json {
             let entries: Vec<_> = view.entries.values().map(entry_json).collect();
-            println!(
+            outln!(
                 "{}",
                 json!({"final_view": entries, "events": events, "overflows": overflows})
-            );
+            )?;
         } else {
-            println!(
+            outln!(
                 "# final view ({} entries, {} events, {} overflows)",
                 view.entries.len(),
                 events,
                 overflows
-            );
+            )?;
             for e in view.entries.values() {
-                println!("{}", entry_line(e));
+                outln!("{}", entry_line(e))?;
             }
         }
     }
@@ -187,10 +198,11 @@ pub async fn run(client: &Client, opts: Options) -> Result<()> {
     Ok(())
 }
 
-fn report(json: bool, value: serde_json::Value, text: impl FnOnce() -> String) {
+fn report(json: bool, value: serde_json::Value, text: impl FnOnce() -> String) -> Result<()> {
     if json {
-        println!("{value}");
+        outln!("{value}")?;
     } else {
-        println!("{}", text());
+        outln!("{}", text())?;
     }
+    Ok(())
 }

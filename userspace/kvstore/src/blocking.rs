@@ -144,9 +144,16 @@ impl Client {
         self.do_request(KvstoreCmd::Stats, &[], 0)
     }
 
-    /// All entries (under `prefix`), in key order.
+    /// All entries (under `prefix`), in key order; [`Error::DumpInterrupted`] when the store
+    /// changed during the dump (see [`crate::Client::list`]).
     pub fn list(&self, prefix: Option<&str>) -> Result<Vec<Entry>> {
         self.rt.block_on(self.inner.list(prefix).try_collect())
+    }
+
+    /// [`Client::list`], taken again after an interrupted dump, at most `attempts` times.
+    pub fn list_consistent(&self, prefix: Option<&str>, attempts: u32) -> Result<Vec<Entry>> {
+        self.rt
+            .block_on(self.inner.list_consistent(prefix, attempts))
     }
 
     pub fn family_info(&self) -> Result<FamilyInfo> {

@@ -1,12 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
 //! The asynchronous client: the "handle" half, like `genetlink::GenetlinkHandle`.
 
-use std::future::ready;
+use std::{
+    future::ready,
+    sync::{
+        atomic::{AtomicBool, Ordering},
+        Arc,
+    },
+};
 
 use futures::{stream, Stream, StreamExt, TryStreamExt};
 use genetlink::{resolver::Family, GenetlinkHandle};
 use netlink_packet_core::{
-    ErrorMessage, NetlinkMessage, NetlinkPayload, Nla, NLA_HEADER_SIZE, NLM_F_DUMP, NLM_F_REQUEST,
+    DoneMessage, ErrorMessage, NetlinkMessage, NetlinkPayload, Nla, NLA_HEADER_SIZE, NLM_F_DUMP,
+    NLM_F_DUMP_INTR, NLM_F_REQUEST,
 };
 use netlink_packet_generic::GenlMessage;
 use netlink_sys::AsyncSocket;
@@ -39,6 +46,9 @@ impl Client {
     /// Must be called within a tokio runtime.
     pub async fn connect() -> Result<Self> {
         let (mut conn, handle, _unsolicited) = genetlink::new_connection()?;
+        // A dump's NLMSG_DONE carries its outcome: an error there must not end the dump as a
+        // short success.
+        conn.set_forward_done(true);
         let socket = conn.socket_mut().socket_mut();
         socket.set_ext_ack(true)?;
         // Errors then echo only the request's header, not the whole request.
@@ -102,6 +112,11 @@ impl Client {
     }
 
     /// `get` dump: all entries in key order, optionally under `prefix`.
+    ///
+    /// An error the kernel reports at the end of the dump (in `NLMSG_DONE`) ends the stream
+    /// with that error. When the store changed while it was dumped (`NLM_F_DUMP_INTR`), every
+    /// entry is still yielded and the stream ends with [`Error::DumpInterrupted`]: the list may
+    /// miss or repeat keys changed meanwhile. [`Client::list_consistent`] retries.
     pub fn list(&self, prefix: Option<&str>) -> impl Stream<Item = Result<Entry>> + Send + 'static {
         let attrs = match prefix {
             Some(p) if !p.is_empty() => vec![EntryAttr::Key(p.to_owned())],
@@ -112,6 +127,18 @@ impl Client {
                 .and_then(|m| ready(Entry::try_from(m)))
                 .left_stream(),
             Err(e) => stream::once(ready(Err(e))).right_stream(),
+        }
+    }
+
+    /// The whole `get` dump, taken again when the store changed while it was dumped, at most
+    /// `attempts` times; then [`Error::DumpInterrupted`].
+    pub async fn list_consistent(&self, prefix: Option<&str>, attempts: u32) -> Result<Vec<Entry>> {
+        let mut left = attempts.max(1);
+        loop {
+            match self.list(prefix).try_collect().await {
+                Err(Error::DumpInterrupted) if left > 1 => left -= 1,
+                other => return other,
+            }
         }
     }
 
@@ -157,21 +184,44 @@ impl Client {
         nl.header.flags = NLM_F_REQUEST | flags;
         nl.finalize();
         let replies = self.handle.clone().send_request(nl)?;
-        Ok(replies.filter_map(move |item| {
+        let mut interrupted = false;
+        // Whether the kernel ended the request: a dump's stream that stops before its
+        // NLMSG_DONE (the connection failed, e.g. on ENOBUFS) must not pass for a whole one.
+        let ended = Arc::new(AtomicBool::new(flags & NLM_F_DUMP == 0));
+        let seen_end = ended.clone();
+        let replies = replies.filter_map(move |item| {
             ready(match item {
                 Err(e) => Some(Err(e.into())),
                 Ok(msg) => {
                     let nl_flags = msg.header.flags;
+                    interrupted |= nl_flags & NLM_F_DUMP_INTR != 0;
                     match msg.payload {
                         NetlinkPayload::InnerMessage(genl) => Some(Ok(genl.payload)),
                         NetlinkPayload::Error(e) if e.code.is_some() => {
+                            seen_end.store(true, Ordering::Relaxed);
                             Some(Err(kernel_error(&e, nl_flags, &attrs).into()))
+                        }
+                        NetlinkPayload::Done(done) => {
+                            seen_end.store(true, Ordering::Relaxed);
+                            if done.code != 0 {
+                                Some(Err(done_error(&done, nl_flags).into()))
+                            } else if interrupted {
+                                Some(Err(Error::DumpInterrupted))
+                            } else {
+                                None
+                            }
                         }
                         _ => None,
                     }
                 }
             })
-        }))
+        });
+        let cut =
+            stream::once(
+                async move { (!ended.load(Ordering::Relaxed)).then_some(Err(Error::DumpCut)) },
+            )
+            .filter_map(ready);
+        Ok(replies.chain(cut))
     }
 }
 
@@ -192,6 +242,14 @@ pub(crate) fn check_encodable(attrs: &[EntryAttr]) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The error a dump reported in its `NLMSG_DONE`, with the extended ack that may follow it.
+pub(crate) fn done_error(done: &DoneMessage, nl_flags: u16) -> KernelError {
+    let ext = Extack::parse_done(&done.extended_ack, nl_flags);
+    let mut ke = KernelError::new(done.code, ext);
+    ke.in_done = true;
+    ke
 }
 
 /// Builds a [`KernelError`] and names the offending attribute of `request`.

@@ -29,6 +29,14 @@ pub enum Error {
     /// The request cannot be encoded (e.g. an attribute over 64 KiB).
     #[error("invalid request: {0}")]
     InvalidRequest(String),
+    /// The store changed while it was dumped (`NLM_F_DUMP_INTR`): the entries received may miss
+    /// or repeat keys changed meanwhile. Dump again ([`crate::Client::list_consistent`]).
+    #[error("the dump was interrupted by a change (NLM_F_DUMP_INTR); list again")]
+    DumpInterrupted,
+    /// A dump's replies stopped before its `NLMSG_DONE`: the connection failed (e.g. the socket
+    /// reported ENOBUFS), and the entries received are not the whole list.
+    #[error("the dump was cut short: the netlink connection failed before NLMSG_DONE")]
+    DumpCut,
     /// The netlink connection ended before the kernel answered.
     #[error("no reply from the kernel (netlink connection closed)")]
     NoReply,
@@ -83,6 +91,8 @@ pub struct KernelError {
     pub offset: Option<u32>,
     /// Name of the offending (or missing) attribute, when it could be mapped.
     pub attribute: Option<String>,
+    /// The error ended a dump (it came in `NLMSG_DONE`), after the entries received before it.
+    pub in_done: bool,
 }
 
 impl KernelError {
@@ -93,6 +103,7 @@ impl KernelError {
             message: extack.message,
             offset: extack.offset,
             attribute: None,
+            in_done: false,
         }
     }
 
@@ -197,6 +208,7 @@ mod tests {
             message: Some("need CAP_NET_ADMIN".into()),
             offset: Some(20),
             attribute: Some("key".into()),
+            in_done: false,
         };
         assert_eq!(
             e.to_string(),
@@ -207,6 +219,7 @@ mod tests {
             message: None,
             offset: None,
             attribute: None,
+            in_done: false,
         };
         assert_eq!(bare.to_string(), "No such file or directory (ENOENT)");
     }

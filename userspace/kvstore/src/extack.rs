@@ -34,7 +34,7 @@ impl Extack {
     /// `NLM_F_ACK_TLVS` says TLVs follow. Malformed TLVs are ignored: the
     /// errno is what matters and must not be lost to a parsing problem.
     pub fn parse(err: &ErrorMessage, nlmsg_flags: u16) -> Self {
-        let mut ext = Extack::default();
+        let ext = Extack::default();
         if nlmsg_flags & NLM_F_ACK_TLVS == 0 || err.header.len() < NLMSG_HDRLEN {
             return ext;
         }
@@ -44,9 +44,23 @@ impl Extack {
             let len = u32::from_ne_bytes(err.header[..4].try_into().expect("4 bytes")) as usize;
             (len + 3) & !3
         };
-        let Some(tlvs) = err.header.get(start..) else {
-            return ext;
-        };
+        match err.header.get(start..) {
+            Some(tlvs) => Self::parse_tlvs(tlvs),
+            None => ext,
+        }
+    }
+
+    /// Parses the TLVs that follow the errno of an `NLMSG_DONE` (`netlink_dump_done()`
+    /// puts the extack message there, flagged `NLM_F_ACK_TLVS`).
+    pub fn parse_done(tlvs: &[u8], nlmsg_flags: u16) -> Self {
+        if nlmsg_flags & NLM_F_ACK_TLVS == 0 {
+            return Extack::default();
+        }
+        Self::parse_tlvs(tlvs)
+    }
+
+    fn parse_tlvs(tlvs: &[u8]) -> Self {
+        let mut ext = Extack::default();
         for nla in NlasIterator::new(tlvs).map_while(Result::ok) {
             match nla.kind() {
                 NLMSGERR_ATTR_MSG => ext.message = parse_string(nla.value()).ok(),
@@ -96,6 +110,22 @@ mod tests {
             v.push(0);
         }
         v
+    }
+
+    #[test]
+    fn done_extack_needs_ack_tlvs() {
+        let tlvs = [
+            tlv(NLMSGERR_ATTR_MSG, b"cannot resume the dump\0"),
+            tlv(99, b"xx"),
+        ]
+        .concat();
+        let ext = Extack::parse_done(&tlvs, NLM_F_ACK_TLVS);
+        assert_eq!(ext.message.as_deref(), Some("cannot resume the dump"));
+        assert_eq!(Extack::parse_done(&tlvs, 0), Extack::default());
+        assert_eq!(
+            Extack::parse_done(&[1, 2], NLM_F_ACK_TLVS),
+            Extack::default()
+        );
     }
 
     fn error_message(capped: bool) -> (ErrorMessage, u16) {
