@@ -173,7 +173,10 @@ expect_eq closed-pipe-no-message "" "$(cat "$TMP/pipe.err")"
 expect_ok cleanup "$KVCTL" batch "$TMP/cleanup.cmds"
 expect_eq cleanup-empty "" "$("$KVCTL" list --prefix "$P" 2>&1)"
 
-# --- module unloaded ---------------------------------------------------------------
+# --- module unloaded, and a monitor that outlives it ---------------------------------
+"$KVCTL" monitor --count 1 --timeout 120 >"$TMP/reload.out" 2>"$TMP/reload.err" &
+rpid=$!
+if wait_for "$TMP/reload.err" '^kvctl: monitoring'; then pass reload-monitor-ready; else fail reload-monitor-ready "$(cat "$TMP/reload.err")"; fi
 if rmmod kvstore; then
     run "$KVCTL" get x
     expect_eq unloaded-rc 1 "$rc"
@@ -182,6 +185,15 @@ if rmmod kvstore; then
 else
     fail unloaded-rmmod "rmmod kvstore failed"
 fi
+if wait_for "$TMP/reload.out" '^family-back: '; then pass reload-monitor-resubscribed; else fail reload-monitor-resubscribed "$(cat "$TMP/reload.out" "$TMP/reload.err")"; fi
+"$KVCTL" put "${P}after-reload" v >/dev/null
+wait "$rpid" && rc=0 || rc=$?
+expect_eq reload-monitor-rc 0 "$rc"
+expect_eq reload-monitor-saw-it-all "$(printf '%s\n' \
+    'family-gone: kvstore was unloaded; waiting for it to come back' \
+    'family-back: resubscribed, 0 entries at generation 0' \
+    "new ${P}after-reload v (generation 1)")" "$(cat "$TMP/reload.out")"
+"$KVCTL" del "${P}after-reload" >/dev/null
 if module_loaded; then pass module-reloaded; else fail module-reloaded "kvstore not in /proc/modules"; fi
 expect_ok after-reload-stats "$KVCTL" stats
 

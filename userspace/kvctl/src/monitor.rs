@@ -62,6 +62,7 @@ fn secs(s: f64) -> Duration {
 }
 
 pub async fn run(client: &Client, opts: Options) -> Result<()> {
+    let mut client = client.clone();
     let prefix = opts.prefix.as_deref().filter(|p| !p.is_empty());
     let mut sub = client
         .subscribe(SubscribeOptions {
@@ -69,7 +70,7 @@ pub async fn run(client: &Client, opts: Options) -> Result<()> {
         })
         .await
         .context("subscribe")?;
-    let mut view = View::resync(client, prefix).await?;
+    let mut view = View::resync(&client, prefix).await?;
     eprintln!(
         "kvctl: monitoring kvstore group notify ({}), {} entries at generation {}",
         sub.group(),
@@ -109,13 +110,43 @@ pub async fn run(client: &Client, opts: Options) -> Result<()> {
                 report(opts.json, json!({"event": "overflow"}), || {
                     "overflow: notifications were lost (ENOBUFS); resyncing".to_owned()
                 })?;
-                view = View::resync(client, prefix).await?;
+                view = View::resync(&client, prefix).await?;
                 report(
                     opts.json,
                     json!({"event": "resync", "entries": view.entries.len(), "generation": view.synced_at}),
                     || {
                         format!(
                             "resynced: {} entries at generation {}",
+                            view.entries.len(),
+                            view.synced_at
+                        )
+                    },
+                )?;
+                continue;
+            }
+            Event::FamilyGone => {
+                report(opts.json, json!({"event": "family-gone"}), || {
+                    "family-gone: kvstore was unloaded; waiting for it to come back".to_owned()
+                })?;
+                continue;
+            }
+            Event::FamilyBack => {
+                // A new family ID and group: connect and subscribe anew, then take the store
+                // as it now is (a reloaded module starts empty).
+                client = Client::connect().await.context("reconnect")?;
+                sub = client
+                    .subscribe(SubscribeOptions {
+                        rcvbuf: opts.rcvbuf,
+                    })
+                    .await
+                    .context("subscribe")?;
+                view = View::resync(&client, prefix).await?;
+                report(
+                    opts.json,
+                    json!({"event": "family-back", "entries": view.entries.len(), "generation": view.synced_at}),
+                    || {
+                        format!(
+                            "family-back: resubscribed, {} entries at generation {}",
                             view.entries.len(),
                             view.synced_at
                         )

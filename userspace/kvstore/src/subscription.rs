@@ -9,9 +9,14 @@ use std::{
 use futures::{channel::mpsc::UnboundedReceiver, Stream, StreamExt};
 use genetlink::{message::RawGenlMessage, GenetlinkHandle};
 use netlink_packet_core::{NetlinkMessage, NetlinkPayload};
+use netlink_packet_generic::ctrl::{nlas::GenlCtrlAttrs, GenlCtrl, GenlCtrlCmd};
 use netlink_sys::{AsyncSocket, SocketAddr};
 
-use crate::{error::Result, message::KvstoreMessage, types::Event};
+use crate::{error::Result, message::KvstoreMessage, spec, types::Event};
+
+/// `GENL_ID_CTRL`: nlctrl's family ID, which is also the ID of its one group, `notify`
+/// (`net/netlink/genetlink.c` gives the controller's group that ID).
+const GENL_ID_CTRL: u16 = 0x10;
 
 /// Options of [`crate::Client::subscribe`].
 #[derive(Clone, Debug, Default)]
@@ -26,6 +31,9 @@ pub struct SubscribeOptions {
 /// When the socket's receive buffer overflows the kernel drops
 /// notifications and the stream yields [`Event::Overflow`]; the subscriber
 /// must then resynchronise (e.g. re-dump with [`crate::Client::list`]).
+/// The socket also listens to the controller's `notify` group: when the module is unloaded the
+/// stream yields [`Event::FamilyGone`], and [`Event::FamilyBack`] when it is loaded again (the
+/// subscriber then subscribes anew, as the kernel dropped this one's membership).
 /// The stream ends if the socket fails. Dropping it closes the socket.
 pub struct Subscription {
     rx: UnboundedReceiver<(NetlinkMessage<RawGenlMessage>, SocketAddr)>,
@@ -53,6 +61,7 @@ impl Subscription {
             socket.set_rx_buf_sz(size)?;
         }
         socket.add_membership(group)?;
+        socket.add_membership(GENL_ID_CTRL.into())?;
         let task = tokio::spawn(conn);
         Ok(Self {
             rx,
@@ -92,8 +101,27 @@ impl Stream for Subscription {
                         .and_then(|genl| Event::try_from(genl.payload));
                     return Poll::Ready(Some(event));
                 }
+                NetlinkPayload::InnerMessage(raw) if raw.family_id == GENL_ID_CTRL => {
+                    if let Some(event) = family_event(raw) {
+                        return Poll::Ready(Some(Ok(event)));
+                    }
+                }
                 _ => continue,
             }
         }
+    }
+}
+
+/// The controller's announcement of our family leaving or coming back, if `raw` is one.
+fn family_event(raw: RawGenlMessage) -> Option<Event> {
+    let ctrl = raw.parse_into_genlmsg::<GenlCtrl>().ok()?.payload;
+    let ours = ctrl
+        .nlas
+        .iter()
+        .any(|a| matches!(a, GenlCtrlAttrs::FamilyName(n) if n == spec::FAMILY_NAME));
+    match ctrl.cmd {
+        GenlCtrlCmd::DelFamily if ours => Some(Event::FamilyGone),
+        GenlCtrlCmd::NewFamily if ours => Some(Event::FamilyBack),
+        _ => None,
     }
 }

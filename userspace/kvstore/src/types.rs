@@ -332,6 +332,13 @@ pub enum Event {
     /// The socket's receive buffer overflowed (ENOBUFS): notifications were
     /// lost and the subscriber must resynchronise (e.g. re-dump).
     Overflow,
+    /// The controller announced the family gone (its module was unloaded): the kernel dropped
+    /// the subscription's group membership, so no notification follows until it is back.
+    FamilyGone,
+    /// The controller announced the family registered again (its module was loaded), under a
+    /// new ID: a subscriber connects and subscribes anew ([`crate::Client::connect`]) and
+    /// resynchronises.
+    FamilyBack,
 }
 
 /// Attribute values of a message, picked out by type.
