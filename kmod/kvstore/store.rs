@@ -72,9 +72,13 @@ impl Entry {
         }
     }
 
-    /// The key.
+    /// The key. One bounds check: tree walks compare keys at every level.
     pub(crate) fn key(&self) -> &[u8] {
-        &self.all_bytes()[..usize::from(self.key_len)]
+        let len = usize::from(self.key_len);
+        match &self.bytes {
+            Bytes::Inline(_, b) => &b[..len],
+            Bytes::Heap(v) => &v[..len],
+        }
     }
 
     /// The value.
@@ -282,7 +286,12 @@ impl Inner {
         limits: Limits,
     ) -> Result<u64, PutError> {
         let (new_size, new_memory) = (entry.size(), entry.footprint());
-        let old = self.with(&entry, |old| (old.size(), old.footprint()));
+        // `get` walks the tree once, comparing once per level; only a replace needs the old
+        // entry, through the costlier lower-bound walk.
+        let old = match self.tree.get(&entry) {
+            None => None,
+            Some(()) => self.with(&entry, |old| (old.size(), old.footprint())),
+        };
         let (old_size, old_memory, created) = match old {
             Some((size, memory)) => {
                 if mode == PutMode::Create {
