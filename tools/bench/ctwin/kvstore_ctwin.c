@@ -318,6 +318,15 @@ dropped:
 	atomic64_inc(&kvct_notify_dropped);
 }
 
+/* A missing required attribute: its type and a message, as kvstore's genl layer reports it. */
+static bool kvct_attr_missing(struct genl_info *info, u32 type)
+{
+	if (!GENL_REQ_ATTR_CHECK(info, type))
+		return false;
+	NL_SET_ERR_MSG(info->extack, "missing required attribute");
+	return true;
+}
+
 static int kvct_put_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct kvct_node *node, *replaced = NULL;
@@ -332,7 +341,7 @@ static int kvct_put_doit(struct sk_buff *skb, struct genl_info *info)
 	int err;
 
 	atomic64_inc(&kvct_put_count);
-	if (GENL_REQ_ATTR_CHECK(info, KVCT_A_ENTRY_KEY))
+	if (kvct_attr_missing(info, KVCT_A_ENTRY_KEY))
 		return -EINVAL;
 	key = nla_data(info->attrs[KVCT_A_ENTRY_KEY]);
 	key_len = strlen(key);	/* the policy found a NUL within KVCT_KEY_MAX_LEN + 1 bytes */
@@ -341,7 +350,7 @@ static int kvct_put_doit(struct sk_buff *skb, struct genl_info *info)
 				    "key must not be empty");
 		return -EINVAL;
 	}
-	if (GENL_REQ_ATTR_CHECK(info, KVCT_A_ENTRY_VALUE))
+	if (kvct_attr_missing(info, KVCT_A_ENTRY_VALUE))
 		return -EINVAL;
 	value = info->attrs[KVCT_A_ENTRY_VALUE];
 	value_len = nla_len(value);
