@@ -3,6 +3,8 @@
 # modules: kvstore
 # Smoke run of the benchmark (tools/kvbench against tools/bench/ctwin): tiny counts, on the
 # checker kernel, asserting only that it runs and prints its table, never anything about speed.
+# It drives every op of both families that the benchmark uses (the C twin's echo, fill, get dump
+# and put), so a failing request of either fails it.
 # Builds nothing: scripts/setup built kvbench, and `scripts/bench --build-twin` (run by
 # scripts/test) the C twin for the test kernel.
 source "$(dirname "$0")/lib.sh"
@@ -27,6 +29,10 @@ for section in "1. echo round trip" "2. get dump" "3. put" "4. notifications" "r
     expect_match "bench smoke: table has '$section'" "$section" "$out"
 done
 expect_match "bench smoke: every echo variant measured" "nlctrl GETFAMILY, raw loop +[0-9]" "$out"
+# kvbench fails (above) if any put to the C twin fails; these check the rows were measured.
+expect_match "bench smoke: C twin put measured" "raw loop, one at a time, C twin +[0-9]" "$out"
+expect_match "bench smoke: put ratio kvstore/C twin reported" \
+    "put, kvstore/C twin \\(raw loop, one at a time\\) +[0-9.]+x" "$out"
 expect_match "bench smoke: JSON written" '"dump":\[\{"n":100' "$(cat /tmp/kvbench-smoke.json 2>/dev/null)"
 if grep -q 'SILENT LOSS' <<<"$out"; then
     fail "bench smoke: no silent notification loss" "kvbench reported a loss without ENOBUFS"

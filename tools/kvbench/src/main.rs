@@ -9,7 +9,8 @@
 //!    client library, kvstore and the C twin through the same raw loop, and nlctrl's
 //!    `CTRL_CMD_GETFAMILY` do as the kernel's own baseline.
 //! 2. `get` dumps of N entries (entries/s, MB/s): kvstore vs the C twin.
-//! 3. `put` throughput (raw batched, raw one at a time, client library) and slab memory per entry.
+//! 3. `put` throughput (raw batched, raw one at a time, client library) and slab memory per entry;
+//!    the C twin's put through the same raw loop, one at a time, into a tree of the same size.
 //! 4. Notifications to 1 and 4 listeners: events/s, with every loss counted.
 
 use std::{
@@ -389,7 +390,8 @@ fn await_replies(sock: &Sock, buf: &mut RecvBuf, n: u32, what: &str) -> Result<(
     Ok(())
 }
 
-/// Puts keys `prefix{from..to}` into kvstore, `batch` requests per sendmsg, on `threads` sockets.
+/// Puts keys `prefix{from..to}` into kvstore or the C twin, `batch` requests per sendmsg, on
+/// `threads` sockets.
 fn put_batched(
     family: u16,
     prefix: char,
@@ -659,6 +661,8 @@ struct Report {
     dumps: Vec<(u32, DumpRun, DumpRun)>,
     put_batched: Vec<(u32, f64)>,
     put_single_raw: f64,
+    /// The C twin's put through the same raw loop.
+    put_single_raw_ctwin: f64,
     put_single_client: f64,
     slab_entries: u64,
     slab_bytes: i64,
@@ -740,7 +744,7 @@ impl Report {
             let _ = writeln!(o, "  note: {intr} dump messages flagged NLM_F_DUMP_INTR");
         }
         let _ = writeln!(o);
-        let _ = writeln!(o, "3. put (kvstore)");
+        let _ = writeln!(o, "3. put (kvstore, unless the row names the C twin)");
         for (n, rate) in &self.put_batched {
             let _ = writeln!(
                 o,
@@ -753,6 +757,11 @@ impl Report {
             o,
             "  {:<52} {:>11.0} puts/s",
             "raw loop, one at a time", self.put_single_raw
+        );
+        let _ = writeln!(
+            o,
+            "  {:<52} {:>11.0} puts/s",
+            "raw loop, one at a time, C twin", self.put_single_raw_ctwin
         );
         let _ = writeln!(
             o,
@@ -837,6 +846,12 @@ impl Report {
         );
         ratio_line(
             &mut o,
+            "put, kvstore/C twin (raw loop, one at a time)",
+            self.put_single_raw_ctwin / self.put_single_raw,
+            Some(1.05),
+        );
+        ratio_line(
+            &mut o,
             "put, client library/raw loop (one at a time)",
             self.put_single_raw / self.put_single_client,
             Some(1.3),
@@ -912,8 +927,9 @@ impl Report {
         }
         let _ = write!(
             j,
-            "],\"put_single_raw\":{:.1},\"put_single_client\":{:.1},\"slab_bytes_per_entry\":{:.1},\"notify\":[",
+            "],\"put_single_raw\":{:.1},\"put_single_raw_ctwin\":{:.1},\"put_single_client\":{:.1},\"slab_bytes_per_entry\":{:.1},\"notify\":[",
             self.put_single_raw,
+            self.put_single_raw_ctwin,
             self.put_single_client,
             if self.slab_entries > 0 { self.slab_bytes as f64 / self.slab_entries as f64 } else { 0.0 }
         );
@@ -997,8 +1013,17 @@ fn main() -> Result<()> {
     }
     let slab_after = slab_snapshot()?;
     ctwin_fill(ct.id, 0)?;
-    let put_single_raw = put_single_raw(kv.id, p.single_puts)?;
+    let put_single_raw_kv = put_single_raw(kv.id, p.single_puts)?;
     let put_single_client = put_single_client(p.single_puts)?;
+    // The C twin's put store gets kvstore's entries first (same keys, same batched puts): its
+    // one-at-a-time puts then descend a tree of the size kvstore's did.
+    let secs =
+        put_batched(ct.id, 'b', 0, filled, p.fill_batch, p.fill_threads).context("C twin put")?;
+    eprintln!(
+        "kvbench: C twin put store filled to {filled} entries, {:.0} puts/s",
+        filled as f64 / secs
+    );
+    let put_single_raw_ctwin = put_single_raw(ct.id, p.single_puts).context("C twin put")?;
 
     eprintln!("kvbench: 4. notifications");
     let mut notify = Vec::new();
@@ -1012,7 +1037,8 @@ fn main() -> Result<()> {
         echo,
         dumps,
         put_batched: put_rates,
-        put_single_raw,
+        put_single_raw: put_single_raw_kv,
+        put_single_raw_ctwin,
         put_single_client,
         slab_entries: filled as u64,
         slab_bytes: slab_after.slab as i64 - slab_before.slab as i64,
