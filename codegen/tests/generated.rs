@@ -229,10 +229,8 @@ fn unsupported_features_are_refused_for_the_kernel_tables_by_item_and_line() {
     );
 
     // An enum with gaps: ynl-gen validates it with a function.
-    let sparse = format!(
-        "name: bad\nprotocol: genetlink\ndefinitions:\n  - name: e\n    type: enum\n    entries: [a, {{name: b, value: 5}}]\nattribute-sets:\n  - name: s\n    attributes:\n      - name: a\n        type: u8\n        enum: e\noperations:\n  list:\n    - name: op\n      attribute-set: s\n      do:\n        request:\n          attributes: [a]\n"
-    );
-    let e = kernel_refused(&sparse);
+    let sparse = "name: bad\nprotocol: genetlink\ndefinitions:\n  - name: e\n    type: enum\n    entries: [a, {name: b, value: 5}]\nattribute-sets:\n  - name: s\n    attributes:\n      - name: a\n        type: u8\n        enum: e\noperations:\n  list:\n    - name: op\n      attribute-set: s\n      do:\n        request:\n          attributes: [a]\n";
+    let e = kernel_refused(sparse);
     assert!(
         e.contains("attribute-sets[s].attributes[a].enum (line 12)") && e.contains("gaps"),
         "{e}"
