@@ -1,11 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
 //! The kernel side: `kmod/<family>/nl_gen.rs`, for the genl layer.
+//!
+//! The policies are the ones the kernel's `ynl_gen_c.py --mode kernel` emits for the spec, attribute
+//! by attribute (see [`attr_policy`]): the request attributes of each operation, and every
+//! attribute of each set nested below them; [`policy_dump`] prints them in a form a test
+//! compares with ynl-gen's C.
 
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use anyhow::{bail, Result};
 
-use crate::model::{camel, snake, upper, Attr, AttrSet, IntOrName, Op, Perm, Spec};
+use crate::model::{camel, snake, upper, Attr, AttrSet, Definition, IntOrName, Op, Perm, Spec};
 
 /// The spec features the kernel tables implement: refuses any other, naming the item and its
 /// line (the first one found, and how many more there are).
@@ -25,208 +31,81 @@ pub fn check(spec: &Spec) -> Result<()> {
             });
         refused.push(format!("{item}{line}: {what}"));
     };
-    let no = |feature: &str| format!("{feature} is not implemented for the kernel tables");
 
     if let Some(p) = &spec.kernel_policy {
-        if p != "split" {
-            refuse(&["kernel-policy"], no(&format!("kernel-policy `{p}`")));
-        }
-    }
-    if let Some(k) = &spec.kernel_family {
-        if !k.headers.is_empty() {
-            refuse(&["kernel-family", "headers"], no("kernel-family headers"));
-        }
-        if k.sock_priv.is_some() {
+        if !matches!(p.as_str(), "split" | "global" | "per-op") {
             refuse(
-                &["kernel-family", "sock-priv"],
-                no("kernel-family sock-priv"),
+                &["kernel-policy"],
+                format!("kernel-policy `{p}` is not split, global or per-op"),
             );
         }
     }
-    for d in &spec.definitions {
-        let at = ["definitions", &format!("={}", d.name)];
-        match d.kind.as_str() {
-            "enum" | "flags" => {
-                if d.value_start.is_some() {
-                    refuse(&[&at[..], &["value-start"]].concat(), no("value-start"));
-                }
-                for e in &d.entries {
-                    if e.value().is_some() {
-                        let e = format!("={}", e.name());
-                        refuse(
-                            &[&at[..], &["entries", &e, "value"]].concat(),
-                            no("an entry's explicit value"),
-                        );
-                    }
-                }
-            }
-            other => refuse(&at, no(&format!("a definition of type `{other}`"))),
-        }
-    }
-    for set in &spec.attribute_sets {
-        let at = ["attribute-sets", &format!("={}", set.name)];
-        if set.subset_of.is_some() {
-            refuse(&[&at[..], &["subset-of"]].concat(), no("subset-of"));
-            continue;
-        }
-        for (i, a) in set.attributes.iter().enumerate() {
-            let name = format!("={}", a.name);
-            let at = [&at[..], &["attributes", &name]].concat();
-            let key = |k: &'static str| [&at[..], &[k]].concat();
-            if usize::from(a.id) != i + 1 {
-                refuse(
-                    &key("value"),
-                    format!(
-                        "value {}: attributes are numbered from 1, one after the other",
-                        a.id
-                    ),
-                );
-            }
-            match a.kind.as_str() {
-                "u8" | "u16" | "u32" | "u64" | "string" | "binary" | "flag" | "pad" | "nest" => {}
-                other => refuse(&key("type"), no(&format!("type `{other}`"))),
-            }
-            if a.multi_attr == Some(true) {
-                refuse(&key("multi-attr"), no("multi-attr"));
-            }
-            for (k, present) in [
-                ("type-value", !a.type_value.is_empty()),
-                ("byte-order", a.byte_order.is_some()),
-                ("sub-type", a.sub_type.is_some()),
-                ("struct", a.r#struct.is_some()),
-            ] {
-                if present {
-                    refuse(&key(k), no(k));
-                }
-            }
-            if let Some(e) = &a.r#enum {
-                let def = spec.definition(e)?;
-                if a.enum_as_flags != (def.kind == "flags") {
-                    let what = if a.enum_as_flags {
-                        "`enum-as-flags` on an enum definition"
-                    } else {
-                        "a flags definition without `enum-as-flags`"
-                    };
-                    refuse(&key("enum"), no(what));
-                }
-                if a.kind != "u32" {
-                    refuse(
-                        &key("enum"),
-                        format!("an enum attribute must be u32, not {}", a.kind),
-                    );
-                }
-            }
-            let c = &a.checks;
-            let ints = matches!(a.kind.as_str(), "u8" | "u16" | "u32" | "u64");
-            let checks = [&at[..], &["checks"]].concat();
-            let check = |k: &'static str| [&checks[..], &[k]].concat();
-            for (k, v) in [
-                ("min", &c.min),
-                ("max", &c.max),
-                ("min-len", &c.min_len),
-                ("max-len", &c.max_len),
-            ] {
-                if let Some(IntOrName::Name(n)) = v {
-                    refuse(&check(k), no(&format!("a check by name (`{n}`)")));
-                }
-            }
-            if (c.min.is_some() || c.max.is_some()) && !ints {
-                refuse(
-                    &checks,
-                    format!(
-                        "checks min/max on a {}: {}",
-                        a.kind,
-                        no("a range on other than u8..u64")
-                    ),
-                );
-            }
-            if (c.min_len.is_some() || c.max_len.is_some())
-                && !matches!(a.kind.as_str(), "string" | "binary")
-            {
-                refuse(
-                    &checks,
-                    format!(
-                        "checks min-len/max-len on a {}: they apply to string and binary only",
-                        a.kind
-                    ),
-                );
-            }
-            if c.max_len
-                .as_ref()
-                .and_then(IntOrName::int)
-                .is_some_and(|m| m > 65531)
-            {
-                refuse(
-                    &check("max-len"),
-                    "max-len over 65531 cannot be carried by a netlink attribute".into(),
-                );
-            }
-            for (k, present) in [
-                ("flags-mask", c.flags_mask.is_some()),
-                ("exact-len", c.exact_len.is_some()),
-                ("unterminated-ok", c.unterminated_ok.is_some()),
-            ] {
-                if present {
-                    refuse(&check(k), no(&format!("check {k}")));
-                }
-            }
+    if let Some(k) = &spec.kernel_family {
+        if k.sock_priv.is_some() {
+            refuse(
+                &["kernel-family", "sock-priv"],
+                "kernel-family sock-priv (a private area per socket, sock_priv_size and its \
+                 init/destroy): the genl layer has no per-socket state"
+                    .into(),
+            );
         }
     }
     let ops = &spec.operations;
     if spec.directional() {
-        refuse(&["operations", "enum-model"], no("enum-model directional"));
+        refuse(
+            &["operations", "enum-model"],
+            "enum-model directional (replies numbered apart from their requests): the genl \
+             layer replies with the request's command"
+                .into(),
+        );
     }
-    for (k, present) in [
-        ("async-prefix", ops.async_prefix.is_some()),
-        ("async-enum", ops.async_enum.is_some()),
-        ("fixed-header", ops.fixed_header.is_some()),
-    ] {
-        if present {
-            refuse(&["operations", k], no(k));
-        }
+    if ops.async_prefix.is_some() || ops.async_enum.is_some() {
+        let k = if ops.async_prefix.is_some() {
+            "async-prefix"
+        } else {
+            "async-enum"
+        };
+        refuse(
+            &["operations", k],
+            format!(
+                "{k} (notifications numbered in an enum of their own) is not implemented for \
+                 the kernel tables"
+            ),
+        );
     }
-    for (i, op) in ops.list.iter().enumerate() {
+    let fixed = "a fixed header ahead of the attributes (the family's hdrsize): the genl layer \
+                 parses none";
+    if ops.fixed_header.is_some() {
+        refuse(
+            &["operations", "fixed-header"],
+            format!("fixed-header: {fixed}"),
+        );
+    }
+    let mut hooks: BTreeMap<String, (&str, String)> = BTreeMap::new();
+    for op in &ops.list {
         let name = format!("={}", op.name);
         let at = ["operations", "list", &name];
         let key = |k: &'static str| [&at[..], &[k]].concat();
-        if op.req_value != Some(i as u8 + 1) && !spec.directional() {
-            refuse(
-                &key("value"),
-                format!(
-                    "value {}: commands are numbered from 1, one after the other",
-                    op.req_value.unwrap_or(0)
-                ),
-            );
+        if op.fixed_header.is_some() {
+            refuse(&key("fixed-header"), format!("fixed-header: {fixed}"));
         }
-        for (k, present) in [
-            ("dont-validate", !op.dont_validate.is_empty()),
-            ("config-cond", op.config_cond.is_some()),
-            ("fixed-header", op.fixed_header.is_some()),
-        ] {
-            if present {
-                refuse(&key(k), no(k));
-            }
-        }
-        if op.is_notification() {
-            if op.r#do.is_some() || op.dump.is_some() {
-                refuse(&at, "a notification with do or dump".into());
-            }
-            if op.mcgrp.is_none() {
-                refuse(&at, "a notification without mcgrp".into());
-            }
-            continue;
-        }
-        if op.r#do.is_none() && op.dump.is_none() {
-            refuse(
-                &at,
-                no("an operation with neither do nor dump (a reserved ID)"),
-            );
+        if op.is_notification() && (op.r#do.is_some() || op.dump.is_some()) {
+            refuse(&at, "a notification with do or dump".into());
         }
         for (mode, m) in [("do", &op.r#do), ("dump", &op.dump)] {
             let Some(m) = m else { continue };
-            for (k, present) in [("pre", m.pre.is_some()), ("post", m.post.is_some())] {
-                if present {
-                    refuse(&[&at[..], &[mode, k]].concat(), no(&format!("a {k} hook")));
+            for (when, hook) in [("pre", &m.pre), ("post", &m.post)] {
+                let Some(hook) = hook else { continue };
+                // One trait method per hook name: a name is one kind of hook.
+                let kind = if when == "pre" { "pre" } else { "post" };
+                match hooks.get(hook) {
+                    Some((k, first)) if *k != kind => refuse(
+                        &[&at[..], &[mode, when]].concat(),
+                        format!("hook `{hook}` is a {kind} hook here and a {k} hook of {first}"),
+                    ),
+                    _ => {
+                        hooks.insert(hook.clone(), (kind, format!("`{}` {mode}", op.name)));
+                    }
                 }
             }
         }
@@ -236,7 +115,16 @@ pub fn check(spec: &Spec) -> Result<()> {
             let name = format!("={}", g.name);
             refuse(
                 &["mcast-groups", "list", &name, "flags"],
-                no("multicast group flags"),
+                "multicast group flags (GENL_MCAST_CAP_*): the layer's groups carry none".into(),
+            );
+        }
+    }
+    // The policies: every attribute they hold must have one.
+    if let Err(e) = policies(spec) {
+        for r in e {
+            refuse(
+                &r.path.iter().map(String::as_str).collect::<Vec<_>>(),
+                r.what,
             );
         }
     }
@@ -247,9 +135,901 @@ pub fn check(spec: &Spec) -> Result<()> {
     }
 }
 
+/// A refusal found while building the policies: the item's path (as for [`Spec::line_of`])
+/// and why.
+struct Refusal {
+    path: Vec<String>,
+    what: String,
+}
+
+/// One `struct nla_policy`, as the `NLA_POLICY_*` macro of `include/net/netlink.h` ynl-gen
+/// uses for it builds it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Pol {
+    /// `{ .type = TYPE, }`, or with `.len = len` (a string's maximum length).
+    Plain { ty: &'static str, len: u64 },
+    /// `NLA_POLICY_MIN/MAX/RANGE(TYPE, ...)` (and `NLA_POLICY_EXACT_LEN/MIN_LEN/MAX_LEN` on
+    /// `NLA_BINARY`): the bounds inline, as `s16`.
+    Bounds {
+        ty: &'static str,
+        min: Option<i64>,
+        max: Option<i64>,
+    },
+    /// `NLA_POLICY_FULL_RANGE(TYPE, &range)` (`_SIGNED` for signed types).
+    FullRange {
+        ty: &'static str,
+        min: i128,
+        max: i128,
+    },
+    /// `NLA_POLICY_MASK(TYPE, mask)`.
+    Mask { ty: &'static str, mask: u64 },
+    /// `NLA_POLICY_BITFIELD32(valid)`.
+    Bitfield32 { valid: u64 },
+    /// `NLA_POLICY_NESTED(set)` or `NLA_POLICY_NESTED_ARRAY(set)`.
+    Nested { set: String, array: bool },
+    /// genlkit's own: binary of `min..=max` bytes (`{ .type = NLA_BINARY, .len = max }` with
+    /// `NLA_VALIDATE_MIN` for `min`), where ynl-gen has no single macro (both `min-len` and
+    /// `max-len`, or a `max-len` over `i16::MAX`).
+    BinaryLen { min: u64, max: u64 },
+}
+
+/// A policy table: its Rust name, ynl-gen's C name, the set whose constants index it, its
+/// entries and its size (maxattr + 1).
+pub struct PolicyTable {
+    pub name: String,
+    pub c_name: String,
+    pub set: String,
+    pub entries: Vec<(String, u16, Pol)>,
+    pub len: u16,
+    what: String,
+}
+
+/// All the family's policies: the nested sets' (sorted by name), then the global one or the
+/// operations', in the order of the ops table.
+struct Policies {
+    nested: Vec<PolicyTable>,
+    ops: Vec<PolicyTable>,
+    /// `(op, mode)` → index in `ops`.
+    of_op: BTreeMap<(String, &'static str), usize>,
+}
+
+/// An attribute as its set has it: in a subset, the attribute of the set it is a subset of with
+/// the subset's own keys over it (as ynl does).
+fn effective(spec: &Spec, set: &AttrSet, a: &Attr) -> Attr {
+    let Some(parent) = set.subset_of.as_deref().and_then(|p| spec.set(p).ok()) else {
+        return a.clone();
+    };
+    let Some(p) = parent.attributes.iter().find(|x| x.name == a.name) else {
+        return a.clone();
+    };
+    let mut m = p.clone();
+    if !a.kind.is_empty() {
+        m.kind = a.kind.clone();
+    }
+    macro_rules! over {
+        ($($f:ident),*) => { $( if a.$f.is_some() { m.$f = a.$f.clone(); } )* };
+    }
+    over!(
+        doc,
+        byte_order,
+        multi_attr,
+        nested_attributes,
+        r#enum,
+        sub_type,
+        display_hint,
+        r#struct
+    );
+    if a.checks != Default::default() {
+        m.checks = a.checks.clone();
+    }
+    m.enum_as_flags |= a.enum_as_flags;
+    m
+}
+
+/// The integer value of a definition of type `const`, or of a limit name (`u32-max`).
+fn limit(spec: &Spec, v: &IntOrName) -> Option<i128> {
+    match v {
+        IntOrName::Int(i) => Some((*i).into()),
+        IntOrName::Name(n) => {
+            // A const by its name, or by its C name (`name-prefix` and name: ynl-gen writes an
+            // unknown name as a C macro, which the uapi header defines so).
+            let c_name =
+                |d: &Definition| format!("{}{}", d.name_prefix.as_deref().unwrap_or(""), d.name);
+            if let Some(d) = spec
+                .definitions
+                .iter()
+                .filter(|d| d.kind == "const")
+                .find(|d| &d.name == n || (d.name_prefix.is_some() && &c_name(d) == n))
+            {
+                return d.value.as_ref().and_then(IntOrName::int).map(i128::from);
+            }
+            // ynl-gen's `limit_to_number`: `u8-min` .. `s64-max`.
+            let (sign, rest) = n.split_at_checked(1)?;
+            let (width, end) = rest.split_once('-')?;
+            let width: u32 = width.parse().ok()?;
+            if !matches!(width, 8 | 16 | 32 | 64) || !matches!(sign, "u" | "s") {
+                return None;
+            }
+            match (sign, end) {
+                ("u", "min") => Some(0),
+                ("u", "max") => Some((1i128 << width) - 1),
+                ("s", "max") => Some((1i128 << (width - 1)) - 1),
+                ("s", "min") => Some(-(1i128 << (width - 1))),
+                _ => None,
+            }
+        }
+    }
+}
+
+/// An enum's raw values, low and high, if they are contiguous (ynl-gen's `value_range`).
+fn value_range(d: &Definition) -> Option<(i64, i64)> {
+    let v = d.values();
+    let (lo, hi) = (*v.iter().min()?, *v.iter().max()?);
+    (hi - lo + 1 == v.len() as i64).then_some((lo, hi))
+}
+
+/// The policy of one attribute, as ynl-gen's `attr_policy` of its type class renders it; `None`
+/// for a `pad` or `unused`, which have none.
+fn attr_policy(spec: &Spec, a: &Attr, at: &[String]) -> Result<Option<Pol>, Refusal> {
+    let refuse = |k: &[&str], what: String| Refusal {
+        path: at
+            .iter()
+            .cloned()
+            .chain(k.iter().map(|s| s.to_string()))
+            .collect(),
+        what,
+    };
+    let c = &a.checks;
+    let get = |k: &'static str, v: &Option<IntOrName>| -> Result<Option<i128>, Refusal> {
+        match v {
+            None => Ok(None),
+            Some(v) => limit(spec, v).map(Some).ok_or_else(|| {
+                refuse(
+                    &["checks", k],
+                    format!("check {k} `{v:?}` names no const definition or limit"),
+                )
+            }),
+        }
+    };
+    if !a.type_value.is_empty() {
+        return Err(refuse(
+            &["type-value"],
+            "type-value (nests keyed by their attribute type) has no kernel policy in ynl-gen"
+                .into(),
+        ));
+    }
+    let kind = a.kind.as_str();
+    let big = a.byte_order.as_deref() == Some("big-endian");
+    let pol = match kind {
+        "pad" | "unused" => return Ok(None),
+        "u8" | "u16" | "u32" | "u64" | "s8" | "s16" | "s32" | "s64" | "uint" | "sint" => {
+            let ty: &'static str = match (kind, big) {
+                ("u16", true) => "NLA_BE16",
+                ("u32", true) => "NLA_BE32",
+                ("u8", _) => "NLA_U8",
+                ("u16", _) => "NLA_U16",
+                ("u32", _) => "NLA_U32",
+                ("u64", _) => "NLA_U64",
+                ("s8", _) => "NLA_S8",
+                ("s16", _) => "NLA_S16",
+                ("s32", _) => "NLA_S32",
+                ("s64", _) => "NLA_S64",
+                ("uint", _) => "NLA_UINT",
+                _ => "NLA_SINT",
+            };
+            let signed = kind.starts_with('s');
+            let (mut min, mut max) = (get("min", &c.min)?, get("max", &c.max)?);
+            let def = match &a.r#enum {
+                Some(e) => Some(
+                    spec.definition(e)
+                        .map_err(|e| refuse(&["enum"], e.to_string()))?,
+                ),
+                None => None,
+            };
+            let bitfield = a.enum_as_flags || def.is_some_and(|d| d.kind == "flags");
+            if let (Some(d), false) = (def, bitfield) {
+                let Some((lo, hi)) = value_range(d) else {
+                    return Err(refuse(
+                        &["enum"],
+                        format!(
+                            "enum `{}` has gaps: ynl-gen validates it with a function \
+                             (NLA_POLICY_VALIDATE_FN), which the tables do not generate",
+                            d.name
+                        ),
+                    ));
+                };
+                if min.is_none() && (lo != 0 || signed) {
+                    min = Some(lo.into());
+                }
+                if max.is_none() {
+                    max = Some(hi.into());
+                }
+            }
+            if let Some(m) = &c.flags_mask {
+                if !bitfield {
+                    let d = spec
+                        .definition(m)
+                        .map_err(|e| refuse(&["checks", "flags-mask"], e.to_string()))?;
+                    // ynl-gen: one bit per entry, from bit 0.
+                    let n = d.entries.len() as u32;
+                    let mask = if n >= 64 { u64::MAX } else { (1u64 << n) - 1 };
+                    return mask_pol(ty, mask, &refuse);
+                }
+            }
+            if bitfield {
+                let d = def.expect("enum-as-flags needs an enum");
+                let mask = d.values().iter().fold(0u64, |m, v| m | (1u64 << v));
+                return mask_pol(ty, mask, &refuse);
+            }
+            let lo = min.unwrap_or(0).min(max.unwrap_or(0));
+            let hi = min.unwrap_or(0).max(max.unwrap_or(0));
+            if lo < 0 && !signed {
+                return Err(refuse(
+                    &["checks"],
+                    "a negative bound on an unsigned type".into(),
+                ));
+            }
+            if lo < -32768 || hi > 32767 {
+                // ynl-gen fills in the range's members the spec gives; the others stay 0.
+                let (min, max) = (min.unwrap_or(0), max.unwrap_or(0));
+                if min > max {
+                    return Err(refuse(
+                        &["checks"],
+                        format!(
+                            "ynl-gen renders this range as {min}..={max} (a missing bound is \
+                             0), which accepts nothing"
+                        ),
+                    ));
+                }
+                Pol::FullRange { ty, min, max }
+            } else if min.is_none() && max.is_none() {
+                Pol::Plain { ty, len: 0 }
+            } else {
+                Pol::Bounds {
+                    ty,
+                    min: min.map(|v| v as i64),
+                    max: max.map(|v| v as i64),
+                }
+            }
+        }
+        "flag" => Pol::Plain {
+            ty: "NLA_FLAG",
+            len: 0,
+        },
+        "string" => {
+            if let Some(n) = get("exact-len", &c.exact_len)? {
+                exact_len(n, &refuse)?
+            } else {
+                // A multi-attr string is NLA_STRING: ynl-gen's multi-attr class renders the
+                // policy of its type without the string class's NUL choice.
+                let ty = if c.unterminated_ok == Some(true) || a.multi_attr == Some(true) {
+                    "NLA_STRING"
+                } else {
+                    "NLA_NUL_STRING"
+                };
+                let len = get("max-len", &c.max_len)?.unwrap_or(0);
+                if !(0..=65531).contains(&len) {
+                    return Err(refuse(
+                        &["checks", "max-len"],
+                        "max-len over 65531 cannot be carried by a netlink attribute".into(),
+                    ));
+                }
+                // ynl-gen has no minimum for strings: `min-len` is for handlers.
+                Pol::Plain {
+                    ty,
+                    len: len as u64,
+                }
+            }
+        }
+        "binary" => {
+            let (exact, min, max) = (
+                get("exact-len", &c.exact_len)?,
+                get("min-len", &c.min_len)?,
+                get("max-len", &c.max_len)?,
+            );
+            match (exact, min, max) {
+                (Some(n), None, None) => exact_len(n, &refuse)?,
+                (Some(_), _, _) => {
+                    return Err(refuse(
+                        &["checks", "exact-len"],
+                        "exact-len with min-len or max-len".into(),
+                    ))
+                }
+                (None, None, None) => Pol::Plain {
+                    ty: "NLA_BINARY",
+                    len: 0,
+                },
+                (None, Some(n), None) if (0..=32767).contains(&n) => Pol::Bounds {
+                    ty: "NLA_BINARY",
+                    min: Some(n as i64),
+                    max: None,
+                },
+                (None, None, Some(n)) if (0..=32767).contains(&n) => Pol::Bounds {
+                    ty: "NLA_BINARY",
+                    min: None,
+                    max: Some(n as i64),
+                },
+                (None, min, max) => {
+                    let (min, max) = (min.unwrap_or(0), max.unwrap_or(0));
+                    if !(0..=32767).contains(&min) || !(0..=65531).contains(&max) {
+                        return Err(refuse(
+                            &["checks"],
+                            "a binary length bound out of a netlink attribute's".into(),
+                        ));
+                    }
+                    Pol::BinaryLen {
+                        min: min as u64,
+                        max: max as u64,
+                    }
+                }
+            }
+        }
+        "bitfield32" => {
+            let Some(d) = &a.r#enum else {
+                return Err(refuse(&["type"], "a bitfield32 without an enum".into()));
+            };
+            let d = spec
+                .definition(d)
+                .map_err(|e| refuse(&["enum"], e.to_string()))?;
+            let valid = d.values().iter().fold(0u64, |m, v| m | (1u64 << v));
+            if valid > u32::MAX.into() {
+                return Err(refuse(&["enum"], "a bitfield32 mask over 32 bits".into()));
+            }
+            Pol::Bitfield32 { valid }
+        }
+        "nest" => Pol::Nested {
+            set: a.nested_attributes.clone().expect("validated"),
+            array: false,
+        },
+        "indexed-array" if a.sub_type.as_deref() == Some("nest") => Pol::Nested {
+            set: a.nested_attributes.clone().expect("validated"),
+            array: true,
+        },
+        "indexed-array" => {
+            return Err(refuse(
+                &["sub-type"],
+                format!(
+                    "an indexed-array of {} in a request: ynl-gen renders its policy as \
+                     NLA_INDEXED_ARRAY, which the kernel does not have",
+                    a.sub_type.as_deref().unwrap_or("?")
+                ),
+            ))
+        }
+        "sub-message" => {
+            return Err(refuse(
+                &["type"],
+                "a sub-message in a request (its policy depends on a selector attribute) is \
+                 not implemented for the kernel tables"
+                    .into(),
+            ))
+        }
+        other => {
+            return Err(refuse(
+                &["type"],
+                format!("type `{other}` has no kernel policy in ynl-gen"),
+            ))
+        }
+    };
+    Ok(Some(pol))
+}
+
+fn mask_pol<F: Fn(&[&str], String) -> Refusal>(
+    ty: &'static str,
+    mask: u64,
+    refuse: &F,
+) -> Result<Option<Pol>, Refusal> {
+    if mask > u32::MAX.into() {
+        return Err(refuse(
+            &["enum"],
+            "a mask over 32 bits (the policy's mask is a u32)".into(),
+        ));
+    }
+    Ok(Some(Pol::Mask { ty, mask }))
+}
+
+fn exact_len<F: Fn(&[&str], String) -> Refusal>(n: i128, refuse: &F) -> Result<Pol, Refusal> {
+    if !(0..=32767).contains(&n) {
+        return Err(refuse(
+            &["checks", "exact-len"],
+            "exact-len over 32767 (NLA_POLICY_EXACT_LEN's bounds are s16)".into(),
+        ));
+    }
+    Ok(Pol::Bounds {
+        ty: "NLA_BINARY",
+        min: Some(n as i64),
+        max: Some(n as i64),
+    })
+}
+
+/// The policy of a set's attributes `names`; `None` for `names` in no policy (`pad`, `unused`).
+fn table(
+    spec: &Spec,
+    set: &AttrSet,
+    names: &[&str],
+    refused: &mut Vec<Refusal>,
+) -> Vec<(String, u16, Pol)> {
+    let mut v = Vec::new();
+    for n in names {
+        let a = set
+            .attributes
+            .iter()
+            .find(|a| &a.name == n)
+            .expect("validated");
+        let at = vec![
+            "attribute-sets".to_string(),
+            format!("={}", set.name),
+            "attributes".into(),
+            format!("={n}"),
+        ];
+        match attr_policy(spec, &effective(spec, set, a), &at) {
+            Ok(Some(p)) => v.push((n.to_string(), a.id, p)),
+            Ok(None) => {}
+            Err(r) => refused.push(r),
+        }
+    }
+    v
+}
+
+/// The family's policies, as ynl-gen's kernel mode makes them: the sets nested (at any depth)
+/// under request attributes get a policy of all their attributes (ynl-gen's "pure nested
+/// structs" with `request`); each do and dump with a request, a policy of its attributes
+/// (`kernel-policy: split`); or one policy of every request attribute for the family
+/// (`global`); or one per operation, its do's request (`per-op`).
+fn policies(spec: &Spec) -> Result<Policies, Vec<Refusal>> {
+    let mut refused = Vec::new();
+    let family = snake(&spec.name);
+    // Root sets: an op's set and the attributes any request of it names.
+    let mut roots: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for op in &spec.operations.list {
+        let Some(s) = op.attribute_set.as_deref() else {
+            continue;
+        };
+        let e = roots.entry(s).or_default();
+        for m in [&op.r#do, &op.dump].into_iter().flatten() {
+            for a in m.request.iter().flat_map(|r| &r.attributes) {
+                if !e.contains(&a.as_str()) {
+                    e.push(a);
+                }
+            }
+        }
+    }
+    // Nested sets under request attributes, breadth first.
+    let mut queue: Vec<(String, String)> = Vec::new();
+    for (s, attrs) in &roots {
+        let set = spec.set(s).expect("validated");
+        for a in set
+            .attributes
+            .iter()
+            .filter(|a| attrs.contains(&a.name.as_str()))
+        {
+            if let Some(n) = effective(spec, set, a).nested_attributes {
+                queue.push((n, s.to_string()));
+            }
+        }
+    }
+    let mut nested_sets: Vec<String> = Vec::new();
+    while let Some((n, _)) = (!queue.is_empty()).then(|| queue.remove(0)) {
+        if nested_sets.contains(&n) {
+            continue;
+        }
+        let set = spec.set(&n).expect("validated");
+        for a in &set.attributes {
+            if let Some(m) = effective(spec, set, a).nested_attributes {
+                queue.push((m, n.clone()));
+            }
+        }
+        nested_sets.push(n);
+    }
+    nested_sets.sort();
+    let mut nested = Vec::new();
+    for n in &nested_sets {
+        let set = spec.set(n).expect("validated");
+        let names: Vec<&str> = set.attributes.iter().map(|a| a.name.as_str()).collect();
+        nested.push(PolicyTable {
+            name: format!("{}_NEST_POLICY", upper(n)),
+            c_name: if snake(n) == family {
+                format!("{family}_nl_policy")
+            } else {
+                format!("{family}_{}_nl_policy", snake(n))
+            },
+            set: n.clone(),
+            entries: table(spec, set, &names, &mut refused),
+            // ynl-gen: the set's highest attribute, `pad` and `unused` included.
+            len: set.max_id() + 1,
+            what: format!("Nest `{n}`"),
+        });
+    }
+    let mut ops = Vec::new();
+    let mut of_op = BTreeMap::new();
+    let kp = spec.kernel_policy.as_deref().unwrap_or("split");
+    let op_list: Vec<&Op> = spec
+        .operations
+        .list
+        .iter()
+        .filter(|o| !o.is_notification() && (o.r#do.is_some() || o.dump.is_some()))
+        .collect();
+    match kp {
+        "global" => {
+            let mut set_name = None;
+            let mut wanted: Vec<&str> = Vec::new();
+            for op in &op_list {
+                let s = op.attribute_set.as_deref().expect("validated");
+                if set_name.is_some_and(|n| n != s) {
+                    refused.push(Refusal {
+                        path: vec!["operations".into(), "list".into(), format!("={}", op.name)],
+                        what: "a global policy for ops of different attribute sets".into(),
+                    });
+                }
+                set_name = Some(s);
+                for m in [&op.r#do, &op.dump].into_iter().flatten() {
+                    wanted.extend(
+                        m.request
+                            .iter()
+                            .flat_map(|r| r.attributes.iter())
+                            .map(String::as_str),
+                    );
+                }
+            }
+            if let Some(s) = set_name {
+                let set = spec.set(s).expect("validated");
+                let names: Vec<&str> = set
+                    .attributes
+                    .iter()
+                    .map(|a| a.name.as_str())
+                    .filter(|a| wanted.contains(a))
+                    .collect();
+                let len = names.iter().map(|a| set.id(a)).max().unwrap_or(0) + 1;
+                ops.push(PolicyTable {
+                    name: "GLOBAL_POLICY".into(),
+                    c_name: if snake(s) == family {
+                        format!("{family}_nl_policy")
+                    } else {
+                        format!("{family}_{}_nl_policy", snake(s))
+                    },
+                    set: s.into(),
+                    entries: table(spec, set, &names, &mut refused),
+                    len,
+                    what: format!(
+                        "Every request's attributes (global policy): `[{}]`",
+                        names.join(", ")
+                    ),
+                });
+                for op in &op_list {
+                    for (mode, m) in [("do", &op.r#do), ("dump", &op.dump)] {
+                        if m.is_some() {
+                            of_op.insert((op.name.clone(), mode), 0);
+                        }
+                    }
+                }
+            }
+        }
+        _ => {
+            for op in &op_list {
+                let s = op.attribute_set.as_deref().expect("validated");
+                let set = spec.set(s).expect("validated");
+                if kp == "per-op" {
+                    let Some(req) = op.r#do.as_ref().and_then(|m| m.request.as_ref()) else {
+                        refused.push(Refusal {
+                            path: vec!["operations".into(), "list".into(), format!("={}", op.name)],
+                            what: "a per-op policy is its do's request, and this op has none"
+                                .into(),
+                        });
+                        continue;
+                    };
+                    let names: Vec<&str> = req.attributes.iter().map(String::as_str).collect();
+                    let len = names.iter().map(|a| set.id(a)).max().unwrap_or(0) + 1;
+                    of_op.insert((op.name.clone(), "do"), ops.len());
+                    if op.dump.is_some() {
+                        of_op.insert((op.name.clone(), "dump"), ops.len());
+                    }
+                    ops.push(PolicyTable {
+                        name: format!("{}_POLICY", upper(&op.name)),
+                        c_name: format!("{family}_{}_nl_policy", snake(&op.name)),
+                        set: s.into(),
+                        entries: table(spec, set, &names, &mut refused),
+                        len,
+                        what: format!(
+                            "`{}` request (per-op policy): `[{}]`",
+                            op.name,
+                            names.join(", ")
+                        ),
+                    });
+                    continue;
+                }
+                let dual = op.r#do.as_ref().is_some_and(|m| m.request.is_some())
+                    && op.dump.as_ref().is_some_and(|m| m.request.is_some());
+                for (mode, m) in [("do", &op.r#do), ("dump", &op.dump)] {
+                    let Some(m) = m else { continue };
+                    // An op with no request has no policy: the core gives it a reject-all
+                    // one; ours is empty, to the same effect.
+                    let names: Vec<&str> = m
+                        .request
+                        .iter()
+                        .flat_map(|r| r.attributes.iter())
+                        .map(String::as_str)
+                        .collect();
+                    let len = names.iter().map(|a| set.id(a)).max().unwrap_or(0) + 1;
+                    of_op.insert((op.name.clone(), mode), ops.len());
+                    ops.push(PolicyTable {
+                        name: policy_name(op, mode),
+                        c_name: if m.request.is_none() {
+                            String::new()
+                        } else if dual {
+                            format!("{family}_{}_{mode}_nl_policy", snake(&op.name))
+                        } else {
+                            format!("{family}_{}_nl_policy", snake(&op.name))
+                        },
+                        set: s.into(),
+                        entries: table(spec, set, &names, &mut refused),
+                        len,
+                        what: format!("`{}` {mode} request: `[{}]`", op.name, names.join(", ")),
+                    });
+                }
+            }
+        }
+    }
+    if refused.is_empty() {
+        Ok(Policies { nested, ops, of_op })
+    } else {
+        Err(refused)
+    }
+}
+
+/// ynl-gen's `GENL_DONT_VALIDATE_*` for one mode of an op: a do keeps `strict`, a dump `dump`
+/// and `dump-strict`.
+fn dont_validate(op: &Op, mode: &str) -> Vec<&'static str> {
+    op.dont_validate
+        .iter()
+        .filter_map(|x| match (mode, x.as_str()) {
+            ("do", "strict") => Some("STRICT"),
+            ("dump", "dump") => Some("DUMP"),
+            ("dump", "dump-strict") => Some("DUMP_STRICT"),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The `#[cfg]` of an op with `config-cond` (ynl-gen's `#ifdef CONFIG_...`).
+fn cfg(op: &Op) -> Option<String> {
+    op.config_cond
+        .as_ref()
+        .map(|c| format!("#[cfg(CONFIG_{})]", upper(c)))
+}
+
+/// The `pre` and `post` hooks of the ops, each once, in spec order: `(name, "pre" | "post")`.
+pub fn op_hooks(spec: &Spec) -> Vec<(String, &'static str)> {
+    let mut hooks: Vec<(String, &'static str)> = Vec::new();
+    for op in &spec.operations.list {
+        for m in [&op.r#do, &op.dump].into_iter().flatten() {
+            for (kind, h) in [("pre", &m.pre), ("post", &m.post)] {
+                if let Some(h) = h {
+                    if !hooks.iter().any(|(n, _)| n == h) {
+                        hooks.push((h.clone(), kind));
+                    }
+                }
+            }
+        }
+    }
+    hooks
+}
+
+/// An identifier for a name: `-` as `_`, a leading digit behind `_`, a keyword raw.
+pub fn ident(name: &str) -> String {
+    let s = snake(name);
+    let s = if s.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("_{s}")
+    } else {
+        s
+    };
+    const KW: &[&str] = &[
+        "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn",
+        "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref",
+        "return", "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where",
+        "while", "async", "await", "dyn", "abstract", "become", "box", "do", "final", "macro",
+        "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
+    ];
+    if KW.contains(&s.as_str()) {
+        format!("r#{s}")
+    } else {
+        s
+    }
+}
+
+/// The name of a constant the generator adds to a module (`MAX`, `MASK`): `HIGHEST` or
+/// `ALL_BITS` instead when the spec names one of the module's own constants so.
+fn extra<'a>(mut names: impl Iterator<Item = &'a str>, name: &str) -> &'static str {
+    let clash = names.any(|n| konst(n) == name);
+    match (name, clash) {
+        ("MAX", false) => "MAX",
+        ("MAX", true) => "HIGHEST",
+        (_, false) => "MASK",
+        (_, true) => "ALL_BITS",
+    }
+}
+
+/// A constant's name for a spec name.
+fn konst(name: &str) -> String {
+    let s = upper(name);
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("_{s}")
+    } else {
+        s
+    }
+}
+
+/// The module names of the sets and definitions: a definition whose name a set, `cmd`,
+/// `group` or `consts` takes gets `_def` behind it.
+fn def_mod(spec: &Spec, d: &Definition) -> String {
+    let m = ident(&d.name);
+    let taken = spec.attribute_sets.iter().any(|s| ident(&s.name) == m)
+        || matches!(m.as_str(), "cmd" | "group" | "consts");
+    if taken {
+        format!("{}_def", snake(&d.name))
+    } else {
+        m
+    }
+}
+
+/// The Rust expression of a policy entry.
+fn render_pol(p: &Pol) -> String {
+    let ctor = |ty: &str| -> String {
+        let t = ty.trim_start_matches("NLA_").to_lowercase();
+        format!("AttrPolicy::{t}()")
+    };
+    match p {
+        Pol::Plain {
+            ty: "NLA_NUL_STRING",
+            len,
+        } => format!("AttrPolicy::nul_string({len})"),
+        Pol::Plain {
+            ty: "NLA_STRING",
+            len,
+        } => format!("AttrPolicy::string({len})"),
+        Pol::Plain {
+            ty: "NLA_BINARY", ..
+        } => "AttrPolicy::binary(0, 0)".into(),
+        Pol::Plain { ty, .. } => ctor(ty),
+        Pol::Bounds {
+            ty: "NLA_BINARY",
+            min,
+            max,
+        } => match (min, max) {
+            (Some(a), Some(b)) if a == b => format!("AttrPolicy::exact_len({a})"),
+            (Some(a), None) => format!("AttrPolicy::min_len({a})"),
+            (None, Some(b)) => format!("AttrPolicy::max_len({b})"),
+            _ => unreachable!("ynl-gen has no such binary policy"),
+        },
+        Pol::Bounds { ty, min, max } => match (min, max) {
+            (Some(a), Some(b)) => format!("{}.range({a}, {b})", ctor(ty)),
+            (Some(a), None) => format!("{}.min({a})", ctor(ty)),
+            (None, Some(b)) => format!("{}.max({b})", ctor(ty)),
+            (None, None) => ctor(ty),
+        },
+        Pol::FullRange { ty, min, max } => {
+            let t = ty.trim_start_matches("NLA_").to_lowercase();
+            let fmt = |v: i128| match v {
+                v if v == i64::MIN.into() => "{ i64::MIN }".to_string(),
+                v if v == u64::MAX.into() => "{ u64::MAX }".to_string(),
+                v if v < 0 => format!("{{ {v} }}"),
+                v => v.to_string(),
+            };
+            format!("AttrPolicy::{t}_range::<{}, {}>()", fmt(*min), fmt(*max))
+        }
+        Pol::Mask { ty, mask } => format!("{}.mask({mask:#x})", ctor(ty)),
+        Pol::Bitfield32 { valid } => format!("AttrPolicy::bitfield32({valid:#x})"),
+        Pol::Nested { set, array } => format!(
+            "AttrPolicy::{}(&{}_NEST_POLICY)",
+            if *array { "nested_array" } else { "nested" },
+            upper(set)
+        ),
+        Pol::BinaryLen { min, max } => format!("AttrPolicy::binary({min}, {max})"),
+    }
+}
+
+/// The policies as ynl-gen's C would define them, one line each, for a test to compare with
+/// ynl-gen's output: `policy C_NAME LEN`, then ` ATTR-ID TYPE validation fields` per entry,
+/// then `op CMD do|dump policy=C_NAME maxattr=N flags=... validate=... pre=.. post=..`.
+pub fn policy_dump(spec: &Spec) -> Result<String> {
+    check(spec)?;
+    let p = policies(spec).map_err(|_| anyhow::anyhow!("refused"))?;
+    let mut o = String::new();
+    let c_name = |set: &str| -> String {
+        p.nested
+            .iter()
+            .find(|t| t.set == set)
+            .map(|t| t.c_name.clone())
+            .unwrap_or_default()
+    };
+    let mut tables: Vec<&PolicyTable> = p
+        .nested
+        .iter()
+        .chain(p.ops.iter().filter(|t| !t.c_name.is_empty()))
+        .collect();
+    tables.sort_by(|a, b| a.c_name.cmp(&b.c_name));
+    let mut seen = Vec::new();
+    for t in tables {
+        if seen.contains(&t.c_name) {
+            continue;
+        }
+        seen.push(t.c_name.clone());
+        let _ = writeln!(o, "policy {} {}", t.c_name, t.len);
+        let mut entries = t.entries.clone();
+        entries.sort_by_key(|e| e.1);
+        for (_, id, pol) in entries {
+            let f = match pol {
+                Pol::Plain { ty, len } => format!("{ty} none len={len}"),
+                Pol::Bounds { ty, min, max } => {
+                    let v = match (min, max) {
+                        (Some(_), Some(_)) => "range",
+                        (Some(_), None) => "min",
+                        _ => "max",
+                    };
+                    format!("{ty} {v} min={} max={}", min.unwrap_or(0), max.unwrap_or(0))
+                }
+                Pol::FullRange { ty, min, max } => format!("{ty} range_ptr min={min} max={max}"),
+                Pol::Mask { ty, mask } => format!("{ty} mask mask={mask:#x}"),
+                Pol::Bitfield32 { valid } => format!("NLA_BITFIELD32 none valid={valid:#x}"),
+                Pol::Nested { set, array } => format!(
+                    "{} none len={} nested={}",
+                    if array {
+                        "NLA_NESTED_ARRAY"
+                    } else {
+                        "NLA_NESTED"
+                    },
+                    spec.set(&set).map(|s| s.max_id()).unwrap_or(0),
+                    c_name(&set)
+                ),
+                Pol::BinaryLen { min, max } => format!("NLA_BINARY genlkit min={min} len={max}"),
+            };
+            let _ = writeln!(o, " {id} {f}");
+        }
+    }
+    let mut cmds: Vec<(u8, &Op)> = spec.cmds().filter(|(_, o)| !o.is_notification()).collect();
+    cmds.sort_by_key(|(id, _)| *id);
+    for (id, op) in cmds {
+        for (mode, m) in [("do", &op.r#do), ("dump", &op.dump)] {
+            let Some(m) = m else { continue };
+            let t = &p.ops[p.of_op[&(op.name.clone(), mode)]];
+            let (pol, max) = if t.c_name.is_empty() {
+                ("-".to_string(), 0)
+            } else {
+                (t.c_name.clone(), t.len - 1)
+            };
+            let mut flags = match op.perm() {
+                Perm::Anyone => vec![],
+                Perm::Admin => vec!["GENL_ADMIN_PERM"],
+                Perm::NetnsAdmin => vec!["GENL_UNS_ADMIN_PERM"],
+            };
+            flags.push(if mode == "do" {
+                "GENL_CMD_CAP_DO"
+            } else {
+                "GENL_CMD_CAP_DUMP"
+            });
+            let validate: Vec<String> = dont_validate(op, mode)
+                .iter()
+                .map(|v| format!("GENL_DONT_VALIDATE_{v}"))
+                .collect();
+            let _ = writeln!(
+                o,
+                "op {id} {mode} policy={pol} maxattr={max} flags={} validate={} pre={} post={}",
+                flags.join("|"),
+                if validate.is_empty() {
+                    "-".into()
+                } else {
+                    validate.join("|")
+                },
+                m.pre.as_deref().map(snake).unwrap_or("-".into()),
+                m.post.as_deref().map(snake).unwrap_or("-".into()),
+            );
+        }
+    }
+    Ok(o)
+}
+
 /// Renders `nl_gen.rs`; refuses, by [`check`], a spec that uses features it does not implement.
 pub fn emit(spec: &Spec, spec_path: &str) -> Result<String> {
     check(spec)?;
+    let p = policies(spec).map_err(|_| anyhow::anyhow!("refused"))?;
     let mut o = String::new();
     let ops_trait = format!("{}Ops", camel(&spec.name));
     w(&mut o, "// SPDX-License-Identifier: GPL-2.0");
@@ -267,8 +1047,6 @@ pub fn emit(spec: &Spec, spec_path: &str) -> Result<String> {
     );
     w(&mut o, "");
     w(&mut o, "#![allow(dead_code)]");
-    w(&mut o, "");
-    w(&mut o, "use kernel::prelude::*;");
     w(&mut o, "");
     w(&mut o, "@IMPORTS@");
     w(&mut o, "use crate::State;");
@@ -295,7 +1073,7 @@ pub fn emit(spec: &Spec, spec_path: &str) -> Result<String> {
         doc(&mut o, "    ", op.doc.as_deref());
         w(
             &mut o,
-            &format!("    pub(crate) const {}: u8 = {id};", upper(&op.name)),
+            &format!("    pub(crate) const {}: u8 = {id};", konst(&op.name)),
         );
     }
     w(&mut o, "    /// The highest command.");
@@ -306,28 +1084,69 @@ pub fn emit(spec: &Spec, spec_path: &str) -> Result<String> {
     w(&mut o, "}");
     w(&mut o, "");
 
+    // Constants.
+    let consts: Vec<_> = spec
+        .definitions
+        .iter()
+        .filter(|d| d.kind == "const")
+        .collect();
+    if !consts.is_empty() {
+        w(&mut o, "/// Constants (`definitions` of type `const`).");
+        w(&mut o, "pub(crate) mod consts {");
+        for d in consts {
+            doc(&mut o, "    ", d.doc.as_deref());
+            match d.value.as_ref().expect("validated") {
+                IntOrName::Int(v) if *v < 0 => w(
+                    &mut o,
+                    &format!("    pub(crate) const {}: i64 = {v};", konst(&d.name)),
+                ),
+                IntOrName::Int(v) => w(
+                    &mut o,
+                    &format!("    pub(crate) const {}: u64 = {v};", konst(&d.name)),
+                ),
+                IntOrName::Name(s) => w(
+                    &mut o,
+                    &format!("    pub(crate) const {}: &str = {s:?};", konst(&d.name)),
+                ),
+            }
+        }
+        w(&mut o, "}");
+        w(&mut o, "");
+    }
+
     // Attribute sets, with their checks as constants for handlers.
     for set in &spec.attribute_sets {
-        w(&mut o, &format!("/// Attribute set `{}`.", set.name));
-        w(&mut o, &format!("pub(crate) mod {} {{", snake(&set.name)));
+        match &set.subset_of {
+            Some(p) => w(
+                &mut o,
+                &format!("/// Attribute set `{}`, a subset of `{p}`.", set.name),
+            ),
+            None => w(&mut o, &format!("/// Attribute set `{}`.", set.name)),
+        }
+        w(&mut o, &format!("pub(crate) mod {} {{", ident(&set.name)));
         for (id, a) in set.attrs() {
             doc(&mut o, "    ", a.doc.as_deref());
             w(
                 &mut o,
-                &format!("    pub(crate) const {}: u16 = {id};", upper(&a.name)),
+                &format!("    pub(crate) const {}: u16 = {id};", konst(&a.name)),
             );
         }
         w(&mut o, "    /// The highest attribute.");
         w(
             &mut o,
-            &format!("    pub(crate) const MAX: u16 = {};", set.max_id()),
+            &format!(
+                "    pub(crate) const {}: u16 = {};",
+                extra(set.attributes.iter().map(|a| a.name.as_str()), "MAX"),
+                set.max_id()
+            ),
         );
         for a in &set.attributes {
+            let a = effective(spec, set, a);
             for (what, v) in [
                 ("MIN_LEN", &a.checks.min_len),
                 ("MAX_LEN", &a.checks.max_len),
             ] {
-                if let Some(v) = v.as_ref().and_then(IntOrName::int) {
+                if let Some(v) = v.as_ref().and_then(|v| limit(spec, v)) {
                     w(
                         &mut o,
                         &format!(
@@ -340,7 +1159,7 @@ pub fn emit(spec: &Spec, spec_path: &str) -> Result<String> {
                         &mut o,
                         &format!(
                             "    pub(crate) const {}_{what}: usize = {v};",
-                            upper(&a.name)
+                            konst(&a.name)
                         ),
                     );
                 }
@@ -350,8 +1169,12 @@ pub fn emit(spec: &Spec, spec_path: &str) -> Result<String> {
         w(&mut o, "");
     }
 
-    // Definitions.
-    for d in &spec.definitions {
+    // Enums and flags.
+    for d in spec
+        .definitions
+        .iter()
+        .filter(|d| matches!(d.kind.as_str(), "enum" | "flags"))
+    {
         w(
             &mut o,
             &format!(
@@ -361,30 +1184,47 @@ pub fn emit(spec: &Spec, spec_path: &str) -> Result<String> {
             ),
         );
         doc(&mut o, "", d.doc.as_deref());
-        w(&mut o, &format!("pub(crate) mod {} {{", snake(&d.name)));
+        w(&mut o, &format!("pub(crate) mod {} {{", def_mod(spec, d)));
         let mut mask = 0u64;
-        for (i, e) in d.entries.iter().enumerate() {
-            let v = d.entry_value(i);
-            mask |= v;
+        let values = d.user_values();
+        let ty = if values.iter().any(|&v| v < 0) {
+            "i64"
+        } else if values.iter().all(|&v| v <= u32::MAX.into()) {
+            "u32"
+        } else {
+            "u64"
+        };
+        for (e, v) in d.entries.iter().zip(&values) {
+            mask |= *v as u64;
             doc(&mut o, "    ", e.doc());
+            let v = if *v < 0 {
+                v.to_string()
+            } else {
+                format!("{v:#x}")
+            };
             w(
                 &mut o,
-                &format!("    pub(crate) const {}: u32 = {v:#x};", upper(e.name())),
+                &format!("    pub(crate) const {}: {ty} = {v};", konst(e.name())),
             );
         }
+        let names = d.entries.iter().map(|e| e.name());
         if d.kind == "flags" {
             w(&mut o, "    /// Every defined bit.");
             w(
                 &mut o,
-                &format!("    pub(crate) const MASK: u32 = {mask:#x};"),
+                &format!(
+                    "    pub(crate) const {}: {ty} = {mask:#x};",
+                    extra(names, "MASK")
+                ),
             );
         } else {
             w(&mut o, "    /// The highest value.");
             w(
                 &mut o,
                 &format!(
-                    "    pub(crate) const MAX: u32 = {};",
-                    d.entries.len().saturating_sub(1)
+                    "    pub(crate) const {}: {ty} = {};",
+                    extra(names, "MAX"),
+                    values.iter().max().copied().unwrap_or(0)
                 ),
             );
         }
@@ -398,7 +1238,7 @@ pub fn emit(spec: &Spec, spec_path: &str) -> Result<String> {
     for (i, g) in spec.groups().enumerate() {
         w(
             &mut o,
-            &format!("    pub(crate) const {}: u32 = {i};", upper(g)),
+            &format!("    pub(crate) const {}: u32 = {i};", konst(g)),
         );
     }
     w(&mut o, "}");
@@ -418,52 +1258,18 @@ pub fn emit(spec: &Spec, spec_path: &str) -> Result<String> {
     w(&mut o, "];");
     w(&mut o, "");
 
-    // Nest policies used by requests.
-    let mut nest_policies = Vec::new();
-    for op in spec.operations.list.iter().filter(|o| !o.is_notification()) {
-        let set = spec.set(op.attribute_set.as_deref().unwrap()).unwrap();
-        for m in [&op.r#do, &op.dump].into_iter().flatten() {
-            for name in m.request.iter().flat_map(|r| r.attributes.iter()) {
-                let a = set.attributes.iter().find(|a| &a.name == name).unwrap();
-                if let Some(n) = &a.nested_attributes {
-                    if !nest_policies.contains(n) {
-                        nest_policies.push(n.clone());
-                    }
-                }
-            }
-        }
-    }
-    for n in &nest_policies {
-        let set = spec.set(n).unwrap();
-        let names: Vec<_> = set
-            .attributes
-            .iter()
-            .filter(|a| a.kind != "pad")
-            .map(|a| a.name.clone())
-            .collect();
-        policy(
-            &mut o,
-            set,
-            &format!("{}_NEST_POLICY", upper(n)),
-            &format!("Nest `{n}`"),
-            &names,
-        );
+    // Policies: the nested sets', then the ops' (or the global one).
+    for t in p.nested.iter().chain(&p.ops) {
+        render_table(&mut o, spec, t);
     }
 
-    // Per-op request policies.
-    for op in spec.operations.list.iter().filter(|o| !o.is_notification()) {
-        let set = spec.set(op.attribute_set.as_deref().unwrap()).unwrap();
-        for (mode, m) in [("do", &op.r#do), ("dump", &op.dump)] {
-            let Some(m) = m else { continue };
-            let names = m
-                .request
-                .as_ref()
-                .map(|r| r.attributes.clone())
-                .unwrap_or_default();
-            let what = format!("`{}` {mode} request: `[{}]`", op.name, names.join(", "));
-            policy(&mut o, set, &policy_name(op, mode), &what, &names);
-        }
-    }
+    let hooks = op_hooks(spec);
+    let ops_list: Vec<&Op> = spec
+        .operations
+        .list
+        .iter()
+        .filter(|o| !o.is_notification() && (o.r#do.is_some() || o.dump.is_some()))
+        .collect();
 
     // The handler trait.
     w(
@@ -482,10 +1288,55 @@ pub fn emit(spec: &Spec, spec_path: &str) -> Result<String> {
         &mut o,
         &format!("pub(crate) trait {ops_trait}: PerNetState {{"),
     );
-    for op in spec.operations.list.iter().filter(|o| !o.is_notification()) {
+    for (h, kind) in &hooks {
+        let users: Vec<String> = spec
+            .operations
+            .list
+            .iter()
+            .flat_map(|op| {
+                [("do", &op.r#do), ("dump", &op.dump)]
+                    .into_iter()
+                    .filter_map(move |(mode, m)| {
+                        let m = m.as_ref()?;
+                        (m.pre.as_ref() == Some(h) || m.post.as_ref() == Some(h))
+                            .then(|| format!("`{}` {mode}", op.name))
+                    })
+            })
+            .collect();
+        if *kind == "pre" {
+            w(
+                &mut o,
+                &format!(
+                    "    /// Hook `{h}`: runs before the handler of {}; an error is the request's answer.",
+                    users.join(", ")
+                ),
+            );
+            w(
+                &mut o,
+                &format!("    fn {}(&self, req: &Request<'_>) -> Result;", ident(h)),
+            );
+        } else {
+            w(
+                &mut o,
+                &format!(
+                    "    /// Hook `{h}`: runs after the handler of {} (a dump's: when it ends), once its pre hook succeeded.",
+                    users.join(", ")
+                ),
+            );
+            w(
+                &mut o,
+                &format!("    fn {}(&self, req: &Request<'_>);", ident(h)),
+            );
+        }
+    }
+    for op in &ops_list {
         let f = snake(&op.name);
+        let cfg = cfg(op);
         if op.r#do.is_some() {
             doc_op(&mut o, op, "do");
+            if let Some(c) = &cfg {
+                w(&mut o, &format!("    {c}"));
+            }
             w(
                 &mut o,
                 &format!("    fn {f}_do(&self, req: &Request<'_>) -> Result;"),
@@ -497,6 +1348,9 @@ pub fn emit(spec: &Spec, spec_path: &str) -> Result<String> {
                 &mut o,
                 &format!("    /// Where a `{}` dump stands between rounds.", op.name),
             );
+            if let Some(c) = &cfg {
+                w(&mut o, &format!("    {c}"));
+            }
             w(&mut o, &format!("    type {cur}: Send;"));
             w(
                 &mut o,
@@ -505,11 +1359,17 @@ pub fn emit(spec: &Spec, spec_path: &str) -> Result<String> {
                     op.name
                 ),
             );
+            if let Some(c) = &cfg {
+                w(&mut o, &format!("    {c}"));
+            }
             w(
                 &mut o,
                 &format!("    const {}_DUMP_MIN_ALLOC: u32 = 0;", upper(&op.name)),
             );
             w(&mut o, &format!("    /// Starts a `{}` dump.", op.name));
+            if let Some(c) = &cfg {
+                w(&mut o, &format!("    {c}"));
+            }
             w(
                 &mut o,
                 &format!("    fn {f}_dump_start(&self, req: &Request<'_>) -> Result<Self::{cur}>;"),
@@ -519,6 +1379,9 @@ pub fn emit(spec: &Spec, spec_path: &str) -> Result<String> {
                 &mut o,
                 "    /// Moves `cursor` past each entry kept; `EMSGSIZE` from `out` is passed on.",
             );
+            if let Some(c) = &cfg {
+                w(&mut o, &format!("    {c}"));
+            }
             w(&mut o, &format!("    fn {f}_dump("));
             w(&mut o, "        &self,");
             w(&mut o, "        req: &Request<'_>,");
@@ -532,42 +1395,89 @@ pub fn emit(spec: &Spec, spec_path: &str) -> Result<String> {
 
     // Per-op adapters from the trait to DoIt/DumpIt.
     let mut entries = Vec::new();
-    for (_, op) in spec.cmds().filter(|(_, o)| !o.is_notification()) {
+    let mut ops_sorted: Vec<(u8, &Op)> = spec
+        .cmds()
+        .filter(|(_, o)| ops_list.iter().any(|x| x.name == o.name))
+        .collect();
+    ops_sorted.sort_by_key(|(id, _)| *id);
+    for (_, op) in ops_sorted {
         let f = snake(&op.name);
         let perm = match op.perm() {
             Perm::Anyone => "Perm::Anyone",
             Perm::Admin => "Perm::Admin",
             Perm::NetnsAdmin => "Perm::NetnsAdmin",
         };
-        let set = spec.set(op.attribute_set.as_deref().unwrap()).unwrap();
-        if let Some(op_do) = &op.r#do {
+        let cfg = cfg(op);
+        let cfg_line = |o: &mut String| {
+            if let Some(c) = &cfg {
+                w(o, c);
+            }
+        };
+        let dv = |mode: &str| {
+            let v = dont_validate(op, mode);
+            if v.is_empty() {
+                String::new()
+            } else {
+                let mut s = format!("DontValidate::{}", v[0]);
+                for x in &v[1..] {
+                    s = format!("{s}.and(DontValidate::{x})");
+                }
+                format!(".dont_validate({s})")
+            }
+        };
+        if let Some(m) = &op.r#do {
             let ty = format!("{}Do", camel(&op.name));
+            let t = &p.ops[p.of_op[&(op.name.clone(), "do")]];
             w(&mut o, &format!("/// The `{}` do.", op.name));
+            cfg_line(&mut o);
             w(&mut o, &format!("struct {ty};"));
             w(&mut o, "");
+            cfg_line(&mut o);
             w(&mut o, &format!("impl DoIt for {ty} {{"));
             w(&mut o, "    type State = State;");
             w(
                 &mut o,
                 "    fn doit(state: &State, req: &Request<'_>) -> Result {",
             );
-            w(&mut o, &format!("        state.{f}_do(req)"));
+            match (&m.pre, &m.post) {
+                (None, None) => w(&mut o, &format!("        state.{f}_do(req)")),
+                (pre, post) => {
+                    if let Some(pre) = pre {
+                        w(&mut o, &format!("        state.{}(req)?;", ident(pre)));
+                    }
+                    match post {
+                        Some(post) => {
+                            w(&mut o, &format!("        let ret = state.{f}_do(req);"));
+                            w(&mut o, &format!("        state.{}(req);", ident(post)));
+                            w(&mut o, "        ret");
+                        }
+                        None => w(&mut o, &format!("        state.{f}_do(req)")),
+                    }
+                }
+            }
             w(&mut o, "    }");
             w(&mut o, "}");
             w(&mut o, "");
-            let n = policy_len(set, op_do.request.as_ref());
-            entries.push(format!(
-                "SplitOp::doit::<{ty}, {n}>(cmd::{}, &{}, {perm})",
-                upper(&op.name),
-                policy_name(op, "do")
+            entries.push((
+                cfg.clone(),
+                format!(
+                    "SplitOp::doit::<{ty}, {}>(cmd::{}, &{}, {perm}){}",
+                    t.len,
+                    konst(&op.name),
+                    t.name,
+                    dv("do")
+                ),
             ));
         }
-        if let Some(op_dump) = &op.dump {
+        if let Some(m) = &op.dump {
             let ty = format!("{}Dump", camel(&op.name));
             let cur = format!("{}DumpCursor", camel(&op.name));
+            let t = &p.ops[p.of_op[&(op.name.clone(), "dump")]];
             w(&mut o, &format!("/// The `{}` dump.", op.name));
+            cfg_line(&mut o);
             w(&mut o, &format!("struct {ty};"));
             w(&mut o, "");
+            cfg_line(&mut o);
             w(&mut o, &format!("impl DumpIt for {ty} {{"));
             w(&mut o, "    type State = State;");
             w(
@@ -585,7 +1495,23 @@ pub fn emit(spec: &Spec, spec_path: &str) -> Result<String> {
                 &mut o,
                 "    fn start(state: &State, req: &Request<'_>) -> Result<Self::Cursor> {",
             );
-            w(&mut o, &format!("        state.{f}_dump_start(req)"));
+            match (&m.pre, &m.post) {
+                (Some(pre), Some(post)) => {
+                    w(&mut o, &format!("        state.{}(req)?;", ident(pre)));
+                    w(
+                        &mut o,
+                        &format!(
+                            "        state.{f}_dump_start(req).inspect_err(|_| state.{}(req))",
+                            ident(post)
+                        ),
+                    );
+                }
+                (Some(pre), None) => {
+                    w(&mut o, &format!("        state.{}(req)?;", ident(pre)));
+                    w(&mut o, &format!("        state.{f}_dump_start(req)"));
+                }
+                _ => w(&mut o, &format!("        state.{f}_dump_start(req)")),
+            }
             w(&mut o, "    }");
             w(&mut o, "    fn dumpit(");
             w(&mut o, "        state: &State,");
@@ -595,13 +1521,22 @@ pub fn emit(spec: &Spec, spec_path: &str) -> Result<String> {
             w(&mut o, "    ) -> Result {");
             w(&mut o, &format!("        state.{f}_dump(req, cursor, out)"));
             w(&mut o, "    }");
+            if let Some(post) = &m.post {
+                w(&mut o, "    fn done(state: &State, req: &Request<'_>) {");
+                w(&mut o, &format!("        state.{}(req)", ident(post)));
+                w(&mut o, "    }");
+            }
             w(&mut o, "}");
             w(&mut o, "");
-            let n = policy_len(set, op_dump.request.as_ref());
-            entries.push(format!(
-                "SplitOp::dumpit::<{ty}, {n}>(cmd::{}, &{}, {perm})",
-                upper(&op.name),
-                policy_name(op, "dump")
+            entries.push((
+                cfg.clone(),
+                format!(
+                    "SplitOp::dumpit::<{ty}, {}>(cmd::{}, &{}, {perm}){}",
+                    t.len,
+                    konst(&op.name),
+                    t.name,
+                    dv("dump")
+                ),
             ));
         }
     }
@@ -609,14 +1544,23 @@ pub fn emit(spec: &Spec, spec_path: &str) -> Result<String> {
         &mut o,
         "/// The split-ops table (`genl_split_ops`), sorted by command, do before dump.",
     );
-    w(
-        &mut o,
-        &format!(
-            "pub(crate) static OPS: [SplitOp<State>; {}] = [",
-            entries.len()
-        ),
-    );
-    for e in &entries {
+    let any_cfg = entries.iter().any(|(c, _)| c.is_some());
+    if any_cfg {
+        // Entries under `#[cfg]`: a slice, whose length follows them.
+        w(&mut o, "pub(crate) static OPS: &[SplitOp<State>] = &[");
+    } else {
+        w(
+            &mut o,
+            &format!(
+                "pub(crate) static OPS: [SplitOp<State>; {}] = [",
+                entries.len()
+            ),
+        );
+    }
+    for (c, e) in &entries {
+        if let Some(c) = c {
+            w(&mut o, &format!("    {c}"));
+        }
         w(&mut o, &format!("    {e},"));
     }
     w(&mut o, "];");
@@ -639,7 +1583,7 @@ pub fn emit(spec: &Spec, spec_path: &str) -> Result<String> {
     );
     w(&mut o, "    FAMILY_NAME,");
     w(&mut o, "    FAMILY_VERSION,");
-    w(&mut o, "    &OPS,");
+    w(&mut o, if any_cfg { "    OPS," } else { "    &OPS," });
     w(&mut o, "    &MCGRPS,");
     w(&mut o, ");");
     w(&mut o, "");
@@ -656,6 +1600,7 @@ pub fn emit(spec: &Spec, spec_path: &str) -> Result<String> {
     ];
     for (name, used) in [
         ("AttrPolicy", "AttrPolicy::"),
+        ("DontValidate", "DontValidate::"),
         ("Perm", "Perm::"),
         ("Policy", ": Policy<"),
         ("Request", "Request<"),
@@ -689,6 +1634,12 @@ pub fn emit(spec: &Spec, spec_path: &str) -> Result<String> {
         lines.push("};".into());
         lines.join("\n")
     };
+    // The prelude for `Result` (a family without ops uses none of it).
+    let imports = if o.contains("Result") {
+        format!("use kernel::prelude::*;\n\n{imports}")
+    } else {
+        imports
+    };
     Ok(o.replace("@IMPORTS@", &imports))
 }
 
@@ -717,87 +1668,35 @@ fn policy_name(op: &Op, mode: &str) -> String {
     format!("{}_{}_POLICY", upper(&op.name), mode.to_uppercase())
 }
 
-/// `N` of `Policy<N>`: the highest requested attribute plus one.
-fn policy_len(set: &AttrSet, req: Option<&crate::model::Msg>) -> u16 {
-    req.map(|r| r.attributes.iter().map(|a| set.id(a)).max().unwrap_or(0))
-        .unwrap_or(0)
-        + 1
-}
-
-fn attr_policy(a: &Attr) -> String {
-    // Checked (`check`): the bounds are numbers.
-    let num = |v: &Option<IntOrName>| v.as_ref().and_then(IntOrName::int).map(|v| v as u64);
-    let c = &a.checks;
-    let (min, max, min_len, max_len) = (num(&c.min), num(&c.max), num(&c.min_len), num(&c.max_len));
-    // Ranges exist for integers only: the layer has a typed constructor for each width.
-    let int = |ty: &str| {
-        if min.is_none() && max.is_none() {
-            return format!("AttrPolicy::{ty}()");
-        }
-        let type_max = match ty {
-            "u8" => u8::MAX as u64,
-            "u16" => u16::MAX as u64,
-            "u32" => u32::MAX as u64,
-            _ => u64::MAX,
-        };
-        format!(
-            "AttrPolicy::{ty}_range::<{}, {}>()",
-            min.unwrap_or(0),
-            max.unwrap_or(type_max)
-        )
-    };
-    match a.kind.as_str() {
-        "u32" if a.r#enum.is_some() => {
-            let def = snake(a.r#enum.as_deref().unwrap());
-            if a.enum_as_flags {
-                format!("AttrPolicy::u32_mask({def}::MASK)")
-            } else {
-                format!("AttrPolicy::u32_range::<0, {{ {def}::MAX }}>()")
-            }
-        }
-        "u8" | "u16" | "u32" | "u64" => int(&a.kind),
-        // The core has no minimum for strings (nor has ynl-gen): `MIN_LEN` is for handlers.
-        "string" => format!("AttrPolicy::nul_string({})", max_len.unwrap_or(0)),
-        "binary" => format!(
-            "AttrPolicy::binary({}, {})",
-            min_len.unwrap_or(0),
-            max_len.unwrap_or(0)
-        ),
-        "flag" => "AttrPolicy::flag()".into(),
-        "nest" => {
-            format!(
-                "AttrPolicy::nested(&{}_NEST_POLICY)",
-                upper(a.nested_attributes.as_deref().unwrap())
-            )
-        }
-        other => unreachable!("validated: {other}"),
-    }
-}
-
-fn policy(o: &mut String, set: &AttrSet, name: &str, what: &str, attrs: &[String]) {
-    let n = attrs.iter().map(|a| set.id(a)).max().unwrap_or(0) + 1;
-    w(o, &format!("/// {what}."));
-    if attrs.is_empty() {
+fn render_table(o: &mut String, spec: &Spec, t: &PolicyTable) {
+    w(o, &format!("/// {}.", t.what));
+    if t.entries.is_empty() && t.len == 1 {
         w(
             o,
-            &format!("pub(crate) static {name}: Policy<1> = Policy::new(&[]);"),
+            &format!(
+                "pub(crate) static {}: Policy<1> = Policy::new(&[]);",
+                t.name
+            ),
         );
         w(o, "");
         return;
     }
+    let set = spec.set(&t.set).expect("validated");
     w(
         o,
-        &format!("pub(crate) static {name}: Policy<{n}> = Policy::new(&["),
+        &format!(
+            "pub(crate) static {}: Policy<{}> = Policy::new(&[",
+            t.name, t.len
+        ),
     );
-    for a in attrs {
-        let attr = set.attributes.iter().find(|x| &x.name == a).unwrap();
+    for (a, _, pol) in &t.entries {
         w(
             o,
             &format!(
                 "    ({}::{}, {}),",
-                snake(&set.name),
-                upper(a),
-                attr_policy(attr)
+                ident(&set.name),
+                konst(a),
+                render_pol(pol)
             ),
         );
     }

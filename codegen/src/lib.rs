@@ -12,6 +12,7 @@
 
 pub mod kernel;
 pub mod model;
+pub mod scaffold;
 pub mod uapi;
 pub mod user;
 
@@ -64,6 +65,23 @@ pub fn kernel_output(spec: &Spec, spec_path: &str, dir: &Path) -> Result<Output>
         text: kernel::emit(spec, spec_path)
             .with_context(|| format!("{spec_path}: kernel tables"))?,
     })
+}
+
+/// The scaffold of the family's module, beside its tables: `dir/<name>/<module>.rs` (its crate
+/// root, every op answering `EOPNOTSUPP`) and `dir/<name>/Kbuild`; `layer` is the genl layer's
+/// directory relative to `dir/<name>`.
+pub fn scaffold_outputs(spec: &Spec, spec_path: &str, dir: &Path, layer: &str) -> Vec<Output> {
+    let d = dir.join(&spec.name);
+    vec![
+        Output {
+            path: d.join(format!("{}.rs", scaffold::module_name(spec))),
+            text: scaffold::crate_root(spec, spec_path, layer),
+        },
+        Output {
+            path: d.join("Kbuild"),
+            text: scaffold::kbuild(spec),
+        },
+    ]
 }
 
 /// Every spec under `root/specs`, as paths relative to `root`.

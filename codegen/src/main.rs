@@ -3,7 +3,9 @@
 //!
 //! ```text
 //! genlkit-codegen [--root DIR] [--check] [specs/NAME.yaml ...]
-//! genlkit-codegen --out DIR [--uapi-only | --kernel-only] SPEC.yaml ...
+//! genlkit-codegen [--root DIR] --scaffold specs/NAME.yaml ...
+//! genlkit-codegen --out DIR [--uapi-only | --kernel-only] [--scaffold [--layer PATH]] SPEC.yaml ...
+//! genlkit-codegen --policy-dump SPEC.yaml
 //! ```
 //!
 //! The first form regenerates (or, with `--check`, verifies) the files of each spec of a tree
@@ -11,19 +13,29 @@
 //! the current one that holds `specs/`. The second takes any spec file and writes its C uapi
 //! header to `DIR/<uapi-header>` and its kernel tables to `DIR/<name>/nl_gen.rs` (or only the
 //! one asked for), printing each path written.
+//!
+//! `--scaffold` also writes the family's module to start from: `<name>/<module>.rs`, whose
+//! every operation answers `EOPNOTSUPP` with an extack message, and `<name>/Kbuild`, beside
+//! the tables (in the tree: `kmod/<name>/`, never over an existing file; with `--out`, reaching
+//! the genl layer at `--layer PATH`, relative to `DIR/<name>`, by default `../genl`).
+//! `--policy-dump` prints the kernel tables' policies and ops as ynl-gen's C would define
+//! them, one line each, for `tests/host/spec-corpus.sh` to compare.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 
 const USAGE: &str = "usage: genlkit-codegen [--root DIR] [--check] [specs/NAME.yaml ...]
-       genlkit-codegen --out DIR [--uapi-only | --kernel-only] SPEC.yaml ...";
+       genlkit-codegen [--root DIR] --scaffold specs/NAME.yaml ...
+       genlkit-codegen --out DIR [--uapi-only | --kernel-only] [--scaffold [--layer PATH]] SPEC.yaml ...
+       genlkit-codegen --policy-dump SPEC.yaml";
 
 fn main() -> Result<()> {
     let mut check = false;
     let mut root = None;
     let mut out = None;
     let (mut uapi, mut kernel) = (true, true);
+    let (mut scaffold, mut layer, mut dump) = (false, None, false);
     let mut specs = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -33,6 +45,9 @@ fn main() -> Result<()> {
             "--out" => out = Some(PathBuf::from(args.next().context(USAGE)?)),
             "--uapi-only" => kernel = false,
             "--kernel-only" => uapi = false,
+            "--scaffold" => scaffold = true,
+            "--layer" => layer = Some(args.next().context(USAGE)?),
+            "--policy-dump" => dump = true,
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return Ok(());
@@ -41,11 +56,27 @@ fn main() -> Result<()> {
             _ => specs.push(a),
         }
     }
+    if dump {
+        if check || root.is_some() || out.is_some() || scaffold || specs.len() != 1 {
+            bail!("{USAGE}");
+        }
+        let spec = genlkit_codegen::load(Path::new(&specs[0]), &specs[0])?;
+        print!(
+            "{}",
+            genlkit_codegen::kernel::policy_dump(&spec)
+                .with_context(|| format!("{}: kernel tables", specs[0]))?
+        );
+        return Ok(());
+    }
+    if layer.is_some() && (out.is_none() || !scaffold) {
+        bail!("--layer goes with --out and --scaffold\n{USAGE}");
+    }
     if let Some(dir) = out {
         if check || root.is_some() || !(uapi || kernel) || specs.is_empty() {
             bail!("{USAGE}");
         }
-        return out_of_tree(&dir, &specs, uapi, kernel);
+        let layer = layer.as_deref().unwrap_or("../genl");
+        return out_of_tree(&dir, &specs, uapi, kernel, scaffold.then_some(layer));
     }
     if !(uapi && kernel) {
         bail!("--uapi-only and --kernel-only go with --out\n{USAGE}");
@@ -62,6 +93,25 @@ fn main() -> Result<()> {
             })?
         }
     };
+    if scaffold {
+        if check || specs.is_empty() {
+            bail!("--scaffold names the specs whose modules to start\n{USAGE}");
+        }
+        for spec_path in &specs {
+            let spec = genlkit_codegen::load(&root.join(spec_path), spec_path)?;
+            for out in
+                genlkit_codegen::scaffold_outputs(&spec, spec_path, &root.join("kmod"), "../genl")
+            {
+                let rel = out.path.strip_prefix(&root).unwrap_or(&out.path).display();
+                if out.path.exists() {
+                    println!("kept {rel} (it exists)");
+                } else {
+                    write(&out.path, &out.text)?;
+                    println!("wrote {rel}");
+                }
+            }
+        }
+    }
     if specs.is_empty() {
         specs = genlkit_codegen::specs(&root)?;
     }
@@ -96,7 +146,13 @@ fn main() -> Result<()> {
 }
 
 /// `--out DIR`: each spec's header and tables, wherever the spec is.
-fn out_of_tree(dir: &Path, specs: &[String], uapi: bool, kernel: bool) -> Result<()> {
+fn out_of_tree(
+    dir: &Path,
+    specs: &[String],
+    uapi: bool,
+    kernel: bool,
+    scaffold: Option<&str>,
+) -> Result<()> {
     for path in specs {
         let spec = genlkit_codegen::load(Path::new(path), path)?;
         if uapi {
@@ -108,6 +164,12 @@ fn out_of_tree(dir: &Path, specs: &[String], uapi: bool, kernel: bool) -> Result
             let out = genlkit_codegen::kernel_output(&spec, path, dir)?;
             write(&out.path, &out.text)?;
             println!("wrote {}", out.path.display());
+            if let Some(layer) = scaffold {
+                for out in genlkit_codegen::scaffold_outputs(&spec, path, dir, layer) {
+                    write(&out.path, &out.text)?;
+                    println!("wrote {}", out.path.display());
+                }
+            }
         }
     }
     Ok(())

@@ -200,7 +200,7 @@ pub struct AttrSet {
     pub attributes: Vec<Attr>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Attr {
     pub name: String,
@@ -242,7 +242,7 @@ pub struct Attr {
     pub id: u16,
 }
 
-#[derive(Debug, Default, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Checks {
     #[serde(default)]
@@ -1226,7 +1226,7 @@ pub fn snake(name: &str) -> String {
 
 /// `some-name` as `SomeName`.
 pub fn camel(name: &str) -> String {
-    name.split('-')
+    name.split(['-', '_'])
         .map(|w| {
             let mut c = w.chars();
             c.next()

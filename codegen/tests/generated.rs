@@ -214,33 +214,25 @@ fn invalid_specs_are_refused_at_parse_by_name_or_line() {
 
 #[test]
 fn unsupported_features_are_refused_for_the_kernel_tables_by_item_and_line() {
-    let multi = format!(
-        "{BASE}      - name: a\n        type: u32\n        multi-attr: true\noperations:\n  list: []\n"
-    );
-    let e = kernel_refused(&multi);
-    assert!(
-        e.contains("attribute-sets[s].attributes[a].multi-attr (line 8)")
-            && e.contains("not implemented for the kernel tables"),
-        "{e}"
-    );
-
+    // What only replies carry needs no policy: an indexed-array of u32 is refused in a request.
     let array = format!(
-        "{BASE}      - name: a\n        type: u32\n      -\n        name: b\n        type: indexed-array\n        sub-type: u32\noperations:\n  list: []\n"
+        "{BASE}      - name: a\n        type: u32\n      -\n        name: b\n        type: indexed-array\n        sub-type: u32\noperations:\n  list:\n    - name: op\n      attribute-set: s\n      do:\n        request:\n          attributes: [a]\n        reply:\n          attributes: [b]\n"
     );
-    let e = kernel_refused(&array);
     assert!(
-        e.contains("attribute-sets[s].attributes[b].type (line 10)")
-            && e.contains("indexed-array")
-            && e.contains("and 1 more"),
+        genlkit_codegen::kernel::emit(&Spec::parse(&array, "specs/bad.yaml").unwrap(), "x").is_ok()
+    );
+    let e = kernel_refused(&array.replace("attributes: [a]", "attributes: [a, b]"));
+    assert!(
+        e.contains("attribute-sets[s].attributes[b].sub-type (line 11)")
+            && e.contains("NLA_INDEXED_ARRAY"),
         "{e}"
     );
 
-    let value = format!(
-        "{BASE}      - name: a\n        type: u32\n        value: 5\noperations:\n  list: []\n"
-    );
-    let e = kernel_refused(&value);
+    // An enum with gaps: ynl-gen validates it with a function.
+    let sparse = "name: bad\nprotocol: genetlink\ndefinitions:\n  - name: e\n    type: enum\n    entries: [a, {name: b, value: 5}]\nattribute-sets:\n  - name: s\n    attributes:\n      - name: a\n        type: u8\n        enum: e\noperations:\n  list:\n    - name: op\n      attribute-set: s\n      do:\n        request:\n          attributes: [a]\n";
+    let e = kernel_refused(sparse);
     assert!(
-        e.contains("attributes[a].value (line 8)") && e.contains("value 5"),
+        e.contains("attribute-sets[s].attributes[a].enum (line 12)") && e.contains("gaps"),
         "{e}"
     );
 
@@ -316,14 +308,43 @@ operations:
 ";
 
 #[test]
-fn integer_checks_become_typed_ranges() {
+fn integer_checks_become_the_policies_ynl_gen_emits() {
     let spec = Spec::parse(RANGES, "specs/ranged.yaml").unwrap();
     let k = genlkit_codegen::kernel::emit(&spec, "specs/ranged.yaml").unwrap();
     for line in [
-        "(s::SMALL, AttrPolicy::u8_range::<1, 10>()),",
-        "(s::BIG, AttrPolicy::u64_range::<5, 18446744073709551615>()),",
-        "(s::MODE, AttrPolicy::u32_range::<0, { mode::MAX }>()),",
+        // NLA_POLICY_RANGE, NLA_POLICY_MIN; an enum from 0: NLA_POLICY_MAX.
+        "(s::SMALL, AttrPolicy::u8().range(1, 10)),",
+        "(s::BIG, AttrPolicy::u64().min(5)),",
+        "(s::MODE, AttrPolicy::u32().max(2)),",
         "(s::PLAIN, AttrPolicy::u32()),",
+    ] {
+        assert!(k.contains(line), "missing `{line}` in:\n{k}");
+    }
+    // Bounds outside an s16: NLA_POLICY_FULL_RANGE(_SIGNED), a missing one being 0, as ynl-gen
+    // fills in the range; flags: NLA_POLICY_MASK; and the other types.
+    let more = RANGES
+        .replace(
+            "      - name: plain\n        type: u32\n",
+            "      - name: plain\n        type: u32\n      - name: wide\n        type: u32\n        checks:\n          max: 70000\n      - name: neg\n        type: s32\n        checks:\n          min: -40000\n      - name: bits\n        type: uint\n        enum: fl\n      - name: be\n        type: u16\n        byte-order: big-endian\n      - name: key\n        type: binary\n        checks:\n          exact-len: 32\n      - name: raw\n        type: string\n        checks:\n          unterminated-ok: true\n",
+        )
+        .replace(
+            "    entries: [off, on, auto]\n",
+            "    entries: [off, on, auto]\n  - name: fl\n    type: flags\n    entries: [x, y, z]\n",
+        )
+        .replace(
+            "[small, big, mode, plain]",
+            "[small, big, mode, plain, wide, neg, bits, be, key, raw]",
+        )
+        .replace("protocol: genetlink\n", "protocol: genetlink-legacy\n");
+    let spec = Spec::parse(&more, "specs/ranged.yaml").unwrap();
+    let k = genlkit_codegen::kernel::emit(&spec, "specs/ranged.yaml").unwrap();
+    for line in [
+        "(s::WIDE, AttrPolicy::u32_range::<0, 70000>()),",
+        "(s::NEG, AttrPolicy::s32_range::<{ -40000 }, 0>()),",
+        "(s::BITS, AttrPolicy::uint().mask(0x7)),",
+        "(s::BE, AttrPolicy::be16()),",
+        "(s::KEY, AttrPolicy::exact_len(32)),",
+        "(s::RAW, AttrPolicy::string(0)),",
     ] {
         assert!(k.contains(line), "missing `{line}` in:\n{k}");
     }
@@ -508,7 +529,7 @@ fn uapi_header_renders_the_kernel_specs_naming_and_numbering() {
         genlkit_codegen::kernel::emit(&spec, "specs/leg.yaml").unwrap_err()
     );
     assert!(
-        e.starts_with("definitions[max-len] (line 9): a definition of type `const`"),
+        e.starts_with("operations.fixed-header (line 72): fixed-header"),
         "{e}"
     );
 }

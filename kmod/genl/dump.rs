@@ -47,6 +47,10 @@ pub trait DumpIt {
         cursor: &mut Self::Cursor,
         out: &mut DumpWriter<'_>,
     ) -> Result;
+
+    /// Called once when a dump that started ends, completed or abandoned by the reader, before
+    /// its cursor is dropped (the op's `done`): where a family's `post` hook of a dump runs.
+    fn done(_state: &Self::State, _req: &Request<'_>) {}
 }
 
 /// Writes one round of dump entries into the skb the core provided.
@@ -239,7 +243,7 @@ unsafe extern "C" fn dumpit_callback<H: DumpIt>(
     })
 }
 
-/// The `done` callback of a dump op served by `H`: drops the cursor.
+/// The `done` callback of a dump op served by `H`: calls [`DumpIt::done`] and drops the cursor.
 ///
 /// # Safety
 ///
@@ -249,12 +253,18 @@ unsafe extern "C" fn done_callback<H: DumpIt>(cb: *mut bindings::netlink_callbac
     let slot = cursor_slot::<H::Cursor>(unsafe { &mut *cb });
     // SAFETY: the slot holds null or the pointer `start_callback` leaked from a `KBox`; we take
     // it back exactly once and clear the slot.
-    unsafe {
+    let cursor = unsafe {
         let cursor = *slot;
-        if !cursor.is_null() {
-            *slot = core::ptr::null_mut();
-            drop(KBox::from_raw(cursor));
-        }
+        *slot = core::ptr::null_mut();
+        cursor
+    };
+    if !cursor.is_null() {
+        // SAFETY: the dump started (its cursor exists) and `genl_done` frees its request info
+        // only after this callback; the reader's socket still holds its namespace.
+        let (req, state) = unsafe { dump_request::<H::State>(cb) };
+        H::done(state, &req);
+        // SAFETY: `cursor` came from `KBox::into_raw` in `start_callback`, taken back once.
+        drop(unsafe { KBox::from_raw(cursor) });
     }
     0
 }

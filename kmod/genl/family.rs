@@ -67,7 +67,10 @@ impl<S: FamilyState> Family<S> {
     /// a warning).
     ///
     /// The core checks the `nlmsg_flags` and the reserved header byte of every command
-    /// (`resv_start_op` is 0): a request for a new family carries its intent in attributes.
+    /// (`resv_start_op` is 0): a request for a new family carries its intent in attributes. Only
+    /// a family with ops that leave validation out ([`SplitOp::dont_validate`], legacy
+    /// commands) gets `resv_start_op` past the last of them, as the core requires of such ops
+    /// (`genl_validate_ops`), and as the kernel's own legacy families set it.
     pub const fn const_new(
         module: &ThisModule,
         name: &[u8],
@@ -92,11 +95,22 @@ impl<S: FamilyState> Family<S> {
             }
             i += 1;
         }
+        let mut resv_start_op = 0;
+        let mut i = 0;
+        while i < ops.len() {
+            if ops[i].validate_bits() != 0 && ops[i].cmd() >= resv_start_op {
+                if ops[i].cmd() == u8::MAX {
+                    panic!("genl: command 255 cannot leave validation out (resv_start_op)");
+                }
+                resv_start_op = ops[i].cmd() + 1;
+            }
+            i += 1;
+        }
         let mut family = bindings::genl_family {
             version,
             _bitfield_1: netnsok_parallel_ops(),
             module: module.as_ptr(),
-            resv_start_op: 0,
+            resv_start_op,
             split_ops: ops.as_ptr().cast(),
             // CAST: at most `u8::MAX`, checked above.
             n_split_ops: ops.len() as u8,

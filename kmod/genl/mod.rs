@@ -44,7 +44,7 @@ pub use self::{
     inlines::cond_resched,
     msg::{AttrWriter, Message, Nest},
     net::Net,
-    ops::{DoIt, Perm, Request, SplitOp},
+    ops::{DoIt, DontValidate, Perm, Request, SplitOp},
     policy::{AttrPolicy, Policy},
 };
 #[allow(unused_imports)]

@@ -39,6 +39,32 @@ impl Perm {
     }
 }
 
+/// What the core leaves unvalidated in the requests of an op (`enum genl_validate_flags`), for
+/// commands of families older than strict validation; the family then checks the nlmsg flags
+/// and reserved byte of the commands after them only (`resv_start_op`, see
+/// [`Family::const_new`](super::Family::const_new)).
+#[derive(Clone, Copy)]
+pub struct DontValidate(u8);
+
+impl DontValidate {
+    /// A do's attributes are validated liberally: unknown types and trailing bytes pass
+    /// (`GENL_DONT_VALIDATE_STRICT`).
+    // CAST: the `GENL_DONT_VALIDATE_*` flags fit the `u8` `validate` of `genl_split_ops`.
+    pub const STRICT: Self = Self(bindings::genl_validate_flags_GENL_DONT_VALIDATE_STRICT as u8);
+    /// A dump's attributes are not parsed at all (`GENL_DONT_VALIDATE_DUMP`).
+    // CAST: as above.
+    pub const DUMP: Self = Self(bindings::genl_validate_flags_GENL_DONT_VALIDATE_DUMP as u8);
+    /// A dump's attributes are validated liberally (`GENL_DONT_VALIDATE_DUMP_STRICT`).
+    // CAST: as above.
+    pub const DUMP_STRICT: Self =
+        Self(bindings::genl_validate_flags_GENL_DONT_VALIDATE_DUMP_STRICT as u8);
+
+    /// Both `self` and `other`.
+    pub const fn and(self, other: Self) -> Self {
+        Self(self.0 | other.0)
+    }
+}
+
 /// A do handler: serves one request with the state of the request's namespace, replying
 /// through [`Request::reply`].
 pub trait DoIt {
@@ -96,6 +122,26 @@ impl<S: FamilyState> SplitOp<S> {
         let mut op = Self::new(cmd, policy, perm.bits() | bindings::GENL_CMD_CAP_DUMP as u8);
         op.op.__bindgen_anon_1.__bindgen_anon_2 = dump::callbacks::<H>();
         op
+    }
+
+    /// Leaves `what` of its requests unvalidated (`.validate`). Panics (at build time) on
+    /// [`DontValidate::DUMP`] or [`DontValidate::DUMP_STRICT`] for a do, and on
+    /// [`DontValidate::STRICT`] for a dump: the core reads only its own mode's flags.
+    pub const fn dont_validate(mut self, what: DontValidate) -> Self {
+        let dump_bits = DontValidate::DUMP.0 | DontValidate::DUMP_STRICT.0;
+        if self.is_do() && what.0 & dump_bits != 0 {
+            panic!("genl: a do op with a dump's dont-validate flag");
+        }
+        if !self.is_do() && what.0 & DontValidate::STRICT.0 != 0 {
+            panic!("genl: a dump op with a do's dont-validate flag");
+        }
+        self.op.validate = what.0;
+        self
+    }
+
+    /// Its `GENL_DONT_VALIDATE_*` flags.
+    pub(super) const fn validate_bits(&self) -> u8 {
+        self.op.validate
     }
 
     pub(super) const fn cmd(&self) -> u8 {

@@ -78,6 +78,187 @@ impl AttrPolicy {
         p
     }
 
+    /// An 8-bit signed integer.
+    pub const fn s8() -> Self {
+        Self::with(bindings::NLA_S8, 0)
+    }
+
+    /// A 16-bit signed integer.
+    pub const fn s16() -> Self {
+        Self::with(bindings::NLA_S16, 0)
+    }
+
+    /// A 32-bit signed integer.
+    pub const fn s32() -> Self {
+        Self::with(bindings::NLA_S32, 0)
+    }
+
+    /// A 64-bit signed integer.
+    pub const fn s64() -> Self {
+        Self::with(bindings::NLA_S64, 0)
+    }
+
+    /// An unsigned integer of 32 or 64 bits, as the sender chose (`NLA_UINT`).
+    pub const fn uint() -> Self {
+        Self::with(bindings::NLA_UINT, 0)
+    }
+
+    /// A signed integer of 32 or 64 bits, as the sender chose (`NLA_SINT`).
+    pub const fn sint() -> Self {
+        Self::with(bindings::NLA_SINT, 0)
+    }
+
+    /// A 16-bit unsigned integer in network byte order (`NLA_BE16`).
+    pub const fn be16() -> Self {
+        Self::with(bindings::NLA_BE16, 0)
+    }
+
+    /// A 32-bit unsigned integer in network byte order (`NLA_BE32`).
+    pub const fn be32() -> Self {
+        Self::with(bindings::NLA_BE32, 0)
+    }
+
+    /// A string of at most `max_len` bytes (0: any length), NUL-terminated or not
+    /// (`NLA_STRING`; a trailing NUL is counted in `max_len`).
+    pub const fn string(max_len: u16) -> Self {
+        Self::with(bindings::NLA_STRING, max_len)
+    }
+
+    /// A `struct nla_bitfield32` whose value and selector set no bit outside `valid`
+    /// (`NLA_POLICY_BITFIELD32`).
+    pub const fn bitfield32(valid: u32) -> Self {
+        let mut p = Self::with(bindings::NLA_BITFIELD32, 0);
+        p.0.__bindgen_anon_1.bitfield32_valid = valid;
+        p
+    }
+
+    /// Binary data of exactly `len` bytes (`NLA_POLICY_EXACT_LEN`).
+    pub const fn exact_len(len: u16) -> Self {
+        let len = Self::len_bound(len);
+        Self::with(bindings::NLA_BINARY, 0).with_bounds(
+            bindings::nla_policy_validation_NLA_VALIDATE_RANGE,
+            len,
+            len,
+        )
+    }
+
+    /// Binary data of at least `len` bytes (`NLA_POLICY_MIN_LEN`).
+    pub const fn min_len(len: u16) -> Self {
+        Self::with(bindings::NLA_BINARY, 0).with_bounds(
+            bindings::nla_policy_validation_NLA_VALIDATE_MIN,
+            Self::len_bound(len),
+            0,
+        )
+    }
+
+    /// Binary data of at most `len` bytes (`NLA_POLICY_MAX_LEN`). The core reports no maximum
+    /// for it through `CTRL_CMD_GETPOLICY` (it reports [`AttrPolicy::binary`]'s).
+    pub const fn max_len(len: u16) -> Self {
+        Self::with(bindings::NLA_BINARY, 0).with_bounds(
+            bindings::nla_policy_validation_NLA_VALIDATE_MAX,
+            0,
+            Self::len_bound(len),
+        )
+    }
+
+    /// A length as the `s16` bound of the union; panics (at build time) over `i16::MAX`.
+    const fn len_bound(len: u16) -> i16 {
+        // CAST: widening.
+        if len > i16::MAX as u16 {
+            panic!("policy: a length bound over i16::MAX (use AttrPolicy::binary)");
+        }
+        // CAST: at most `i16::MAX`, checked above.
+        len as i16
+    }
+
+    /// The value must be at least `min` (`NLA_POLICY_MIN(tp, min)`): on an integer policy, its
+    /// value; on a binary one, its length. Panics (at build time) on another type, on a policy
+    /// that validates already, and on a negative `min` for an unsigned type.
+    pub const fn min(self, min: i16) -> Self {
+        self.with_bounds(bindings::nla_policy_validation_NLA_VALIDATE_MIN, min, 0)
+    }
+
+    /// The value must be at most `max` (`NLA_POLICY_MAX(tp, max)`); as [`AttrPolicy::min`].
+    pub const fn max(self, max: i16) -> Self {
+        self.with_bounds(bindings::nla_policy_validation_NLA_VALIDATE_MAX, 0, max)
+    }
+
+    /// The value must be in `min..=max` (`NLA_POLICY_RANGE(tp, min, max)`); as
+    /// [`AttrPolicy::min`], and panics (at build time) when `min > max`.
+    pub const fn range(self, min: i16, max: i16) -> Self {
+        if min > max {
+            panic!("policy: range with min > max");
+        }
+        self.with_bounds(bindings::nla_policy_validation_NLA_VALIDATE_RANGE, min, max)
+    }
+
+    /// An unsigned integer with no bit set outside `mask` (`NLA_POLICY_MASK(tp, mask)`).
+    /// Panics (at build time) on another type and on a policy that validates already.
+    pub const fn mask(self, mask: u32) -> Self {
+        if !self.is_uint() {
+            panic!("policy: a mask on other than an unsigned integer");
+        }
+        if self.0.validation_type != 0 {
+            panic!("policy: one validation per attribute");
+        }
+        let mut p = self;
+        // CAST: the `NLA_VALIDATE_*` values fit the `u8` field.
+        p.0.validation_type = bindings::nla_policy_validation_NLA_VALIDATE_MASK as u8;
+        p.0.__bindgen_anon_1.mask = mask;
+        p
+    }
+
+    /// `NLA_ENSURE_INT_OR_BINARY_TYPE` and the inline `s16` bounds of the union.
+    const fn with_bounds(self, validation: u32, min: i16, max: i16) -> Self {
+        // CAST: the `NLA_*` types, widened.
+        let ty = self.0.type_ as u32;
+        let unsigned = self.is_uint() || ty == bindings::NLA_BINARY;
+        if !unsigned && !self.is_sint() {
+            panic!("policy: bounds on other than an integer or binary");
+        }
+        if self.0.validation_type != 0 {
+            panic!("policy: one validation per attribute");
+        }
+        // `nla_get_range_unsigned` WARNs on negative bounds of an unsigned type.
+        if unsigned && (min < 0 || max < 0) {
+            panic!("policy: a negative bound on an unsigned type");
+        }
+        let mut p = self;
+        // CAST: the `NLA_VALIDATE_*` values fit the `u8` field.
+        p.0.validation_type = validation as u8;
+        p.0.__bindgen_anon_1.__bindgen_anon_1 =
+            bindings::nla_policy__bindgen_ty_1__bindgen_ty_1 { min, max };
+        p
+    }
+
+    /// `__NLA_IS_UINT_TYPE`.
+    const fn is_uint(&self) -> bool {
+        // CAST: the `NLA_*` types, widened.
+        matches!(
+            self.0.type_ as u32,
+            bindings::NLA_U8
+                | bindings::NLA_U16
+                | bindings::NLA_U32
+                | bindings::NLA_U64
+                | bindings::NLA_UINT
+                | bindings::NLA_BE16
+                | bindings::NLA_BE32
+        )
+    }
+
+    /// `__NLA_IS_SINT_TYPE`.
+    const fn is_sint(&self) -> bool {
+        // CAST: the `NLA_*` types, widened.
+        matches!(
+            self.0.type_ as u32,
+            bindings::NLA_S8
+                | bindings::NLA_S16
+                | bindings::NLA_S32
+                | bindings::NLA_S64
+                | bindings::NLA_SINT
+        )
+    }
+
     /// An 8-bit unsigned integer in `MIN..=MAX`.
     pub const fn u8_range<const MIN: u8, const MAX: u8>() -> Self {
         const { assert!(MIN <= MAX, "policy: range with MIN > MAX") };
@@ -105,6 +286,26 @@ impl AttrPolicy {
         Self::u64().with_range(&const { Range::new(MIN, MAX) })
     }
 
+    /// An `NLA_UINT` in `MIN..=MAX`.
+    pub const fn uint_range<const MIN: u64, const MAX: u64>() -> Self {
+        const { assert!(MIN <= MAX, "policy: range with MIN > MAX") };
+        Self::uint().with_range(&const { Range::new(MIN, MAX) })
+    }
+
+    /// A big-endian 16-bit unsigned integer in `MIN..=MAX` (host order bounds).
+    pub const fn be16_range<const MIN: u16, const MAX: u16>() -> Self {
+        const { assert!(MIN <= MAX, "policy: range with MIN > MAX") };
+        // CAST: widening.
+        Self::be16().with_range(&const { Range::new(MIN as u64, MAX as u64) })
+    }
+
+    /// A big-endian 32-bit unsigned integer in `MIN..=MAX` (host order bounds).
+    pub const fn be32_range<const MIN: u32, const MAX: u32>() -> Self {
+        const { assert!(MIN <= MAX, "policy: range with MIN > MAX") };
+        // CAST: widening.
+        Self::be32().with_range(&const { Range::new(MIN as u64, MAX as u64) })
+    }
+
     /// Restricts an unsigned integer attribute to `range` (`NLA_POLICY_FULL_RANGE`).
     ///
     /// Private, and called by the integer constructors only: the range shares a union with the
@@ -117,20 +318,67 @@ impl AttrPolicy {
         p
     }
 
-    /// A `u32` bit set: bits outside `mask` are rejected.
-    pub const fn u32_mask(mask: u32) -> Self {
-        let mut p = Self::u32();
-        // CAST: as above.
-        p.0.validation_type = bindings::nla_policy_validation_NLA_VALIDATE_MASK as u8;
-        p.0.__bindgen_anon_1.mask = mask;
+    /// An 8-bit signed integer in `MIN..=MAX`.
+    pub const fn s8_range<const MIN: i8, const MAX: i8>() -> Self {
+        const { assert!(MIN <= MAX, "policy: range with MIN > MAX") };
+        // CAST: widening.
+        Self::s8().with_signed_range(&const { SignedRange::new(MIN as i64, MAX as i64) })
+    }
+
+    /// A 16-bit signed integer in `MIN..=MAX`.
+    pub const fn s16_range<const MIN: i16, const MAX: i16>() -> Self {
+        const { assert!(MIN <= MAX, "policy: range with MIN > MAX") };
+        // CAST: widening.
+        Self::s16().with_signed_range(&const { SignedRange::new(MIN as i64, MAX as i64) })
+    }
+
+    /// A 32-bit signed integer in `MIN..=MAX`.
+    pub const fn s32_range<const MIN: i32, const MAX: i32>() -> Self {
+        const { assert!(MIN <= MAX, "policy: range with MIN > MAX") };
+        // CAST: widening.
+        Self::s32().with_signed_range(&const { SignedRange::new(MIN as i64, MAX as i64) })
+    }
+
+    /// A 64-bit signed integer in `MIN..=MAX`.
+    pub const fn s64_range<const MIN: i64, const MAX: i64>() -> Self {
+        const { assert!(MIN <= MAX, "policy: range with MIN > MAX") };
+        Self::s64().with_signed_range(&const { SignedRange::new(MIN, MAX) })
+    }
+
+    /// An `NLA_SINT` in `MIN..=MAX`.
+    pub const fn sint_range<const MIN: i64, const MAX: i64>() -> Self {
+        const { assert!(MIN <= MAX, "policy: range with MIN > MAX") };
+        Self::sint().with_signed_range(&const { SignedRange::new(MIN, MAX) })
+    }
+
+    /// Restricts a signed integer attribute to `range` (`NLA_POLICY_FULL_RANGE_SIGNED`);
+    /// private, as [`AttrPolicy::with_range`].
+    const fn with_signed_range(self, range: &'static SignedRange) -> Self {
+        let mut p = self;
+        // CAST: the `NLA_VALIDATE_*` values fit the `u8` field.
+        p.0.validation_type = bindings::nla_policy_validation_NLA_VALIDATE_RANGE_PTR as u8;
+        p.0.__bindgen_anon_1.range_signed = &range.0;
         p
     }
 
-    /// A nest whose attributes follow `policy`.
+    /// A `u32` bit set: bits outside `mask` are rejected (`NLA_POLICY_MASK(NLA_U32, mask)`).
+    pub const fn u32_mask(mask: u32) -> Self {
+        Self::u32().mask(mask)
+    }
+
+    /// A nest whose attributes follow `policy` (`NLA_POLICY_NESTED`).
     pub const fn nested<const N: usize>(policy: &'static Policy<N>) -> Self {
-        // CAST: a policy's maxattr fits a `u16` (type invariant of `Policy`).
         // CAST: a policy's maxattr is at most `u16::MAX` (`Policy` invariant).
         let mut p = Self::with(bindings::NLA_NESTED, policy.maxattr() as u16);
+        p.0.__bindgen_anon_1.nested_policy = policy.as_ptr();
+        p
+    }
+
+    /// A nest of nests, each of whose attributes follow `policy`, the outer attribute types
+    /// being indices (`NLA_POLICY_NESTED_ARRAY`).
+    pub const fn nested_array<const N: usize>(policy: &'static Policy<N>) -> Self {
+        // CAST: a policy's maxattr is at most `u16::MAX` (`Policy` invariant).
+        let mut p = Self::with(bindings::NLA_NESTED_ARRAY, policy.maxattr() as u16);
         p.0.__bindgen_anon_1.nested_policy = policy.as_ptr();
         p
     }
@@ -150,6 +398,17 @@ impl Range {
     /// The range `min..=max`.
     const fn new(min: u64, max: u64) -> Self {
         Self(bindings::netlink_range_validation { min, max })
+    }
+}
+
+/// An inclusive range of a signed integer attribute: a `struct netlink_range_validation_signed`.
+#[repr(transparent)]
+struct SignedRange(bindings::netlink_range_validation_signed);
+
+impl SignedRange {
+    /// The range `min..=max`.
+    const fn new(min: i64, max: i64) -> Self {
+        Self(bindings::netlink_range_validation_signed { min, max })
     }
 }
 
@@ -254,5 +513,114 @@ mod tests {
             let range = unsafe { &*p.__bindgen_anon_1.range };
             assert_eq!((range.min, range.max), (min, max));
         }
+    }
+
+    static CONSTRUCTORS: Policy<13> = Policy::new(&[
+        (1, AttrPolicy::exact_len(16)),
+        (2, AttrPolicy::min_len(4)),
+        (3, AttrPolicy::max_len(300)),
+        (4, AttrPolicy::u32().max(2)),
+        (5, AttrPolicy::s32().min(-1)),
+        (6, AttrPolicy::u16().range(1, 7)),
+        (7, AttrPolicy::uint().mask(0x5)),
+        (8, AttrPolicy::bitfield32(0x3)),
+        (9, AttrPolicy::s64_range::<{ i64::MIN }, -40000>()),
+        (10, AttrPolicy::be16()),
+        (11, AttrPolicy::string(15)),
+        (12, AttrPolicy::nested_array(&RANGES)),
+    ]);
+
+    /// The fields each constructor sets, as its `NLA_POLICY_*` macro of `netlink.h` does.
+    #[test]
+    fn constructors_set_what_their_macros_set() {
+        let p = |ty: u16| CONSTRUCTORS.get(ty).unwrap().0;
+        // (attribute, type, validation, inline min, inline max)
+        for (ty, nla_type, validation, min, max) in [
+            (
+                1,
+                bindings::NLA_BINARY,
+                bindings::nla_policy_validation_NLA_VALIDATE_RANGE,
+                16,
+                16,
+            ),
+            (
+                2,
+                bindings::NLA_BINARY,
+                bindings::nla_policy_validation_NLA_VALIDATE_MIN,
+                4,
+                0,
+            ),
+            (
+                3,
+                bindings::NLA_BINARY,
+                bindings::nla_policy_validation_NLA_VALIDATE_MAX,
+                0,
+                300,
+            ),
+            (
+                4,
+                bindings::NLA_U32,
+                bindings::nla_policy_validation_NLA_VALIDATE_MAX,
+                0,
+                2,
+            ),
+            (
+                5,
+                bindings::NLA_S32,
+                bindings::nla_policy_validation_NLA_VALIDATE_MIN,
+                -1,
+                0,
+            ),
+            (
+                6,
+                bindings::NLA_U16,
+                bindings::nla_policy_validation_NLA_VALIDATE_RANGE,
+                1,
+                7,
+            ),
+        ] {
+            let p = p(ty);
+            assert_eq!(u32::from(p.type_), nla_type);
+            assert_eq!(u32::from(p.validation_type), validation);
+            assert_eq!(p.len, 0);
+            // SAFETY: these validation types keep their bounds inline, in this union member.
+            let b = unsafe { p.__bindgen_anon_1.__bindgen_anon_1 };
+            assert_eq!((b.min, b.max), (min, max));
+        }
+        let mask = p(7);
+        assert_eq!(u32::from(mask.type_), bindings::NLA_UINT);
+        assert_eq!(
+            u32::from(mask.validation_type),
+            bindings::nla_policy_validation_NLA_VALIDATE_MASK
+        );
+        // SAFETY: a mask policy's union holds the mask.
+        assert_eq!(unsafe { mask.__bindgen_anon_1.mask }, 0x5);
+        let bits = p(8);
+        assert_eq!(u32::from(bits.type_), bindings::NLA_BITFIELD32);
+        assert_eq!(bits.validation_type, 0);
+        // SAFETY: a bitfield32 policy's union holds the valid bits.
+        assert_eq!(unsafe { bits.__bindgen_anon_1.bitfield32_valid }, 0x3);
+        let signed = p(9);
+        assert_eq!(u32::from(signed.type_), bindings::NLA_S64);
+        assert_eq!(
+            u32::from(signed.validation_type),
+            bindings::nla_policy_validation_NLA_VALIDATE_RANGE_PTR
+        );
+        // SAFETY: a signed range policy's union points to a `'static` signed range.
+        let range = unsafe { &*signed.__bindgen_anon_1.range_signed };
+        assert_eq!((range.min, range.max), (i64::MIN, -40000));
+        assert_eq!(u32::from(p(10).type_), bindings::NLA_BE16);
+        assert_eq!(
+            (u32::from(p(11).type_), p(11).len),
+            (bindings::NLA_STRING, 15)
+        );
+        let array = p(12);
+        assert_eq!(u32::from(array.type_), bindings::NLA_NESTED_ARRAY);
+        assert_eq!(u32::from(array.len), RANGES.maxattr());
+        // SAFETY: a nested-array policy's union points to the nested policy.
+        assert!(core::ptr::eq(
+            unsafe { array.__bindgen_anon_1.nested_policy },
+            RANGES.as_ptr()
+        ));
     }
 }

@@ -131,7 +131,7 @@ pub(crate) static MCGRPS: [MulticastGroup; 1] = [
 pub(crate) static ECHO_DO_POLICY: Policy<5> = Policy::new(&[
     (entry::KEY, AttrPolicy::nul_string(255)),
     (entry::VALUE, AttrPolicy::binary(0, 65000)),
-    (entry::FLAGS, AttrPolicy::u32_mask(entry_flags::MASK)),
+    (entry::FLAGS, AttrPolicy::u32().mask(0x3)),
     (entry::GENERATION, AttrPolicy::u64()),
 ]);
 
@@ -139,8 +139,8 @@ pub(crate) static ECHO_DO_POLICY: Policy<5> = Policy::new(&[
 pub(crate) static PUT_DO_POLICY: Policy<8> = Policy::new(&[
     (entry::KEY, AttrPolicy::nul_string(255)),
     (entry::VALUE, AttrPolicy::binary(0, 65000)),
-    (entry::FLAGS, AttrPolicy::u32_mask(entry_flags::MASK)),
-    (entry::MODE, AttrPolicy::u32_range::<0, { put_mode::MAX }>()),
+    (entry::FLAGS, AttrPolicy::u32().mask(0x3)),
+    (entry::MODE, AttrPolicy::u32().max(2)),
 ]);
 
 /// `get` do request: `[key]`.

@@ -3,7 +3,7 @@
 # genlkit-codegen against every Generic Netlink spec the kernel ships: the kernel source's
 # Documentation/netlink/specs/*.yaml whose protocol is genetlink, genetlink-c or
 # genetlink-legacy, or that name none (genetlink by default); the netlink-raw ones are out of
-# scope. Three checks per spec NAME:
+# scope. The checks per spec NAME:
 #
 #   ok spec-corpus: NAME: parsed
 #   ok spec-corpus: NAME: uapi header equals the kernel's
@@ -16,7 +16,15 @@
 #       known differences below (each one must still be seen: the list is kept exact);
 #   ok spec-corpus: NAME: kernel tables generated
 #   ok spec-corpus: NAME: kernel tables # SKIP refused: ITEM (line N): WHY
-#       the kernel tables are generated, or refused by item and line (not ok otherwise).
+#       the kernel tables are generated, or refused by item and line (not ok otherwise);
+#   ok spec-corpus: NAME: kernel policies equal ynl-gen's (N attributes, N ops)
+#       for generated tables: the policies and split ops, as `genlkit-codegen --policy-dump`
+#       prints them, equal those the tree's tools/net/ynl/pyynl/ynl_gen_c.py --mode kernel
+#       defines for the spec (tests/host/ynl-policies.py reads its C);
+#   ok spec-corpus: NAME: kernel tables compile
+#       for generated tables: they and the spec's scaffold (`--scaffold`, every op answering
+#       EOPNOTSUPP) build into a module against the test kernel (scripts/lib.sh's kdir), all
+#       specs' modules in one make; SKIP when no kernel is built.
 #
 #   tests/host/spec-corpus.sh [KERNEL_SOURCE_DIR]     (default: scripts/lib.sh's ksrc)
 #
@@ -28,6 +36,8 @@ set +e
 ksrc=$(cd "${1:-$(ksrc)}" && pwd) || die "no kernel source at ${1:-}"
 scratch="$GENLKIT_OUT/spec-corpus"
 consts="$GENLKIT_ROOT/tests/host/c-consts.py"
+policies="$GENLKIT_ROOT/tests/host/ynl-policies.py"
+modules="$scratch/modules"
 export RUST_BACKTRACE=0 LC_ALL=C
 mkdir -p "$GENLKIT_OUT"
 
@@ -107,7 +117,9 @@ if ! cargo build -q --release --manifest-path "$GENLKIT_ROOT/Cargo.toml" -p genl
     exit 1
 fi
 gen="${CARGO_TARGET_DIR:-$GENLKIT_ROOT/target}/release/genlkit-codegen"
-rm -rf "$scratch" && mkdir -p "$scratch"
+rm -rf "$scratch" && mkdir -p "$scratch" "$modules"
+cp -r "$GENLKIT_ROOT/kmod/genl" "$modules/genl"
+built=() # "NAME DIR" of each spec whose tables are generated
 
 specs=()
 for spec in "$ksrc"/Documentation/netlink/specs/*.yaml; do
@@ -175,16 +187,56 @@ for spec in "${specs[@]}"; do
     fi
 
     # The kernel tables: generated, or refused by item and line.
-    out=$(cd "$ksrc" && "$gen" --out "$dir/kernel" --kernel-only "$rel" 2>&1)
+    out=$(cd "$ksrc" && "$gen" --out "$modules" --kernel-only --scaffold "$rel" 2>&1)
     rc=$?
     if ((rc == 0)); then
         result OK "$name" "kernel tables generated"
+        module=$(sed -n "s|^wrote $modules/\([^/]*\)/Kbuild\$|\1|p" <<<"$out")
+        built+=("$name $module")
+        # The policies and ops, against ynl-gen's C for the spec.
+        check="kernel policies equal ynl-gen's"
+        if ! (cd "$ksrc" && "$gen" --policy-dump "$rel") >"$dir/policies.txt" 2>"$dir/policies.err"; then
+            result NOTOK "$name" "$check" "--policy-dump failed: $(head -n1 "$dir/policies.err")"
+        elif [[ ! -s $dir/ours.txt ]]; then
+            result NOTOK "$name" "$check" "no constants of the uapi header to read ynl-gen's C with"
+        elif python3 "$policies" "$ksrc" "$spec" "$dir/policies.txt" "$dir/ours.txt" "$dir/ynl-gen" \
+            >"$dir/policies.diff" 2>&1; then
+            result OK "$name" "$check ($(grep -c '^ ' "$dir/policies.txt") attributes, $(grep -c '^op ' "$dir/policies.txt") ops)"
+        else
+            result NOTOK "$name" "$check" "$(head -n3 "$dir/policies.diff" | tr '\n' ' ') (see $dir/policies.diff)"
+        fi
     elif ((rc == 1)) && grep -q '(line [0-9]*):' <<<"$out"; then
         result SKIP "$name" "kernel tables" "refused: $(first_cause "$out")"
     else
         result NOTOK "$name" "kernel tables" "neither generated nor refused by item and line (exit $rc): $(head -n3 <<<"$out" | tr '\n' ' ')"
     fi
 done
+
+# The generated tables, each with its scaffold, built into modules in one make.
+if ((${#built[@]})); then
+    if ! kdir=$( (kdir) 2>/dev/null) || [[ ! -f $kdir/Module.symvers ]]; then
+        for b in "${built[@]}"; do
+            result SKIP "${b%% *}" "kernel tables compile" "no kernel built (scripts/setup)"
+        done
+    else
+        printf 'obj-m += %s/\n' "${built[@]#* }" >"$modules/Kbuild"
+        start=$SECONDS
+        kmake_modules "$kdir" "$modules" -j"$(nproc)" -k >"$modules/build.log" 2>&1
+        echo "# spec-corpus: ${#built[@]} modules built in $((SECONDS - start)) s"
+        for b in "${built[@]}"; do
+            name=${b%% *} module=${b#* }
+            ko=$(find "$modules/$module" -maxdepth 1 -name '*.ko' | head -n1)
+            warn=$(grep -A3 -E '^(warning|error)' "$modules/build.log" | grep -m1 -F -- "--> $module/" || true)
+            if [[ -z $ko ]]; then
+                result NOTOK "$name" "kernel tables compile" "no module built: $(grep -B3 -m1 -F -- "--> $module/" "$modules/build.log" | head -n1) (see $modules/build.log)"
+            elif [[ -n $warn ]]; then
+                result NOTOK "$name" "kernel tables compile" "built with warnings ($warn; see $modules/build.log)"
+            else
+                result OK "$name" "kernel tables compile"
+            fi
+        done
+    fi
+fi
 
 if ((skipped)); then
     echo "$passed passed, $failed failed, $skipped skipped"
