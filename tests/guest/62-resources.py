@@ -167,9 +167,9 @@ def dump_faults():
                   (" | ".join(lines) or run.stderr.strip())[-600:])
     finally:
         write(f"{DEBUGFS}/failslab/probability", 0)
-        y = family("kvstore")
-        for e in y.dump("get", {"key": prefix}):
-            y.do("del", {"key": e["key"]})
+        keys = [e["key"] for e in family("kvstore").dump("get", {"key": prefix})]
+        subprocess.run([f"{ROOT}/target/release/kvctl", "batch"], check=True, capture_output=True,
+                       input="".join(f"del {k}\n" for k in keys), text=True)
 
 
 def main():

@@ -13,7 +13,8 @@
 //! Prints one `ok NAME` / `not ok NAME: why` line per check (tests/guest/run counts them).
 
 use std::{
-    io::{Read, Seek, Write},
+    io::Write,
+    os::unix::fs::FileExt,
     sync::atomic::{AtomicBool, AtomicU64, Ordering},
 };
 
@@ -140,17 +141,18 @@ fn faults(args: &DumpsArgs) -> Result<()> {
     for nth in 1..=args.tries {
         // Connected first: only the dump's own allocations are counted.
         let client = rt.block_on(Client::connect())?;
-        let mut fail_nth = std::fs::OpenOptions::new()
+        let fail_nth = std::fs::OpenOptions::new()
             .read(true)
             .write(true)
             .open("/proc/thread-self/fail-nth")
             .context("/proc/thread-self/fail-nth (CONFIG_FAULT_INJECTION)")?;
-        write!(fail_nth, "{nth}")?;
+        // procfs's fail-nth cannot seek: positional reads and writes, as pread/pwrite.
+        fail_nth.write_at(nth.to_string().as_bytes(), 0)?;
         let outcome = dump(&rt, &client, &args.prefix);
-        let mut left = String::new();
-        fail_nth.rewind()?;
-        fail_nth.read_to_string(&mut left)?;
-        write!(fail_nth, "0")?;
+        let mut left = [0u8; 16];
+        let n = fail_nth.read_at(&mut left, 0)?;
+        let left = String::from_utf8_lossy(&left[..n]).into_owned();
+        fail_nth.write_at(b"0", 0)?;
         match outcome {
             (n, None) if n == args.count => whole += 1,
             (0, Some(_)) => before += 1,
