@@ -247,11 +247,11 @@ impl KvstoreOps for Store {
         let prefix = cursor.prefix.as_ref().map(Entry::key).unwrap_or(&[]);
         let mut result = Ok(());
         inner.walk(from, |e| {
-            let k = e.key();
+            let (k, v) = e.key_and_value();
             if !k.starts_with(prefix) {
                 return false;
             }
-            result = out.put_entry(|m| put_entry(m, k, e.value(), e.flags()));
+            result = out.put_entry(|m| put_entry(m, k, v, e.flags()));
             if result.is_err() {
                 // Resume here: the entry was not kept.
                 cursor.next[..k.len()].copy_from_slice(k);

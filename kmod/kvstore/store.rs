@@ -83,7 +83,12 @@ impl Entry {
 
     /// The value.
     pub(crate) fn value(&self) -> &[u8] {
-        &self.all_bytes()[usize::from(self.key_len)..]
+        self.key_and_value().1
+    }
+
+    /// Key and value at once: what a dump sends for every entry.
+    pub(crate) fn key_and_value(&self) -> (&[u8], &[u8]) {
+        self.all_bytes().split_at(usize::from(self.key_len))
     }
 
     /// The client-defined `entry-flags` bits.
