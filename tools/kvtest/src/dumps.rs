@@ -16,6 +16,7 @@ use std::{
     io::Write,
     os::unix::fs::FileExt,
     sync::atomic::{AtomicBool, AtomicU64, Ordering},
+    time::Duration,
 };
 
 use anyhow::{Context, Result};
@@ -58,18 +59,20 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
         .build()?)
 }
 
-/// Entries received before the stream ended, and how it ended.
+/// Entries received before the stream ended, and how it ended; a dump that has not ended
+/// after 60 s is reported as an error of its own.
 fn dump(rt: &tokio::runtime::Runtime, client: &Client, prefix: &str) -> (usize, Option<Error>) {
     rt.block_on(async {
         let mut stream = std::pin::pin!(client.list(Some(prefix)));
         let mut n = 0;
-        while let Some(item) = stream.next().await {
-            match item {
-                Ok(_) => n += 1,
-                Err(e) => return (n, Some(e)),
+        loop {
+            match tokio::time::timeout(Duration::from_secs(60), stream.next()).await {
+                Err(_) => return (n, Some(Error::Netlink("hung: no reply for 60 s".into()))),
+                Ok(None) => return (n, None),
+                Ok(Some(Ok(_))) => n += 1,
+                Ok(Some(Err(e))) => return (n, Some(e)),
             }
         }
-        (n, None)
     })
 }
 

@@ -17,6 +17,7 @@ use netlink_packet_core::{
 };
 use netlink_packet_generic::GenlMessage;
 use netlink_sys::AsyncSocket;
+use tokio::sync::watch;
 
 use crate::{
     error::{Error, KernelError, Result},
@@ -37,6 +38,9 @@ use crate::{
 pub struct Client {
     handle: GenetlinkHandle,
     family: Family,
+    /// Counts the socket's overruns (ENOBUFS): netlink-proto hands them to no request, so a
+    /// dump whose next round the kernel could not queue would wait forever without it.
+    overruns: watch::Receiver<u64>,
 }
 
 impl Client {
@@ -45,7 +49,7 @@ impl Client {
     /// Fails with [`Error::NotLoaded`] if the family is not registered.
     /// Must be called within a tokio runtime.
     pub async fn connect() -> Result<Self> {
-        let (mut conn, handle, _unsolicited) = genetlink::new_connection()?;
+        let (mut conn, handle, mut unsolicited) = genetlink::new_connection()?;
         // A dump's NLMSG_DONE carries its outcome: an error there must not end the dump as a
         // short success.
         conn.set_forward_done(true);
@@ -54,8 +58,20 @@ impl Client {
         // Errors then echo only the request's header, not the whole request.
         socket.set_cap_ack(true)?;
         tokio::spawn(conn);
+        let (overrun_tx, overruns) = watch::channel(0);
+        tokio::spawn(async move {
+            while let Some((msg, _)) = unsolicited.next().await {
+                if let NetlinkPayload::Overrun(_) = msg.payload {
+                    overrun_tx.send_modify(|n| *n += 1);
+                }
+            }
+        });
         let family = handle.resolve_family::<KvstoreMessage>().await?;
-        Ok(Self { handle, family })
+        Ok(Self {
+            handle,
+            family,
+            overruns,
+        })
     }
 
     /// The family ID the controller assigned.
@@ -184,6 +200,13 @@ impl Client {
         nl.header.flags = NLM_F_REQUEST | flags;
         nl.finalize();
         let replies = self.handle.clone().send_request(nl)?;
+        // The kernel could not queue a reply (ENOBUFS, e.g. a dump round's skb): this request's
+        // replies stop there. The socket's dump state is then unknown; connect anew.
+        let mut overruns = self.overruns.clone();
+        overruns.mark_unchanged();
+        let replies = replies.take_until(async move {
+            let _ = overruns.changed().await;
+        });
         let mut interrupted = false;
         // Whether the kernel ended the request: a dump's stream that stops before its
         // NLMSG_DONE (the connection failed, e.g. on ENOBUFS) must not pass for a whole one.

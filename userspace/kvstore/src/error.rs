@@ -33,9 +33,10 @@ pub enum Error {
     /// or repeat keys changed meanwhile. Dump again ([`crate::Client::list_consistent`]).
     #[error("the dump was interrupted by a change (NLM_F_DUMP_INTR); list again")]
     DumpInterrupted,
-    /// A dump's replies stopped before its `NLMSG_DONE`: the connection failed (e.g. the socket
-    /// reported ENOBUFS), and the entries received are not the whole list.
-    #[error("the dump was cut short: the netlink connection failed before NLMSG_DONE")]
+    /// A dump's replies stopped before its `NLMSG_DONE`: the socket reported ENOBUFS (the kernel
+    /// could not queue the next round) or the connection failed, and the entries received are
+    /// not the whole list. Connect anew before dumping again.
+    #[error("the dump was cut short before NLMSG_DONE (ENOBUFS or a failed connection)")]
     DumpCut,
     /// The netlink connection ended before the kernel answered.
     #[error("no reply from the kernel (netlink connection closed)")]
