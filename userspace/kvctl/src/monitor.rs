@@ -57,6 +57,18 @@ impl View {
     }
 }
 
+impl View {
+    /// Reports a fresh view as the `event` (JSON) or a line starting with `text`.
+    fn report(&self, json: bool, event: &str, text: &str) -> Result<()> {
+        let (entries, generation) = (self.entries.len(), self.synced_at);
+        report(
+            json,
+            json!({"event": event, "entries": entries, "generation": generation}),
+            || format!("{text} {entries} entries at generation {generation}"),
+        )
+    }
+}
+
 fn secs(s: f64) -> Duration {
     Duration::from_secs_f64(s.max(0.0))
 }
@@ -111,17 +123,7 @@ pub async fn run(client: &Client, opts: Options) -> Result<()> {
                     "overflow: notifications were lost (ENOBUFS); resyncing".to_owned()
                 })?;
                 view = View::resync(&client, prefix).await?;
-                report(
-                    opts.json,
-                    json!({"event": "resync", "entries": view.entries.len(), "generation": view.synced_at}),
-                    || {
-                        format!(
-                            "resynced: {} entries at generation {}",
-                            view.entries.len(),
-                            view.synced_at
-                        )
-                    },
-                )?;
+                view.report(opts.json, "resync", "resynced:")?;
                 continue;
             }
             Event::FamilyGone => {
@@ -141,17 +143,7 @@ pub async fn run(client: &Client, opts: Options) -> Result<()> {
                     .await
                     .context("subscribe")?;
                 view = View::resync(&client, prefix).await?;
-                report(
-                    opts.json,
-                    json!({"event": "family-back", "entries": view.entries.len(), "generation": view.synced_at}),
-                    || {
-                        format!(
-                            "family-back: resubscribed, {} entries at generation {}",
-                            view.entries.len(),
-                            view.synced_at
-                        )
-                    },
-                )?;
+                view.report(opts.json, "family-back", "family-back: resubscribed,")?;
                 continue;
             }
             Event::New(put) => {
