@@ -12,7 +12,7 @@
 
 : "${GENLKIT_ROOT:?run through tests/guest/run}"
 KVCTL=${KVCTL:-$GENLKIT_ROOT/target/release/kvctl}
-KMOD=${KMOD:-$GENLKIT_ROOT/kmod/kvstore/kvstore.ko}
+KMOD=${KMOD:-${GENLKIT_KMOD_DIR:-$GENLKIT_ROOT/kmod}/kvstore/kvstore.ko}
 
 pass() { echo "ok $1"; }
 fail() { echo "not ok $1: $2"; }

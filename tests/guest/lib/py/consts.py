@@ -21,5 +21,5 @@ def spec_path(name):
 
 
 def module_path(name):
-    """kmod/NAME/NAME.ko, the module of family NAME."""
-    return f"{ROOT}/kmod/{name}/{name}.ko"
+    """kmod/NAME/NAME.ko, the module of family NAME (under GENLKIT_KMOD_DIR when set)."""
+    return f"{os.environ.get('GENLKIT_KMOD_DIR') or ROOT + '/kmod'}/{name}/{name}.ko"
