@@ -9,14 +9,13 @@ use std::{
 use futures::{channel::mpsc::UnboundedReceiver, Stream, StreamExt};
 use genetlink::{message::RawGenlMessage, GenetlinkHandle};
 use netlink_packet_core::{NetlinkMessage, NetlinkPayload};
-use netlink_packet_generic::ctrl::{nlas::GenlCtrlAttrs, GenlCtrl, GenlCtrlCmd};
+use netlink_packet_generic::{
+    constants::GENL_ID_CTRL,
+    ctrl::{nlas::GenlCtrlAttrs, GenlCtrl, GenlCtrlCmd},
+};
 use netlink_sys::{AsyncSocket, SocketAddr};
 
 use crate::{error::Result, message::KvstoreMessage, spec, types::Event};
-
-/// `GENL_ID_CTRL`: nlctrl's family ID, which is also the ID of its one group, `notify`
-/// (`net/netlink/genetlink.c` gives the controller's group that ID).
-const GENL_ID_CTRL: u16 = 0x10;
 
 /// Options of [`crate::Client::subscribe`].
 #[derive(Clone, Debug, Default)]
@@ -61,6 +60,8 @@ impl Subscription {
             socket.set_rx_buf_sz(size)?;
         }
         socket.add_membership(group)?;
+        // nlctrl's one group, `notify`, has the controller's family ID as its ID
+        // (`net/netlink/genetlink.c`).
         socket.add_membership(GENL_ID_CTRL.into())?;
         let task = tokio::spawn(conn);
         Ok(Self {
