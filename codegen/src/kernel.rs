@@ -570,6 +570,16 @@ fn table(
     v
 }
 
+/// ynl-gen's C name for the policy of attribute set `set` of `family` (snake case): the family's
+/// own set's is `<family>_nl_policy`.
+fn set_policy_c_name(family: &str, set: &str) -> String {
+    if snake(set) == family {
+        format!("{family}_nl_policy")
+    } else {
+        format!("{family}_{}_nl_policy", snake(set))
+    }
+}
+
 /// The family's policies, as ynl-gen's kernel mode makes them: the sets nested (at any depth)
 /// under request attributes get a policy of all their attributes (ynl-gen's "pure nested
 /// structs" with `request`); each do and dump with a request, a policy of its attributes
@@ -627,11 +637,7 @@ fn policies(spec: &Spec) -> Result<Policies, Vec<Refusal>> {
         let names: Vec<&str> = set.attributes.iter().map(|a| a.name.as_str()).collect();
         nested.push(PolicyTable {
             name: format!("{}_NEST_POLICY", upper(n)),
-            c_name: if snake(n) == family {
-                format!("{family}_nl_policy")
-            } else {
-                format!("{family}_{}_nl_policy", snake(n))
-            },
+            c_name: set_policy_c_name(&family, n),
             set: n.clone(),
             entries: table(spec, set, &names, &mut refused),
             // ynl-gen: the set's highest attribute, `pad` and `unused` included.
@@ -646,7 +652,7 @@ fn policies(spec: &Spec) -> Result<Policies, Vec<Refusal>> {
         .operations
         .list
         .iter()
-        .filter(|o| !o.is_notification() && (o.r#do.is_some() || o.dump.is_some()))
+        .filter(|o| o.has_handlers())
         .collect();
     match kp {
         "global" => {
@@ -681,11 +687,7 @@ fn policies(spec: &Spec) -> Result<Policies, Vec<Refusal>> {
                 let len = names.iter().map(|a| set.id(a)).max().unwrap_or(0) + 1;
                 ops.push(PolicyTable {
                     name: "GLOBAL_POLICY".into(),
-                    c_name: if snake(s) == family {
-                        format!("{family}_nl_policy")
-                    } else {
-                        format!("{family}_{}_nl_policy", snake(s))
-                    },
+                    c_name: set_policy_c_name(&family, s),
                     set: s.into(),
                     entries: table(spec, set, &names, &mut refused),
                     len,
@@ -1268,7 +1270,7 @@ pub fn emit(spec: &Spec, spec_path: &str) -> Result<String> {
         .operations
         .list
         .iter()
-        .filter(|o| !o.is_notification() && (o.r#do.is_some() || o.dump.is_some()))
+        .filter(|o| o.has_handlers())
         .collect();
 
     // The handler trait.

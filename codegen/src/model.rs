@@ -1203,6 +1203,11 @@ impl Op {
         self.notify.is_some() || self.event.is_some()
     }
 
+    /// A request the family serves: a `do` or a `dump`, so a handler in the ops trait.
+    pub fn has_handlers(&self) -> bool {
+        !self.is_notification() && (self.r#do.is_some() || self.dump.is_some())
+    }
+
     pub fn perm(&self) -> Perm {
         if self.flags.iter().any(|f| f == "uns-admin-perm") {
             Perm::NetnsAdmin

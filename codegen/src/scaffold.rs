@@ -6,7 +6,7 @@
 use std::fmt::Write;
 
 use crate::kernel::op_hooks;
-use crate::model::{camel, snake, Spec};
+use crate::model::{camel, snake, Op, Spec};
 
 /// The module's name: the family's, as an identifier (`dev-energymodel` → `dev_energymodel`).
 pub fn module_name(spec: &Spec) -> String {
@@ -64,11 +64,7 @@ pub fn crate_root(spec: &Spec, spec_path: &str, layer: &str) -> String {
         .list
         .iter()
         .any(|op| !op.is_notification() && op.dump.is_some());
-    let any_op = spec
-        .operations
-        .list
-        .iter()
-        .any(|op| !op.is_notification() && (op.r#do.is_some() || op.dump.is_some()));
+    let any_op = spec.operations.list.iter().any(Op::has_handlers);
     let mut uses = vec!["Net", "PerNetState"];
     if any_op {
         uses.push("Request");
