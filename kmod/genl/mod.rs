@@ -13,6 +13,7 @@
 //! - [`Request`] / [`Attrs`] / [`Attr`]: the parsed request, typed and bounds-checked attribute
 //!   access, errors with an extack message naming the offending attribute.
 //! - [`Message`]: a reply or notification being built; cancelled and freed unless sent.
+//! - [`Tree`]: an ordered set whose find-or-insert walks once, for a family's own state.
 //!
 //! The family's tables, its `Family` static and the `FamilyState` link are generated from its
 //! spec (`nl_gen.rs`); a family writes its state, its handlers and `module!`.
@@ -34,6 +35,7 @@ mod msg;
 mod net;
 mod ops;
 mod policy;
+mod tree;
 
 #[allow(unused_imports)] // a family uses part of the API
 pub use self::{
@@ -46,6 +48,7 @@ pub use self::{
     net::Net,
     ops::{DoIt, DontValidate, Perm, Request, SplitOp},
     policy::{AttrPolicy, Policy},
+    tree::{Iter, Keyed, OccupiedEntry, Tree, TreeEntry, TreeNode, VacantEntry},
 };
 #[allow(unused_imports)]
 pub use kernel::net::netlink::MulticastGroup;
