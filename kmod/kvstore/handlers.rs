@@ -2,10 +2,10 @@
 
 //! The kvstore operations, in safe Rust on the genl layer.
 
-use kernel::{prelude::*, rbtree::RBTreeNodeReservation};
+use kernel::prelude::*;
 
 use crate::{
-    genl::{Attr, AttrWriter, DumpWriter, Message, Net, PerNetState, Request, GFP_STORE},
+    genl::{Attr, AttrWriter, DumpWriter, Message, Net, PerNetState, Request, TreeNode, GFP_STORE},
     nl_gen::{cmd, entry, group, put_mode, stats, KvstoreOps, FAMILY},
     store::{Counters, Entry, Limits, PutError, PutMode, Store},
 };
@@ -13,10 +13,11 @@ use crate::{
 /// Every namespace has its store.
 impl PerNetState for Store {
     fn init(_net: Net<'_>) -> impl PinInit<Self, Error> {
-        Store::new()
+        Store::new(limits())
     }
 }
 
+/// The limits the module parameters set.
 fn limits() -> Limits {
     use crate::module_parameters::*;
     Limits {
@@ -78,7 +79,8 @@ fn notify(
 
 /// Where a `get` dump stands between rounds.
 pub(crate) struct DumpCursor {
-    prefix: Option<Entry>,
+    /// Only keys that start with it; empty for all.
+    prefix: KVec<u8>,
     /// The key that did not fit the last round, to resume at; `None` before the first round.
     /// Copied once per round, not once per entry; if it is deleted in between, the walk resumes
     /// at the next key, so no unchanged key is skipped or sent twice.
@@ -150,31 +152,27 @@ impl KvstoreOps for Store {
                 e
             }
         })?;
-        let slot = RBTreeNodeReservation::new(GFP_STORE)?;
+        let node = TreeNode::new(new_entry, GFP_STORE)?;
         let size = entry_size(key, value.len());
         let mut reply = req.reply(size)?;
 
         let mut inner = self.inner.lock();
-        let generation = inner
-            .put(new_entry, slot, mode, limits())
-            .map_err(|e| match e {
-                PutError::Exists => key_attr.reject(EEXIST, c"entry exists (mode create)"),
-                PutError::Missing => {
-                    key_attr.reject(ENOENT, c"entry does not exist (mode replace)")
-                }
-                PutError::TooManyEntries => {
-                    key_attr.reject(ENOSPC, c"store is full (max_entries reached)")
-                }
-                PutError::TooManyBytes => {
-                    value_attr.reject(ENOSPC, c"store is full (max_bytes reached)")
-                }
-                PutError::TooManyEntriesInAll => {
-                    key_attr.reject(ENOSPC, c"kvstore is full (max_total_entries reached)")
-                }
-                PutError::TooManyBytesInAll => {
-                    value_attr.reject(ENOSPC, c"kvstore is full (max_total_bytes reached)")
-                }
-            })?;
+        let generation = inner.put(node, mode, self.limits).map_err(|e| match e {
+            PutError::Exists => key_attr.reject(EEXIST, c"entry exists (mode create)"),
+            PutError::Missing => key_attr.reject(ENOENT, c"entry does not exist (mode replace)"),
+            PutError::TooManyEntries => {
+                key_attr.reject(ENOSPC, c"store is full (max_entries reached)")
+            }
+            PutError::TooManyBytes => {
+                value_attr.reject(ENOSPC, c"store is full (max_bytes reached)")
+            }
+            PutError::TooManyEntriesInAll => {
+                key_attr.reject(ENOSPC, c"kvstore is full (max_total_entries reached)")
+            }
+            PutError::TooManyBytesInAll => {
+                value_attr.reject(ENOSPC, c"kvstore is full (max_total_bytes reached)")
+            }
+        })?;
         // Under the lock, so listeners see changes in generation order; a notification that
         // cannot be built or sent is counted, not the request's failure.
         notify(self, req.net(), cmd::NEW_NTF, size, |m| {
@@ -194,15 +192,12 @@ impl KvstoreOps for Store {
         Counters::bump(&self.counters.get);
         let key_attr = req.attrs().required(entry::KEY)?;
         let key = key_of(&key_attr)?;
-        let lookup = Entry::probe(key)?;
         let inner = self.inner.lock();
-        let reply = inner
-            .with(&lookup, |found| -> Result<_> {
-                let mut reply = req.reply(entry_size(key, found.value().len()))?;
-                put_entry(&mut reply, key, found.value(), found.flags())?;
-                Ok(reply)
-            })
-            .ok_or_else(|| key_attr.reject(ENOENT, c"no entry with this key"))??;
+        let found = inner
+            .get(key)
+            .ok_or_else(|| key_attr.reject(ENOENT, c"no entry with this key"))?;
+        let mut reply = req.reply(entry_size(key, found.value().len()))?;
+        put_entry(&mut reply, key, found.value(), found.flags())?;
         drop(inner);
         req.send_reply(reply)
     }
@@ -219,10 +214,10 @@ impl KvstoreOps for Store {
     /// Every entry in key order, under an optional key prefix.
     fn get_dump_start(&self, req: &Request<'_>) -> Result<DumpCursor> {
         Counters::bump(&self.counters.dump);
-        let prefix = match req.attrs().get(entry::KEY) {
-            Some(a) => Some(Entry::probe(a.str_bytes()?)?),
-            None => None,
-        };
+        let mut prefix = KVec::new();
+        if let Some(a) = req.attrs().get(entry::KEY) {
+            prefix.extend_from_slice(a.str_bytes()?, GFP_STORE)?;
+        }
         Ok(DumpCursor {
             prefix,
             next: [0; entry::KEY_MAX_LEN],
@@ -236,15 +231,16 @@ impl KvstoreOps for Store {
         cursor: &mut DumpCursor,
         out: &mut DumpWriter<'_>,
     ) -> Result {
+        // A copy: the walk writes the next round's key into the cursor.
+        let resume = cursor.next;
+        let prefix = cursor.prefix.as_slice();
         let from = match cursor.next_len {
-            Some(len) => Some(Entry::probe(&cursor.next[..len])?),
-            None => None,
+            Some(len) => Some(&resume[..len]),
+            None => Some(prefix).filter(|p| !p.is_empty()),
         };
-        let from = from.as_ref().or(cursor.prefix.as_ref());
-        let mut inner = self.inner.lock();
+        let inner = self.inner.lock();
         out.set_generation(inner.generation());
 
-        let prefix = cursor.prefix.as_ref().map(Entry::key).unwrap_or(&[]);
         let mut result = Ok(());
         inner.walk(from, |e| {
             let (k, v) = e.key_and_value();
@@ -267,13 +263,12 @@ impl KvstoreOps for Store {
         Counters::bump(&self.counters.del);
         let key_attr = req.attrs().required(entry::KEY)?;
         let key = key_of(&key_attr)?;
-        let lookup = Entry::probe(key)?;
         let size = entry_size(key, 0);
         // Allocated before the change, so that it cannot fail after it.
         let mut reply = req.reply(size)?;
         let mut inner = self.inner.lock();
         let generation = inner
-            .del(&lookup)
+            .del(key)
             .ok_or_else(|| key_attr.reject(ENOENT, c"no entry with this key"))?;
         notify(self, req.net(), cmd::DEL_NTF, size, |m| {
             m.put_str(entry::KEY, key)?;
@@ -299,7 +294,7 @@ impl KvstoreOps for Store {
                 inner.memory(),
             )
         };
-        let l = limits();
+        let l = self.limits;
         let mut reply = req.reply(16 * 2 * attr_size(8))?;
         reply.put_u64(entry::GENERATION, generation, entry::PAD)?;
         let mut nest = reply.nest(entry::STATS)?;

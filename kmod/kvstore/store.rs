@@ -2,12 +2,10 @@
 
 //! The key-value store of one network namespace: pure logic, no netlink.
 
-use crate::genl::{cond_resched, GFP_STORE};
-use core::cmp::Ordering;
+use crate::genl::{Keyed, Tree, TreeEntry, TreeNode, GFP_STORE};
 use kernel::{
     new_mutex,
     prelude::*,
-    rbtree::{RBTree, RBTreeNodeReservation},
     sync::{
         atomic::{Atomic, Relaxed},
         Mutex,
@@ -18,19 +16,61 @@ use kernel::{
 /// value, the common small case, takes one 64-byte allocation (see [`NODE_SIZE`]).
 const INLINE_BYTES: usize = 30;
 
-/// Where an entry's key and value bytes live, key first.
+/// Defines [`InlineLen`] with one variant per length, and the table that converts to it.
+macro_rules! inline_lengths {
+    ($($name:ident = $n:literal),* $(,)?) => {
+        /// A length of inline bytes, `0..=INLINE_BYTES`. Because its values are so bounded, a
+        /// slice of the inline array by it needs no bounds check, and the byte's other values
+        /// tell a heap entry apart (no separate tag): the tree walk reads a key in four
+        /// instructions at every level.
+        #[derive(Clone, Copy)]
+        #[repr(u8)]
+        enum InlineLen {
+            $($name = $n),*
+        }
+
+        /// Every [`InlineLen`], at its own index.
+        const INLINE_LENS: [InlineLen; INLINE_BYTES + 1] = [$(InlineLen::$name),*];
+    };
+}
+
+#[rustfmt::skip]
+inline_lengths!(
+    L0 = 0, L1 = 1, L2 = 2, L3 = 3, L4 = 4, L5 = 5, L6 = 6, L7 = 7, L8 = 8, L9 = 9, L10 = 10,
+    L11 = 11, L12 = 12, L13 = 13, L14 = 14, L15 = 15, L16 = 16, L17 = 17, L18 = 18, L19 = 19,
+    L20 = 20, L21 = 21, L22 = 22, L23 = 23, L24 = 24, L25 = 25, L26 = 26, L27 = 27, L28 = 28,
+    L29 = 29, L30 = 30);
+
+impl InlineLen {
+    /// `n` if it fits inline.
+    fn new(n: usize) -> Option<Self> {
+        INLINE_LENS.get(n).copied()
+    }
+
+    fn get(self) -> usize {
+        // CAST: a fieldless `repr(u8)` enum to its value.
+        usize::from(self as u8)
+    }
+}
+
+/// An entry's key and value bytes, key first, and where they live.
 enum Bytes {
-    /// In the tree node: the first `len` bytes.
-    Inline(u8, [u8; INLINE_BYTES]),
-    /// In one allocation of their own, key and value together.
+    /// In the tree node: the first `len` bytes of `bytes`.
+    Inline {
+        key_len: InlineLen,
+        len: InlineLen,
+        bytes: [u8; INLINE_BYTES],
+    },
+    /// In one allocation of their own, key and value together; the key's length is
+    /// [`Entry::heap_key_len`] (here, it would make the node larger than 64 bytes).
     Heap(KVec<u8>),
 }
 
-/// One entry: key, value and flags, kept in the tree node itself. Entries are ordered by key
-/// alone; a lookup builds a probe entry with an empty value (no allocation for short keys).
+/// One entry: key, value and flags, kept in the tree node itself, ordered by key.
 pub(crate) struct Entry {
     flags: u32,
-    key_len: u8,
+    /// The key's length when the bytes are on the heap; unused for inline ones.
+    heap_key_len: u8,
     bytes: Bytes,
 }
 
@@ -39,45 +79,56 @@ impl Entry {
     /// fails with `ENOMEM` when that fails and `EINVAL` for a key longer than 255 bytes (the
     /// policy refuses those first).
     pub(crate) fn new(key: &[u8], value: &[u8], flags: u32) -> Result<Self> {
-        let key_len = u8::try_from(key.len()).map_err(|_| EINVAL)?;
         let len = key.len() + value.len();
-        let bytes = if len <= INLINE_BYTES {
-            let mut inline = [0; INLINE_BYTES];
-            inline[..key.len()].copy_from_slice(key);
-            inline[key.len()..len].copy_from_slice(value);
-            // CAST: `len <= INLINE_BYTES < 256`.
-            Bytes::Inline(len as u8, inline)
-        } else {
-            let mut heap = KVec::with_capacity(len, GFP_STORE)?;
-            heap.extend_from_slice(key, GFP_STORE)?;
-            heap.extend_from_slice(value, GFP_STORE)?;
-            Bytes::Heap(heap)
+        let bytes = match (InlineLen::new(key.len()), InlineLen::new(len)) {
+            (Some(key_len), Some(inline_len)) => {
+                let mut bytes = [0; INLINE_BYTES];
+                bytes[..key.len()].copy_from_slice(key);
+                bytes[key.len()..len].copy_from_slice(value);
+                Bytes::Inline {
+                    key_len,
+                    len: inline_len,
+                    bytes,
+                }
+            }
+            _ => {
+                let heap_key_len = u8::try_from(key.len()).map_err(|_| EINVAL)?;
+                let mut bytes = KVec::with_capacity(len, GFP_STORE)?;
+                bytes.extend_from_slice(key, GFP_STORE)?;
+                bytes.extend_from_slice(value, GFP_STORE)?;
+                return Ok(Self {
+                    flags,
+                    heap_key_len,
+                    bytes: Bytes::Heap(bytes),
+                });
+            }
         };
         Ok(Self {
             flags,
-            key_len,
+            heap_key_len: 0,
             bytes,
         })
     }
 
-    /// An entry to look `key` up with.
-    pub(crate) fn probe(key: &[u8]) -> Result<Self> {
-        Self::new(key, &[], 0)
-    }
-
     fn all_bytes(&self) -> &[u8] {
         match &self.bytes {
-            Bytes::Inline(len, b) => &b[..usize::from(*len)],
-            Bytes::Heap(v) => v,
+            Bytes::Inline { len, bytes, .. } => &bytes[..len.get()],
+            Bytes::Heap(bytes) => bytes,
         }
     }
 
-    /// The key. One bounds check: tree walks compare keys at every level.
+    fn key_len(&self) -> usize {
+        match self.bytes {
+            Bytes::Inline { key_len, .. } => key_len.get(),
+            Bytes::Heap(_) => usize::from(self.heap_key_len),
+        }
+    }
+
+    /// The key. Tree walks read it at every level: no bounds check for inline keys.
     pub(crate) fn key(&self) -> &[u8] {
-        let len = usize::from(self.key_len);
         match &self.bytes {
-            Bytes::Inline(_, b) => &b[..len],
-            Bytes::Heap(v) => &v[..len],
+            Bytes::Inline { key_len, bytes, .. } => &bytes[..key_len.get()],
+            Bytes::Heap(bytes) => &bytes[..usize::from(self.heap_key_len)],
         }
     }
 
@@ -88,7 +139,7 @@ impl Entry {
 
     /// Key and value at once: what a dump sends for every entry.
     pub(crate) fn key_and_value(&self) -> (&[u8], &[u8]) {
-        self.all_bytes().split_at(usize::from(self.key_len))
+        self.all_bytes().split_at(self.key_len())
     }
 
     /// The client-defined `entry-flags` bits.
@@ -103,29 +154,17 @@ impl Entry {
 
     /// The memory the entry occupies: its tree node, and its bytes' allocation if they have one.
     fn footprint(&self) -> u64 {
-        footprint(usize::from(self.key_len), self.value().len())
+        footprint(self.all_bytes().len(), 0)
     }
 }
 
-impl Ord for Entry {
-    fn cmp(&self, other: &Self) -> Ordering {
-        self.key().cmp(other.key())
+impl Keyed for Entry {
+    type Key = [u8];
+
+    fn key(&self) -> &[u8] {
+        self.key()
     }
 }
-
-impl PartialOrd for Entry {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl PartialEq for Entry {
-    fn eq(&self, other: &Self) -> bool {
-        self.key() == other.key()
-    }
-}
-
-impl Eq for Entry {}
 
 /// How a put treats an existing or missing entry (the request's `mode` attribute).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -156,7 +195,7 @@ pub(crate) enum PutError {
 }
 
 /// Limits of one store and of all together, from the module parameters.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug)]
 pub(crate) struct Limits {
     /// Most entries.
     pub(crate) max_entries: u64,
@@ -188,8 +227,7 @@ const fn slab_size(n: usize) -> usize {
 }
 
 /// The tree node: the `rb_node` links (three words) and the entry; no value is stored apart.
-pub(crate) const NODE_SIZE: usize =
-    3 * core::mem::size_of::<usize>() + core::mem::size_of::<Entry>();
+pub(crate) const NODE_SIZE: usize = TreeNode::<Entry>::SIZE;
 
 // One kmalloc-64 object per small entry on 64-bit (`Entry` is 40 bytes there).
 #[cfg(CONFIG_64BIT)]
@@ -198,13 +236,14 @@ const _: () = assert!(NODE_SIZE == 64);
 /// The memory an entry with these lengths occupies: its node, and an allocation for its key and
 /// value when they do not fit inline.
 pub(crate) const fn footprint(key_len: usize, value_len: usize) -> u64 {
+    // A constant: computed once, not at every put.
+    const NODE_SLAB: usize = slab_size(NODE_SIZE);
     let len = key_len + value_len;
-    let outside = if len <= INLINE_BYTES {
-        0
+    if len <= INLINE_BYTES {
+        NODE_SLAB as u64
     } else {
-        slab_size(len)
-    };
-    (slab_size(NODE_SIZE) + outside) as u64
+        (NODE_SLAB + slab_size(len)) as u64
+    }
 }
 
 /// Entries and memory of all namespaces' stores together, for the module-wide limits.
@@ -232,7 +271,7 @@ fn release(total: &Atomic<u64>, n: u64) {
 
 /// The store's contents. Every change bumps `generation`.
 pub(crate) struct Inner {
-    tree: RBTree<Entry, ()>,
+    tree: Tree<Entry>,
     entries: u64,
     /// Bytes of keys and values.
     bytes: u64,
@@ -245,7 +284,7 @@ impl Inner {
     /// An empty store.
     pub(crate) fn new() -> Self {
         Self {
-            tree: RBTree::new(),
+            tree: Tree::new(),
             entries: 0,
             bytes: 0,
             memory: 0,
@@ -273,38 +312,31 @@ impl Inner {
         self.memory
     }
 
-    /// Calls `f` on the entry with the key of `probe`, if there is one.
-    pub(crate) fn with<R>(&self, probe: &Entry, f: impl FnOnce(&Entry) -> R) -> Option<R> {
-        let cursor = self.tree.cursor_lower_bound(probe)?;
-        let (found, ()) = cursor.current();
-        (found == probe).then(|| f(found))
+    /// The entry with `key`.
+    pub(crate) fn get(&self, key: &[u8]) -> Option<&Entry> {
+        self.tree.get(key)
     }
 
-    /// Creates or replaces the entry with `entry`'s key according to `mode`; returns the new
-    /// generation. All memory is allocated by the caller, outside the lock: `slot` becomes the
-    /// tree node.
+    /// Creates or replaces the entry with the key of `node`'s entry according to `mode`; returns
+    /// the new generation. All memory is allocated by the caller, outside the lock: `node`
+    /// goes into the tree as it is. One walk finds the entry to replace or the place for a new
+    /// one.
     pub(crate) fn put(
         &mut self,
-        entry: Entry,
-        slot: RBTreeNodeReservation<Entry, ()>,
+        node: TreeNode<Entry>,
         mode: PutMode,
         limits: Limits,
     ) -> Result<u64, PutError> {
-        let (new_size, new_memory) = (entry.size(), entry.footprint());
-        // `get` walks the tree once, comparing once per level; only a replace needs the old
-        // entry, through the costlier lower-bound walk.
-        let old = match self.tree.get(&entry) {
-            None => None,
-            Some(()) => self.with(&entry, |old| (old.size(), old.footprint())),
-        };
-        let (old_size, old_memory, created) = match old {
-            Some((size, memory)) => {
+        let (new_size, new_memory) = (node.item().size(), node.item().footprint());
+        let place = self.tree.entry(node);
+        let (old_size, old_memory, created) = match &place {
+            TreeEntry::Occupied(old) => {
                 if mode == PutMode::Create {
                     return Err(PutError::Exists);
                 }
-                (size, memory, 0)
+                (old.old().size(), old.old().footprint(), 0)
             }
-            None => {
+            TreeEntry::Vacant(_) => {
                 if mode == PutMode::Replace {
                     return Err(PutError::Missing);
                 }
@@ -326,19 +358,23 @@ impl Inner {
             return Err(PutError::TooManyBytesInAll);
         }
         release(&TOTAL_BYTES, old_memory.saturating_sub(new_memory));
+        match place {
+            // The replaced node is freed here, under the lock: that only frees memory.
+            TreeEntry::Occupied(old) => drop(old.replace()),
+            TreeEntry::Vacant(new) => {
+                new.insert();
+            }
+        }
         self.entries += created;
         self.bytes = self.bytes - old_size + new_size;
         self.memory = self.memory - old_memory + new_memory;
-        // A replaced node is dropped here, under the lock: that only frees memory.
-        let _replaced = self.tree.insert(slot.into_node(entry, ()));
         self.generation += 1;
         Ok(self.generation)
     }
 
-    /// Removes the entry with the key of `probe`; returns the new generation, or `None` when
-    /// absent.
-    pub(crate) fn del(&mut self, probe: &Entry) -> Option<u64> {
-        let (old, ()) = self.tree.remove_node(probe)?.to_key_value();
+    /// Removes the entry with `key`; returns the new generation, or `None` when absent.
+    pub(crate) fn del(&mut self, key: &[u8]) -> Option<u64> {
+        let old = self.tree.remove(key)?.into_item();
         let memory = old.footprint();
         self.entries -= 1;
         self.bytes -= old.size();
@@ -349,35 +385,26 @@ impl Inner {
         Some(self.generation)
     }
 
-    /// Calls `f` on entries in key order, starting at the first key `>=` the key of `from` (or
-    /// the first key), until `f` returns `false` or the keys run out.
-    pub(crate) fn walk(&mut self, from: Option<&Entry>, mut f: impl FnMut(&Entry) -> bool) {
-        let mut cursor = match from {
-            Some(probe) => self.tree.cursor_lower_bound_mut(probe),
-            None => self.tree.cursor_front_mut(),
+    /// Calls `f` on entries in key order, starting at the first key `>=` `from` (or the first
+    /// key), until `f` returns `false` or the keys run out.
+    pub(crate) fn walk(&self, from: Option<&[u8]>, mut f: impl FnMut(&Entry) -> bool) {
+        let entries = match from {
+            Some(key) => self.tree.iter_from(key),
+            None => self.tree.iter(),
         };
-        while let Some(c) = cursor {
-            if !f(c.current().0) {
+        for e in entries {
+            if !f(e) {
                 return;
             }
-            cursor = c.move_next();
         }
     }
 }
 
 impl Drop for Inner {
-    /// Frees the entries one by one, letting other tasks run between batches: a namespace
-    /// with a million entries goes away without a soft lockup on a non-preemptible kernel.
+    /// Frees the entries letting other tasks run between batches: a namespace with a million
+    /// entries goes away without a soft lockup on a non-preemptible kernel.
     fn drop(&mut self) {
-        let mut freed = 0u32;
-        while let Some(cursor) = self.tree.cursor_front_mut() {
-            let (_, node) = cursor.remove_current();
-            drop(node);
-            freed += 1;
-            if freed % 1024 == 0 {
-                cond_resched();
-            }
-        }
+        self.tree.clear();
         release(&TOTAL_ENTRIES, self.entries);
         release(&TOTAL_BYTES, self.memory);
     }
@@ -437,14 +464,18 @@ pub(crate) struct Store {
     pub(crate) inner: Mutex<Inner>,
     /// Counters, outside the lock.
     pub(crate) counters: Counters,
+    /// The module's limits, read when the namespace came up: module parameters do not change
+    /// after load (they are not in sysfs).
+    pub(crate) limits: Limits,
 }
 
 impl Store {
     /// An empty store.
-    pub(crate) fn new() -> impl PinInit<Self, Error> {
+    pub(crate) fn new(limits: Limits) -> impl PinInit<Self, Error> {
         try_pin_init!(Self {
             inner <- new_mutex!(Inner::new(), "kvstore::Store::inner"),
             counters: Counters::new(),
+            limits,
         }? Error)
     }
 }
@@ -469,8 +500,8 @@ mod tests {
         mode: PutMode,
         l: Limits,
     ) -> Result<u64, PutError> {
-        let slot = RBTreeNodeReservation::new(GFP_KERNEL).unwrap();
-        s.put(Entry::new(key, value, 0).unwrap(), slot, mode, l)
+        let node = TreeNode::new(Entry::new(key, value, 0).unwrap(), GFP_KERNEL).unwrap();
+        s.put(node, mode, l)
     }
 
     #[test]
@@ -490,10 +521,7 @@ mod tests {
         assert_eq!(put(&mut s, b"b", b"4", Upsert, ROOMY), Ok(4));
         assert_eq!(s.entries(), 2);
         assert_eq!(s.bytes(), 6);
-        assert_eq!(
-            s.with(&Entry::probe(b"a").unwrap(), |e| e.value() == b"333"),
-            Some(true)
-        );
+        assert_eq!(s.get(b"a").map(|e| e.value() == b"333"), Some(true));
     }
 
     #[test]
@@ -527,8 +555,8 @@ mod tests {
     fn del_updates_counts() {
         let mut s = Inner::new();
         put(&mut s, b"k", b"vv", Upsert, ROOMY).unwrap();
-        assert_eq!(s.del(&Entry::probe(b"x").unwrap()), None);
-        assert_eq!(s.del(&Entry::probe(b"k").unwrap()), Some(2));
+        assert_eq!(s.del(b"x"), None);
+        assert_eq!(s.del(b"k"), Some(2));
         assert_eq!((s.entries(), s.bytes(), s.memory()), (0, 0, 0));
     }
 
@@ -575,6 +603,14 @@ mod tests {
     }
 
     #[test]
+    fn inline_lengths_are_their_values() {
+        for n in 0..=INLINE_BYTES {
+            assert_eq!(InlineLen::new(n).map(InlineLen::get), Some(n));
+        }
+        assert!(InlineLen::new(INLINE_BYTES + 1).is_none());
+    }
+
+    #[test]
     fn entries_keep_key_value_and_flags() {
         for (key, value) in [
             (&b"k"[..], &b""[..]),
@@ -588,16 +624,9 @@ mod tests {
             assert_eq!((e.key(), e.value(), e.flags()), (key, value, 0x8000_0001));
             assert_eq!(e.size(), (key.len() + value.len()) as u64);
             assert_eq!(e.footprint(), footprint(key.len(), value.len()));
-            assert!(e == Entry::probe(key).unwrap());
+            assert_eq!(Keyed::key(&e), key);
         }
         assert_eq!(Entry::new(&[0; 256], b"", 0).err(), Some(EINVAL));
-        // Order is by key only, bytewise, a prefix first.
-        let (a, ab, b) = (
-            Entry::new(b"a", b"zzz", 0).unwrap(),
-            Entry::probe(b"ab").unwrap(),
-            Entry::new(b"b", b"", 0).unwrap(),
-        );
-        assert!(a < ab && ab < b);
     }
 
     #[test]
@@ -607,13 +636,13 @@ mod tests {
             put(&mut s, k, b"", Upsert, ROOMY).unwrap();
         }
         let mut seen = KVec::new();
-        s.walk(Some(&Entry::probe(b"b").unwrap()), |e| {
+        s.walk(Some(b"b"), |e| {
             seen.push(e.key()[0], GFP_KERNEL).unwrap();
             true
         });
         assert_eq!(seen.as_slice(), b"bcd");
         seen.clear();
-        s.walk(Some(&Entry::probe(b"bb").unwrap()), |e| {
+        s.walk(Some(b"bb"), |e| {
             seen.push(e.key()[0], GFP_KERNEL).unwrap();
             seen.len() < 1
         });
@@ -624,5 +653,13 @@ mod tests {
             true
         });
         assert_eq!(seen.as_slice(), b"abcd");
+        // By key alone, bytewise, a prefix first; inline and heap entries alike.
+        put(&mut s, b"ab", &[b'v'; 40], Upsert, ROOMY).unwrap();
+        let mut keys = KVec::new();
+        s.walk(Some(b"a"), |e| {
+            keys.push(e.key().len(), GFP_KERNEL).unwrap();
+            keys.len() < 3
+        });
+        assert_eq!(keys.as_slice(), [1, 2, 1]);
     }
 }
