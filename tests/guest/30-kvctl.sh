@@ -76,6 +76,35 @@ expect_eq list-prefix "$(printf '%s\t%s\n%s\t%s\n%s\t%s' "${P}a" world "${P}bin"
 expect_match list-json "^\[\{.*\"key\":\"${P}a\"" "$("$KVCTL" --json list --prefix "$P" 2>&1)"
 expect_match list-all "${P}bin" "$("$KVCTL" list 2>&1)"
 
+# --- keys that are not UTF-8 ---------------------------------------------------------
+# Another client stores a key whose bytes are not UTF-8 (the kernel takes any but NUL): here
+# the kernel's YNL helpers over a raw socket, no Rust. kvctl must show it, and the others
+# beside it, in the `hex:` form it also takes as input.
+raw_hex=$(printf '%s' "${P}raw-" | od -An -tx1 | tr -d ' \n')fffe
+run /usr/bin/python3 - "$raw_hex" <<'PY'
+import os, sys
+sys.path.insert(0, os.environ["GENLKIT_ROOT"] + "/tests/guest")
+from lib.py import family, raw_request
+CMD_PUT, ATTR_KEY, ATTR_VALUE = 2, 1, 2
+err, ext = raw_request(family("kvstore"), CMD_PUT,
+                       [(ATTR_KEY, bytes.fromhex(sys.argv[1]) + b"\0"), (ATTR_VALUE, b"raw value")])
+print(f"errno {err} {ext}")
+PY
+expect_eq raw-put-non-utf8-key "0 errno 0 {}" "$rc $out"
+listed_with_raw=$(printf '%s\t%s\n%s\t%s\n%s\t%s\n%s\t%s' "${P}a" world "${P}bin" hex:0001ff \
+    "${P}new" again "hex:$raw_hex" "raw value")
+expect_eq list-non-utf8-key "$listed_with_raw" "$("$KVCTL" list --prefix "$P" 2>&1)"
+run "$KVCTL" --json list --prefix "$P"
+expect_match list-json-non-utf8-key '"key":"'"$raw_hex"'","key_encoding":"hex","value":"raw value"' "$out"
+expect_match list-json-utf8-key-beside-it '"key":"'"${P}"'a","key_encoding":"utf8","value":"world"' "$out"
+expect_eq list-json-entries 4 "$(grep -o '"key":' <<<"$out" | wc -l)"
+expect_eq get-hex-key "raw value" "$("$KVCTL" get "hex:$raw_hex" 2>&1)"
+# monitor's initial dump: --count 0 stops at once, --dump-final prints the view it dumped.
+expect_eq monitor-initial-dump-non-utf8-key "$(printf '# final view (4 entries, 0 events, 0 overflows)\n%s' "$listed_with_raw")" \
+    "$("$KVCTL" monitor --prefix "$P" --count 0 --dump-final 2>/dev/null)"
+run "$KVCTL" --json monitor --prefix "$P" --count 0 --dump-final
+expect_match monitor-json-initial-dump-non-utf8-key '"final_view":\[.*"key":"'"$raw_hex"'","key_encoding":"hex"' "$out"
+
 # --- echo ------------------------------------------------------------------------
 expect_eq echo "$(printf 'key: k\nvalue: v\nflags: text,compressed\ngeneration: 42')" \
     "$("$KVCTL" echo --key k --value v --flags text,compressed --generation 42 2>&1)"

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
 //! Command-line definition.
 
-use std::{ffi::OsString, path::PathBuf};
+use std::path::PathBuf;
 
 use clap::{ArgGroup, Parser, Subcommand};
 use kvstore::EntryFlags;
+
+use crate::bytes::Bytes;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -18,6 +20,14 @@ Examples:
   kvctl monitor                             print changes until interrupted
   kvctl family                              what nlctrl says about the family
   kvctl completions bash > /etc/bash_completion.d/kvctl
+  kvctl get hex:6b6579ff                    a key given by its bytes
+
+Keys and values:
+  An argument is taken as its bytes, UTF-8 or not; `hex:` followed by pairs of
+  hex digits stands for any bytes. A key or value that is not printable text, or
+  that begins with `hex:`, is printed in that form (a key also when it holds a
+  tab), so what kvctl prints reads back as the same bytes. --json gives \"key\"
+  and \"value\" as strings with \"key_encoding\" and \"encoding\": utf8 or hex.
 
 Exit status: 0 success, 1 error from the kernel or the system, 2 usage error.
 put and del need CAP_NET_ADMIN in the network namespace's user namespace.";
@@ -44,9 +54,9 @@ pub enum Command {
     #[command(group(ArgGroup::new("val").required(true).args(["value", "value_file"])))]
     Put {
         /// Entry key (1 to 255 bytes).
-        key: String,
+        key: Bytes,
         /// Entry value.
-        value: Option<OsString>,
+        value: Option<Bytes>,
         /// Read the value from a file instead.
         #[arg(long, value_name = "FILE")]
         value_file: Option<PathBuf>,
@@ -61,21 +71,21 @@ pub enum Command {
         flags: EntryFlags,
     },
     /// Print one entry's value.
-    Get { key: String },
+    Get { key: Bytes },
     /// Remove an entry (needs CAP_NET_ADMIN).
-    Del { key: String },
+    Del { key: Bytes },
     /// List entries in key order.
     List {
         /// Only keys starting with this prefix.
         #[arg(long)]
-        prefix: Option<String>,
+        prefix: Option<Bytes>,
     },
     /// Send an echo request; the kernel returns the attributes unchanged.
     Echo {
         #[arg(long)]
-        key: Option<String>,
+        key: Option<Bytes>,
         #[arg(long)]
-        value: Option<OsString>,
+        value: Option<Bytes>,
         #[arg(long)]
         flags: Option<EntryFlags>,
         #[arg(long)]
@@ -91,7 +101,7 @@ pub enum Command {
     Monitor {
         /// Only keys starting with this prefix.
         #[arg(long)]
-        prefix: Option<String>,
+        prefix: Option<Bytes>,
         /// Stop after N new/del events (of keys under --prefix; events
         /// already covered by the initial dump or a resync do not count).
         #[arg(long, value_name = "N")]
@@ -120,6 +130,8 @@ pub enum Command {
     /// Show the family as the generic netlink controller reports it.
     Family,
     /// Run `put KEY VALUE` / `del KEY` lines from a file or stdin over one socket.
+    ///
+    /// A key or value may use the `hex:` form.
     Batch {
         /// File of commands (default: stdin).
         file: Option<PathBuf>,

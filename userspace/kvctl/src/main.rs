@@ -1,23 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
 //! `kvctl`: command-line client of the kvstore Generic Netlink family.
 
+mod bytes;
 mod cli;
 mod monitor;
 mod output;
 
 use std::{
     io::{BufRead, Write},
-    os::unix::ffi::OsStrExt,
     process::ExitCode,
 };
 
 use anyhow::{bail, Context, Result};
 use clap::{CommandFactory, Parser};
-use kvstore::{Client, Echo, Entry, Error, PutMode, PutRequest};
+use kvstore::{Client, Echo, Entry, Error, Key, PutMode, PutRequest};
 use serde_json::json;
 
+use bytes::{parse_bytes, Bytes};
 use cli::{Cli, Command};
-use output::{entry_json, entry_line, json_flags, json_value, safe_value};
+use output::{entry_json, entry_line, json_flags, json_value, safe_key, safe_value, set_json_key};
 
 /// `println!` that returns the write's error instead of panicking: when the reader of a pipe
 /// goes away (`kvctl list | head -1`), kvctl stops quietly (see [`main`]).
@@ -110,7 +111,7 @@ async fn run(cli: Cli) -> Result<()> {
             flags,
         } => {
             let value = match (value, value_file) {
-                (Some(v), _) => v.as_bytes().to_vec(),
+                (Some(Bytes(v)), _) => v,
                 (None, Some(path)) => {
                     std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?
                 }
@@ -122,18 +123,19 @@ async fn run(cli: Cli) -> Result<()> {
                 _ => PutMode::Upsert,
             };
             let reply = client
-                .put(&PutRequest::new(key, value).flags(flags).mode(mode))
+                .put(&PutRequest::new(key.0, value).flags(flags).mode(mode))
                 .await?;
             if json {
                 let mut j = entry_json(&reply.entry);
                 j["generation"] = json!(reply.generation);
                 outln!("{j}")?;
             } else {
-                outln!("put {} (generation {})", reply.entry.key, reply.generation)?;
+                let key = safe_key(&reply.entry.key);
+                outln!("put {key} (generation {})", reply.generation)?;
             }
         }
         Command::Get { key } => {
-            let entry = client.get(&key).await?;
+            let entry = client.get(&key.0).await?;
             if json {
                 outln!("{}", entry_json(&entry))?;
             } else {
@@ -141,19 +143,20 @@ async fn run(cli: Cli) -> Result<()> {
             }
         }
         Command::Del { key } => {
-            let reply = client.del(&key).await?;
+            let reply = client.del(&key.0).await?;
             if json {
-                outln!(
-                    "{}",
-                    json!({"key": reply.key, "generation": reply.generation})
-                )?;
+                let mut j = json!({"generation": reply.generation});
+                set_json_key(&mut j, &reply.key);
+                outln!("{j}")?;
             } else {
-                outln!("deleted {} (generation {})", reply.key, reply.generation)?;
+                let key = safe_key(&reply.key);
+                outln!("deleted {key} (generation {})", reply.generation)?;
             }
         }
         Command::List { prefix } => {
+            let prefix = prefix.unwrap_or_default().0;
             // A dump the store's changes interrupted is taken again, up to three times.
-            let entries: Vec<Entry> = client.list_consistent(prefix.as_deref(), 3).await?;
+            let entries: Vec<Entry> = client.list_consistent(&prefix, 3).await?;
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             if json {
                 let all = serde_json::Value::Array(entries.iter().map(entry_json).collect());
@@ -172,8 +175,8 @@ async fn run(cli: Cli) -> Result<()> {
             generation,
         } => {
             let req = Echo {
-                key,
-                value: value.map(|v| v.as_bytes().to_vec()),
+                key: key.map(|k| Key::new(k.0)),
+                value: value.map(|v| v.0),
                 flags,
                 generation,
             };
@@ -181,7 +184,7 @@ async fn run(cli: Cli) -> Result<()> {
             if json {
                 let mut j = json!({});
                 if let Some(k) = &reply.key {
-                    j["key"] = json!(k);
+                    set_json_key(&mut j, k);
                 }
                 if let Some(v) = &reply.value {
                     let (value, encoding) = json_value(v);
@@ -197,7 +200,7 @@ async fn run(cli: Cli) -> Result<()> {
                 outln!("{j}")?;
             } else {
                 if let Some(k) = &reply.key {
-                    outln!("key: {k}")?;
+                    outln!("key: {}", safe_key(k))?;
                 }
                 if let Some(v) = &reply.value {
                     outln!("value: {}", safe_value(v))?;
@@ -236,7 +239,7 @@ async fn run(cli: Cli) -> Result<()> {
             stall_ms,
         } => {
             let opts = monitor::Options {
-                prefix,
+                prefix: prefix.unwrap_or_default().0,
                 count,
                 timeout,
                 idle_timeout,
@@ -347,7 +350,8 @@ async fn family(client: &Client, json: bool) -> Result<()> {
     Ok(())
 }
 
-/// Runs `put KEY VALUE` / `del KEY` lines; stops at the first failure.
+/// Runs `put KEY VALUE` / `del KEY` lines; stops at the first failure. A key or value may use
+/// the `hex:` form.
 async fn batch(client: &Client, file: Option<std::path::PathBuf>, json: bool) -> Result<()> {
     let reader: Box<dyn BufRead> = match &file {
         Some(path) => Box::new(std::io::BufReader::new(
@@ -356,24 +360,24 @@ async fn batch(client: &Client, file: Option<std::path::PathBuf>, json: bool) ->
         None => Box::new(std::io::stdin().lock()),
     };
     let (mut puts, mut dels) = (0u64, 0u64);
-    for (n, line) in reader.lines().enumerate() {
+    // Lines are bytes: a key or value need not be UTF-8 here either.
+    for (n, line) in reader.split(b'\n').enumerate() {
         let line = line.context("reading commands")?;
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
+        let line = line.trim_ascii();
+        if line.is_empty() || line.starts_with(b"#") {
             continue;
         }
-        let mut words = line.splitn(3, ' ');
+        let mut words = line.splitn(3, |&b| b == b' ');
         let ctx = || format!("line {}", n + 1);
+        let arg = |w: &[u8]| parse_bytes(w).map_err(|why| anyhow::anyhow!("line {}: {why}", n + 1));
         match (words.next(), words.next(), words.next()) {
-            (Some("put"), Some(key), value) => {
-                client
-                    .put(&PutRequest::new(key, value.unwrap_or("").as_bytes()))
-                    .await
-                    .with_context(ctx)?;
+            (Some(b"put"), Some(key), value) => {
+                let req = PutRequest::new(arg(key)?, arg(value.unwrap_or_default())?);
+                client.put(&req).await.with_context(ctx)?;
                 puts += 1;
             }
-            (Some("del"), Some(key), None) => {
-                client.del(key).await.with_context(ctx)?;
+            (Some(b"del"), Some(key), None) => {
+                client.del(arg(key)?).await.with_context(ctx)?;
                 dels += 1;
             }
             _ => bail!("line {}: expected `put KEY VALUE` or `del KEY`", n + 1),
