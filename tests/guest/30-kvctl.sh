@@ -42,7 +42,7 @@ expect_match put-create-only-existing-msg '^kvctl: put: .*\(EEXIST\): entry exis
 expect_eq get-after-refused-create "hello" "$("$KVCTL" get "${P}a" 2>&1)"
 
 run "$KVCTL" put "${P}missing" x --replace-only
-expect_eq put-replace-only-missing-rc 1 "$rc"
+expect_eq put-replace-only-missing-rc 3 "$rc"
 expect_match put-replace-only-missing-msg '\(ENOENT\): entry does not exist \(mode replace\) \[attribute: key\]' "$out"
 
 expect_ok put-replace-only "$KVCTL" put "${P}a" world --replace-only
@@ -64,11 +64,52 @@ expect_eq put-long-key-rc 1 "$rc"
 expect_match put-long-key-attr '\[attribute: key\]' "$out"
 
 run "$KVCTL" get "${P}nonexistent"
-expect_eq get-missing-rc 1 "$rc"
+expect_eq get-missing-rc 3 "$rc"
 expect_match get-missing-msg '^kvctl: get: No such file or directory \(ENOENT\)' "$out"
 
 expect_exit usage-error 2 "$KVCTL" put only-a-key
 expect_exit usage-unknown-command 2 "$KVCTL" frobnicate
+run "$KVCTL" get hex:6b7
+expect_eq usage-bad-hex "2 error: invalid value 'hex:6b7' for '<KEY>': \`hex:\` must be followed by pairs of hex digits, got 3 digits" "$rc $out"
+
+# --- exit statuses: each kind of failure has its own (kvctl --help lists them) ---------
+run "$KVCTL" put "${P}a" x --create-only
+expect_eq status-kernel-refused 1 "$rc"
+expect_exit status-usage 2 "$KVCTL" get
+expect_exit status-not-found 3 "$KVCTL" get "${P}nonexistent"
+# (status 4, kvstore not loaded, is checked below, where the module is unloaded)
+run "$KVCTL" --netns "kvctl-no-such-ns-$$" list
+expect_eq status-netns-missing "5 kvctl: cannot open network namespace \"kvctl-no-such-ns-$$\" (/run/netns/kvctl-no-such-ns-$$): No such file or directory (os error 2)" "$rc $out"
+help=$("$KVCTL" --help)
+for line in '  0  success' '  1  the kernel refused' '  2  usage' '  3  not found' '  4  kvstore is not loaded' '  5  the network namespace'; do
+    if [[ $help == *"$line"* ]]; then pass "help-lists-status-${line:2:1}"; else fail "help-lists-status-${line:2:1}" "no '$line' in --help"; fi
+done
+
+# --- --netns: requests go to another namespace's store ----------------------------------
+NS="kvctl-test-$$"
+if ip netns add "$NS"; then
+    expect_ok netns-put "$KVCTL" --netns "$NS" put "${P}ns" inside
+    run "$KVCTL" get "${P}ns"
+    expect_eq netns-not-in-init-namespace "3" "$rc"
+    expect_eq netns-seen-by-ip-netns-exec "inside" "$(ip netns exec "$NS" "$KVCTL" get "${P}ns" 2>&1)"
+    expect_eq netns-path-form "inside" "$("$KVCTL" --netns "/run/netns/$NS" get "${P}ns" 2>&1)"
+    ip netns del "$NS"
+else
+    fail netns-add "ip netns add $NS failed"
+fi
+
+# --- batch: words split as a shell would, checked before anything is sent ---------------
+printf '%s\n' "put '${P}q k' 'a b'" "put ${P}q2 \"x y\" # a comment" "put hex:$(printf '%s' "${P}q3" | od -An -tx1 | tr -d ' \n')ff v3" >"$TMP/quoted.cmds"
+run "$KVCTL" batch "$TMP/quoted.cmds"
+expect_eq batch-quoted "0 3 put, 0 del" "$rc $out"
+expect_eq batch-quoted-key-and-value "a b" "$("$KVCTL" get "${P}q k" 2>&1)"
+expect_eq batch-quoted-value "x y" "$("$KVCTL" get "${P}q2" 2>&1)"
+printf '%s\n' "del '${P}q k'" "del ${P}q2" "del hex:$(printf '%s' "${P}q3" | od -An -tx1 | tr -d ' \n')ff" >"$TMP/unquoted.cmds"
+expect_ok batch-del-quoted "$KVCTL" batch "$TMP/unquoted.cmds"
+printf '%s\n' "put ${P}batch-first v" "put ${P}k hello world" >"$TMP/bad.cmds"
+run "$KVCTL" batch "$TMP/bad.cmds"
+expect_eq batch-malformed-line "2 kvctl: batch: line 2: expected \`put KEY VALUE\` or \`del KEY\`, got 4 words (quote a word with spaces: put k 'a b')" "$rc $out"
+expect_exit batch-malformed-sent-nothing 3 "$KVCTL" get "${P}batch-first"
 
 # --- list ----------------------------------------------------------------------
 expect_eq list-prefix "$(printf '%s\t%s\n%s\t%s\n%s\t%s' "${P}a" world "${P}bin" hex:0001ff "${P}new" again)" \
@@ -127,9 +168,10 @@ expect_ok completions-bash "$KVCTL" completions bash
 
 # --- del ---------------------------------------------------------------------------
 expect_match del "^deleted ${P}new \(generation [0-9]+\)$" "$("$KVCTL" del "${P}new" 2>&1)"
-expect_exit del-then-get 1 "$KVCTL" get "${P}new"
+expect_exit del-then-get 3 "$KVCTL" get "${P}new"
 run "$KVCTL" del "${P}new"
 expect_match del-missing '\(ENOENT\)' "$out"
+expect_eq del-missing-rc 3 "$rc"
 
 # --- unprivileged ------------------------------------------------------------------
 expect_eq nobody-get "world" "$(as_nobody "$KVCTL" get "${P}a" 2>&1)"
@@ -208,7 +250,7 @@ rpid=$!
 if wait_for "$TMP/reload.err" '^kvctl: monitoring'; then pass reload-monitor-ready; else fail reload-monitor-ready "$(cat "$TMP/reload.err")"; fi
 if rmmod kvstore; then
     run "$KVCTL" get x
-    expect_eq unloaded-rc 1 "$rc"
+    expect_eq unloaded-rc 4 "$rc"
     expect_match unloaded-msg 'kvstore is not loaded' "$out"
     insmod "$KMOD"
 else

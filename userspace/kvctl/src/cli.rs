@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
 //! Command-line definition.
 
-use std::path::PathBuf;
+use std::{ffi::OsString, path::PathBuf};
 
 use clap::{ArgGroup, Parser, Subcommand};
 use kvstore::EntryFlags;
@@ -20,6 +20,7 @@ Examples:
   kvctl monitor                             print changes until interrupted
   kvctl family                              what nlctrl says about the family
   kvctl completions bash > /etc/bash_completion.d/kvctl
+  kvctl --netns blue list                   the store of network namespace `blue`
   kvctl get hex:6b6579ff                    a key given by its bytes
 
 Keys and values:
@@ -29,7 +30,15 @@ Keys and values:
   tab), so what kvctl prints reads back as the same bytes. --json gives \"key\"
   and \"value\" as strings with \"key_encoding\" and \"encoding\": utf8 or hex.
 
-Exit status: 0 success, 1 error from the kernel or the system, 2 usage error.
+Exit status:
+  0  success
+  1  the kernel refused the request (errno name and extack message), or another
+     error (socket, I/O, monitor --timeout before --count events)
+  2  usage: bad arguments (a bad hex: form too), or a malformed batch line
+  3  not found: no entry with that key (get, del, put --replace-only: ENOENT)
+  4  kvstore is not loaded (the family is not registered)
+  5  the network namespace of --netns cannot be entered
+
 put and del need CAP_NET_ADMIN in the network namespace's user namespace.";
 
 /// Client of the kvstore Generic Netlink family.
@@ -39,6 +48,11 @@ pub struct Cli {
     /// Print machine-readable JSON instead of text.
     #[arg(long, global = true)]
     pub json: bool,
+
+    /// Work in network namespace NAME (/run/netns/NAME, as `ip netns add` makes it, or the path
+    /// of a namespace file such as /proc/PID/ns/net), as `ip -n NAME` does.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub netns: Option<OsString>,
 
     #[command(subcommand)]
     pub command: Command,
@@ -131,7 +145,12 @@ pub enum Command {
     Family,
     /// Run `put KEY VALUE` / `del KEY` lines from a file or stdin over one socket.
     ///
-    /// A key or value may use the `hex:` form.
+    /// Each line is split into words as a POSIX shell splits them: quote a key
+    /// or value that holds spaces (`put 'a key' "a value"`), `#` starts a
+    /// comment. A key or value may use the `hex:` form. `put KEY` stores an
+    /// empty value. The whole input is read and checked first: a malformed
+    /// line (exit status 2) sends nothing. Stops at the first request that
+    /// fails.
     Batch {
         /// File of commands (default: stdin).
         file: Option<PathBuf>,

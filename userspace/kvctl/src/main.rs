@@ -4,6 +4,7 @@
 mod bytes;
 mod cli;
 mod monitor;
+mod netns;
 mod output;
 
 use std::{
@@ -11,7 +12,7 @@ use std::{
     process::ExitCode,
 };
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use clap::{CommandFactory, Parser};
 use kvstore::{Client, Echo, Entry, Error, Key, PutMode, PutRequest};
 use serde_json::json;
@@ -19,6 +20,54 @@ use serde_json::json;
 use bytes::{parse_bytes, Bytes};
 use cli::{Cli, Command};
 use output::{entry_json, entry_line, json_flags, json_value, safe_key, safe_value, set_json_key};
+
+/// kvctl's exit statuses, as `--help` (cli.rs) and the README list them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Status {
+    Success = 0,
+    /// The kernel refused the request, or another error.
+    Failed = 1,
+    /// Bad arguments (clap exits with 2 by itself) or a malformed batch line.
+    Usage = 2,
+    /// No entry with that key: ENOENT from get, del or put --replace-only.
+    NotFound = 3,
+    /// The family is not registered.
+    NotLoaded = 4,
+    /// `--netns` could not be entered.
+    NoNetns = 5,
+}
+
+impl From<Status> for ExitCode {
+    fn from(status: Status) -> ExitCode {
+        ExitCode::from(status as u8)
+    }
+}
+
+/// Bad input found after clap's parsing (a batch line): exit status 2, as clap's own.
+#[derive(Debug)]
+struct UsageError(String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+/// The exit status an error ends kvctl with.
+fn status_of(e: &anyhow::Error) -> Status {
+    if e.chain().any(|c| c.is::<UsageError>()) {
+        return Status::Usage;
+    }
+    match e.chain().find_map(|c| c.downcast_ref::<Error>()) {
+        Some(Error::NotLoaded) => Status::NotLoaded,
+        // kvstore answers ENOENT only for a key it does not hold (the controller's ENOENT,
+        // for an unknown family, is `NotLoaded`).
+        Some(Error::Kernel(k)) if k.errno == libc::ENOENT => Status::NotFound,
+        _ => Status::Failed,
+    }
+}
 
 /// `println!` that returns the write's error instead of panicking: when the reader of a pipe
 /// goes away (`kvctl list | head -1`), kvctl stops quietly (see [`main`]).
@@ -40,6 +89,13 @@ fn closed_pipe(e: &anyhow::Error) -> bool {
 fn main() -> ExitCode {
     let cli = Cli::parse(); // usage errors exit with 2
     let name = command_name(&cli.command);
+    // First, while this is the only thread: the runtime's threads and every socket follow.
+    if let Some(ns) = &cli.netns {
+        if let Err(e) = netns::enter(ns) {
+            eprintln!("kvctl: {e}");
+            return Status::NoNetns.into();
+        }
+    }
     let rt = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -47,16 +103,16 @@ fn main() -> ExitCode {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("kvctl: cannot start runtime: {e}");
-            return ExitCode::FAILURE;
+            return Status::Failed.into();
         }
     };
     match rt.block_on(run(cli)) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => Status::Success.into(),
         // The reader of our output stopped reading: not an error of ours, as for `cat`.
-        Err(e) if closed_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) if closed_pipe(&e) => Status::Success.into(),
         Err(e) => {
             eprintln!("kvctl: {name}: {}", describe(&e));
-            ExitCode::FAILURE
+            status_of(&e).into()
         }
     }
 }
@@ -350,8 +406,41 @@ async fn family(client: &Client, json: bool) -> Result<()> {
     Ok(())
 }
 
-/// Runs `put KEY VALUE` / `del KEY` lines; stops at the first failure. A key or value may use
-/// the `hex:` form.
+/// One command of a batch.
+#[derive(Debug, PartialEq, Eq)]
+enum BatchOp {
+    Put { key: Vec<u8>, value: Vec<u8> },
+    Del { key: Vec<u8> },
+}
+
+/// Parses a batch line, split into words as a POSIX shell would (quotes, backslashes, `#`
+/// comments); each key and value word may use the `hex:` form. `None` for a line of no words.
+fn parse_batch_line(line: &[u8]) -> Result<Option<BatchOp>, String> {
+    let words = shlex::bytes::split(line).ok_or("unbalanced quotes or a trailing backslash")?;
+    let arg = |w: &[u8]| parse_bytes(w);
+    Ok(Some(match words.as_slice() {
+        [] => return Ok(None),
+        [cmd, key] if cmd == b"put" => BatchOp::Put {
+            key: arg(key)?,
+            value: Vec::new(),
+        },
+        [cmd, key, value] if cmd == b"put" => BatchOp::Put {
+            key: arg(key)?,
+            value: arg(value)?,
+        },
+        [cmd, key] if cmd == b"del" => BatchOp::Del { key: arg(key)? },
+        _ => {
+            return Err(format!(
+                "expected `put KEY VALUE` or `del KEY`, got {} words (quote a word with spaces: \
+                 put k 'a b')",
+                words.len()
+            ))
+        }
+    }))
+}
+
+/// Runs `put KEY VALUE` / `del KEY` lines, stopping at the first failure. The whole input is
+/// parsed first: a malformed line is reported before any request is sent.
 async fn batch(client: &Client, file: Option<std::path::PathBuf>, json: bool) -> Result<()> {
     let reader: Box<dyn BufRead> = match &file {
         Some(path) => Box::new(std::io::BufReader::new(
@@ -359,28 +448,31 @@ async fn batch(client: &Client, file: Option<std::path::PathBuf>, json: bool) ->
         )),
         None => Box::new(std::io::stdin().lock()),
     };
-    let (mut puts, mut dels) = (0u64, 0u64);
+    let mut ops = Vec::new();
     // Lines are bytes: a key or value need not be UTF-8 here either.
     for (n, line) in reader.split(b'\n').enumerate() {
         let line = line.context("reading commands")?;
-        let line = line.trim_ascii();
-        if line.is_empty() || line.starts_with(b"#") {
-            continue;
+        match parse_batch_line(&line) {
+            Ok(Some(op)) => ops.push((n + 1, op)),
+            Ok(None) => {}
+            Err(why) => return Err(UsageError(format!("line {}: {why}", n + 1)).into()),
         }
-        let mut words = line.splitn(3, |&b| b == b' ');
-        let ctx = || format!("line {}", n + 1);
-        let arg = |w: &[u8]| parse_bytes(w).map_err(|why| anyhow::anyhow!("line {}: {why}", n + 1));
-        match (words.next(), words.next(), words.next()) {
-            (Some(b"put"), Some(key), value) => {
-                let req = PutRequest::new(arg(key)?, arg(value.unwrap_or_default())?);
-                client.put(&req).await.with_context(ctx)?;
+    }
+    let (mut puts, mut dels) = (0u64, 0u64);
+    for (n, op) in ops {
+        let ctx = || format!("line {n}");
+        match op {
+            BatchOp::Put { key, value } => {
+                client
+                    .put(&PutRequest::new(key, value))
+                    .await
+                    .with_context(ctx)?;
                 puts += 1;
             }
-            (Some(b"del"), Some(key), None) => {
-                client.del(arg(key)?).await.with_context(ctx)?;
+            BatchOp::Del { key } => {
+                client.del(key).await.with_context(ctx)?;
                 dels += 1;
             }
-            _ => bail!("line {}: expected `put KEY VALUE` or `del KEY`", n + 1),
         }
     }
     if json {
@@ -390,4 +482,82 @@ async fn batch(client: &Client, file: Option<std::path::PathBuf>, json: bool) ->
     }
     std::io::stdout().flush().ok();
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn put(key: &[u8], value: &[u8]) -> Option<BatchOp> {
+        Some(BatchOp::Put {
+            key: key.to_vec(),
+            value: value.to_vec(),
+        })
+    }
+
+    #[test]
+    fn batch_lines_split_as_a_shell_would() {
+        let parse = |line: &str| parse_batch_line(line.as_bytes());
+        assert_eq!(parse("put k v"), Ok(put(b"k", b"v")));
+        assert_eq!(
+            parse("  put 'a key' \"a value\"  "),
+            Ok(put(b"a key", b"a value"))
+        );
+        assert_eq!(parse(r"put a\ b it\'s"), Ok(put(b"a b", b"it's")));
+        assert_eq!(parse("put k"), Ok(put(b"k", b"")));
+        assert_eq!(parse("put k ''"), Ok(put(b"k", b"")));
+        assert_eq!(parse("put hex:6bff hex:00"), Ok(put(b"k\xff", b"\0")));
+        assert_eq!(
+            parse("del 'x y'"),
+            Ok(Some(BatchOp::Del {
+                key: b"x y".to_vec()
+            }))
+        );
+        assert_eq!(parse(""), Ok(None));
+        assert_eq!(parse("   # a comment"), Ok(None));
+        assert_eq!(
+            parse("del k # why"),
+            Ok(Some(BatchOp::Del { key: b"k".to_vec() }))
+        );
+        assert_eq!(parse_batch_line(b"put \xff v"), Ok(put(b"\xff", b"v")));
+    }
+
+    #[test]
+    fn malformed_batch_lines_say_why() {
+        let parse = |line: &str| parse_batch_line(line.as_bytes()).unwrap_err();
+        assert!(parse("put k hello world").contains("got 4 words"));
+        assert!(parse("put 'k v").contains("unbalanced quotes"));
+        assert!(parse("del").contains("expected"));
+        assert!(parse("frob k").contains("expected"));
+        assert!(parse("del hex:zz").contains("not a hex byte"));
+    }
+
+    #[test]
+    fn exit_statuses_are_those_help_lists() {
+        let help = Cli::command().render_long_help().to_string();
+        for (status, what) in [
+            (Status::Success, "success"),
+            (Status::Failed, "the kernel refused"),
+            (Status::Usage, "usage"),
+            (Status::NotFound, "not found"),
+            (Status::NotLoaded, "kvstore is not loaded"),
+            (Status::NoNetns, "the network namespace of --netns"),
+        ] {
+            let line = format!("  {}  {what}", status as u8);
+            assert!(help.contains(&line), "--help lacks `{line}`:\n{help}");
+        }
+    }
+
+    #[test]
+    fn errors_map_to_their_exit_status() {
+        let kernel = |errno: i32| {
+            let e = kvstore::KernelError::new(-errno, Default::default());
+            anyhow::Error::from(Error::Kernel(e)).context("line 3")
+        };
+        assert_eq!(status_of(&kernel(libc::ENOENT)), Status::NotFound);
+        assert_eq!(status_of(&kernel(libc::EPERM)), Status::Failed);
+        assert_eq!(status_of(&Error::NotLoaded.into()), Status::NotLoaded);
+        assert_eq!(status_of(&UsageError("x".into()).into()), Status::Usage);
+        assert_eq!(status_of(&anyhow::anyhow!("other")), Status::Failed);
+    }
 }
