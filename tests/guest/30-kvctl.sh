@@ -205,6 +205,15 @@ wait "$mpid" && rc=0 || rc=$?
 expect_eq monitor-nobody-rc 0 "$rc"
 expect_match monitor-json '"event":"new","flags":\[\],"generation":[0-9]+,"key":"'"${P}"'m3"' "$(cat "$TMP/mon2.out")"
 
+# --monitor --json: a ready event once subscribed and dumped, then the events
+"$KVCTL" --json monitor --prefix "${P}ready/" --count 1 --timeout 30 >"$TMP/ready.out" 2>"$TMP/ready.err" &
+mpid=$!
+if wait_for "$TMP/ready.out" '"event":"ready"'; then pass monitor-json-ready; else fail monitor-json-ready "$(cat "$TMP/ready.out" "$TMP/ready.err")"; fi
+"$KVCTL" put "${P}ready/1" one >/dev/null
+wait "$mpid" && rc=0 || rc=$?
+expect_eq monitor-json-ready-rc 0 "$rc"
+expect_match monitor-json-ready-first '^\{"entries":0,"event":"ready","generation":[0-9]+,"group":[0-9]+\}'$'\n''\{.*"event":"new".*"key":"'"${P}"'ready/1"' "$(cat "$TMP/ready.out")"
+
 # --- ENOBUFS: tiny receive buffer, slow consumer, burst of 2000 puts -----------------
 # 2000 puts, then every 7th key deleted and every 9th (re)written.
 {

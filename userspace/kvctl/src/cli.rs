@@ -111,7 +111,10 @@ pub enum Command {
     ///
     /// The monitor keeps a view of the store (initially dumped). If the
     /// kernel drops notifications because the socket buffer overflowed
-    /// (ENOBUFS), it says so, re-dumps and carries on.
+    /// (ENOBUFS), it says so, re-dumps and carries on. Once subscribed and
+    /// dumped it says so on stderr (`kvctl: monitoring ...`) and, with --json,
+    /// prints {"event":"ready","group":ID,"entries":N,"generation":G}:
+    /// every change after that line is reported.
     Monitor {
         /// Only keys starting with this prefix.
         #[arg(long)]

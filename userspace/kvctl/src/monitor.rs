@@ -90,6 +90,13 @@ pub async fn run(client: &Client, opts: Options) -> Result<()> {
         view.entries.len(),
         view.synced_at
     );
+    if opts.json {
+        // A script may wait for this line before it changes the store: from here on no change
+        // is missed, and none already in the initial dump is reported again.
+        let ready = json!({"event": "ready", "group": sub.group(),
+                           "entries": view.entries.len(), "generation": view.synced_at});
+        outln!("{ready}")?;
+    }
 
     let deadline = opts.timeout.map(|t| Instant::now() + secs(t));
     let far = Instant::now() + Duration::from_secs(365 * 86400);
