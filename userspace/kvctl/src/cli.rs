@@ -43,7 +43,7 @@ put and del need CAP_NET_ADMIN in the network namespace's user namespace.";
 
 /// Client of the kvstore Generic Netlink family.
 #[derive(Debug, Parser)]
-#[command(name = "kvctl", version, about, after_help = EXAMPLES)]
+#[command(name = "kvctl", version, propagate_version = true, about, after_help = EXAMPLES)]
 pub struct Cli {
     /// Print machine-readable JSON instead of text.
     #[arg(long, global = true)]
@@ -160,4 +160,14 @@ pub enum Command {
     },
     /// Print a shell completion script.
     Completions { shell: clap_complete::Shell },
+    /// Write the man pages, kvctl.1 and kvctl-COMMAND.1 for each command, into DIR.
+    ///
+    /// A command of the built binary, not a build script: the pages always match the binary's
+    /// own --help, cargo builds stay free of it, and packagers run it as they run
+    /// `completions` (ripgrep's `--generate man` is the same idea).
+    #[command(hide = true)]
+    GenerateMan {
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+    },
 }

@@ -129,6 +129,7 @@ fn command_name(cmd: &Command) -> &'static str {
         Command::Family => "family",
         Command::Batch { .. } => "batch",
         Command::Completions { .. } => "completions",
+        Command::GenerateMan { .. } => "generate-man",
     }
 }
 
@@ -154,6 +155,11 @@ async fn run(cli: Cli) -> Result<()> {
     let json = cli.json;
     if let Command::Completions { shell } = cli.command {
         clap_complete::generate(shell, &mut Cli::command(), "kvctl", &mut std::io::stdout());
+        return Ok(());
+    }
+    if let Command::GenerateMan { dir } = &cli.command {
+        clap_mangen::generate_to(Cli::command(), dir)
+            .with_context(|| format!("writing man pages to {}", dir.display()))?;
         return Ok(());
     }
     let client = Client::connect().await?;
@@ -309,7 +315,7 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Family => family(&client, json).await?,
         Command::Batch { file } => batch(&client, file, json).await?,
-        Command::Completions { .. } => unreachable!(),
+        Command::Completions { .. } | Command::GenerateMan { .. } => unreachable!(),
     }
     Ok(())
 }
