@@ -247,7 +247,7 @@ fn echo_request(family: u16) -> Vec<u8> {
 fn client_echo_loop(warmup: usize, iters: usize, barrier: &Barrier) -> Result<ThreadRun> {
     let client = kvstore::blocking::Client::connect()?;
     let req = kvstore::Echo {
-        key: Some(key('b', 0)),
+        key: Some(key('b', 0).into()),
         value: Some(value(0).to_vec()),
         flags: Some(kvstore::EntryFlags(0)),
         generation: Some(1),

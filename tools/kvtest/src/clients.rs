@@ -169,7 +169,7 @@ pub fn run(args: ClientsArgs) -> Result<()> {
             Call::Echo(&echo_all),
             |o| match o {
                 Outcome::Echo(e)
-                    if e.key.as_deref() == Some("k\u{e9}y")
+                    if e.key.as_ref().is_some_and(|k| k == "k\u{e9}y")
                         && e.generation == Some(u64::MAX - 1) =>
                 {
                     Ok(())

@@ -63,7 +63,7 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
 /// after 60 s is reported as an error of its own.
 fn dump(rt: &tokio::runtime::Runtime, client: &Client, prefix: &str) -> (usize, Option<Error>) {
     rt.block_on(async {
-        let mut stream = std::pin::pin!(client.list(Some(prefix)));
+        let mut stream = std::pin::pin!(client.list(prefix.as_bytes()));
         let mut n = 0;
         loop {
             match tokio::time::timeout(Duration::from_secs(60), stream.next()).await {
@@ -125,7 +125,7 @@ fn interrupted(args: &DumpsArgs) -> Result<()> {
             Err(format!("{detail}; wrong: {wrong:?}"))
         },
     );
-    let all = rt.block_on(client.list_consistent(Some(&args.prefix), 3));
+    let all = rt.block_on(client.list_consistent(args.prefix.as_bytes(), 3));
     report(
         "dumps: list_consistent gives the whole list once the store is quiet",
         match all {

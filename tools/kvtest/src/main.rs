@@ -166,7 +166,7 @@ fn fill_range(from: u32, to: u32, prefix: &str, batch: u32, value_len: usize) ->
         out.clear();
         for i in sent..sent + n {
             let attrs = vec![
-                EntryAttr::Key(key(prefix, i)),
+                EntryAttr::Key(key(prefix, i).into()),
                 EntryAttr::Value(value(i, value_len)),
             ];
             // No `mode` attribute: upsert.
@@ -196,7 +196,7 @@ fn dump_check(count: u32, prefix: &str, value_len: usize) -> Result<()> {
     raw.encode(
         &mut out,
         KvstoreCmd::Get,
-        vec![EntryAttr::Key(prefix.to_string())],
+        vec![EntryAttr::Key(prefix.into())],
         NLM_F_DUMP | NLM_F_ACK,
     );
     raw.sock.send(&out, 0)?;
@@ -222,7 +222,8 @@ fn dump_check(count: u32, prefix: &str, value_len: usize) -> Result<()> {
                         }
                     }
                     let expected = key(prefix, next);
-                    if k.as_deref() != Some(expected.as_str()) || v != Some(value(next, value_len))
+                    if k.as_deref() != Some(expected.as_bytes())
+                        || v != Some(value(next, value_len))
                     {
                         wrong += 1;
                         first_problem.get_or_insert(format!(

@@ -1,23 +1,73 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
 //! `kvctl`: command-line client of the kvstore Generic Netlink family.
 
+mod bytes;
 mod cli;
 mod monitor;
+mod netns;
 mod output;
 
 use std::{
     io::{BufRead, Write},
-    os::unix::ffi::OsStrExt,
     process::ExitCode,
 };
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use clap::{CommandFactory, Parser};
-use kvstore::{Client, Echo, Entry, Error, PutMode, PutRequest};
+use kvstore::{Client, Echo, Entry, Error, Key, PutMode, PutRequest};
 use serde_json::json;
 
+use bytes::{parse_bytes, Bytes};
 use cli::{Cli, Command};
-use output::{entry_json, entry_line, json_flags, json_value, safe_value};
+use output::{entry_json, entry_line, json_flags, json_value, safe_key, safe_value, set_json_key};
+
+/// kvctl's exit statuses, as `--help` (cli.rs) and the README list them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Status {
+    Success = 0,
+    /// The kernel refused the request, or another error.
+    Failed = 1,
+    /// Bad arguments (clap exits with 2 by itself) or a malformed batch line.
+    Usage = 2,
+    /// No entry with that key: ENOENT from get, del or put --replace-only.
+    NotFound = 3,
+    /// The family is not registered.
+    NotLoaded = 4,
+    /// `--netns` could not be entered.
+    NoNetns = 5,
+}
+
+impl From<Status> for ExitCode {
+    fn from(status: Status) -> ExitCode {
+        ExitCode::from(status as u8)
+    }
+}
+
+/// Bad input found after clap's parsing (a batch line): exit status 2, as clap's own.
+#[derive(Debug)]
+struct UsageError(String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+/// The exit status an error ends kvctl with.
+fn status_of(e: &anyhow::Error) -> Status {
+    if e.chain().any(|c| c.is::<UsageError>()) {
+        return Status::Usage;
+    }
+    match e.chain().find_map(|c| c.downcast_ref::<Error>()) {
+        Some(Error::NotLoaded) => Status::NotLoaded,
+        // kvstore answers ENOENT only for a key it does not hold (the controller's ENOENT,
+        // for an unknown family, is `NotLoaded`).
+        Some(Error::Kernel(k)) if k.errno == libc::ENOENT => Status::NotFound,
+        _ => Status::Failed,
+    }
+}
 
 /// `println!` that returns the write's error instead of panicking: when the reader of a pipe
 /// goes away (`kvctl list | head -1`), kvctl stops quietly (see [`main`]).
@@ -39,6 +89,13 @@ fn closed_pipe(e: &anyhow::Error) -> bool {
 fn main() -> ExitCode {
     let cli = Cli::parse(); // usage errors exit with 2
     let name = command_name(&cli.command);
+    // First, while this is the only thread: the runtime's threads and every socket follow.
+    if let Some(ns) = &cli.netns {
+        if let Err(e) = netns::enter(ns) {
+            eprintln!("kvctl: {e}");
+            return Status::NoNetns.into();
+        }
+    }
     let rt = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -46,16 +103,16 @@ fn main() -> ExitCode {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("kvctl: cannot start runtime: {e}");
-            return ExitCode::FAILURE;
+            return Status::Failed.into();
         }
     };
     match rt.block_on(run(cli)) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => Status::Success.into(),
         // The reader of our output stopped reading: not an error of ours, as for `cat`.
-        Err(e) if closed_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) if closed_pipe(&e) => Status::Success.into(),
         Err(e) => {
             eprintln!("kvctl: {name}: {}", describe(&e));
-            ExitCode::FAILURE
+            status_of(&e).into()
         }
     }
 }
@@ -72,6 +129,7 @@ fn command_name(cmd: &Command) -> &'static str {
         Command::Family => "family",
         Command::Batch { .. } => "batch",
         Command::Completions { .. } => "completions",
+        Command::GenerateMan { .. } => "generate-man",
     }
 }
 
@@ -99,6 +157,11 @@ async fn run(cli: Cli) -> Result<()> {
         clap_complete::generate(shell, &mut Cli::command(), "kvctl", &mut std::io::stdout());
         return Ok(());
     }
+    if let Command::GenerateMan { dir } = &cli.command {
+        clap_mangen::generate_to(Cli::command(), dir)
+            .with_context(|| format!("writing man pages to {}", dir.display()))?;
+        return Ok(());
+    }
     let client = Client::connect().await?;
     match cli.command {
         Command::Put {
@@ -110,7 +173,7 @@ async fn run(cli: Cli) -> Result<()> {
             flags,
         } => {
             let value = match (value, value_file) {
-                (Some(v), _) => v.as_bytes().to_vec(),
+                (Some(Bytes(v)), _) => v,
                 (None, Some(path)) => {
                     std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?
                 }
@@ -122,18 +185,19 @@ async fn run(cli: Cli) -> Result<()> {
                 _ => PutMode::Upsert,
             };
             let reply = client
-                .put(&PutRequest::new(key, value).flags(flags).mode(mode))
+                .put(&PutRequest::new(key.0, value).flags(flags).mode(mode))
                 .await?;
             if json {
                 let mut j = entry_json(&reply.entry);
                 j["generation"] = json!(reply.generation);
                 outln!("{j}")?;
             } else {
-                outln!("put {} (generation {})", reply.entry.key, reply.generation)?;
+                let key = safe_key(&reply.entry.key);
+                outln!("put {key} (generation {})", reply.generation)?;
             }
         }
         Command::Get { key } => {
-            let entry = client.get(&key).await?;
+            let entry = client.get(&key.0).await?;
             if json {
                 outln!("{}", entry_json(&entry))?;
             } else {
@@ -141,19 +205,20 @@ async fn run(cli: Cli) -> Result<()> {
             }
         }
         Command::Del { key } => {
-            let reply = client.del(&key).await?;
+            let reply = client.del(&key.0).await?;
             if json {
-                outln!(
-                    "{}",
-                    json!({"key": reply.key, "generation": reply.generation})
-                )?;
+                let mut j = json!({"generation": reply.generation});
+                set_json_key(&mut j, &reply.key);
+                outln!("{j}")?;
             } else {
-                outln!("deleted {} (generation {})", reply.key, reply.generation)?;
+                let key = safe_key(&reply.key);
+                outln!("deleted {key} (generation {})", reply.generation)?;
             }
         }
         Command::List { prefix } => {
+            let prefix = prefix.unwrap_or_default().0;
             // A dump the store's changes interrupted is taken again, up to three times.
-            let entries: Vec<Entry> = client.list_consistent(prefix.as_deref(), 3).await?;
+            let entries: Vec<Entry> = client.list_consistent(&prefix, 3).await?;
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             if json {
                 let all = serde_json::Value::Array(entries.iter().map(entry_json).collect());
@@ -172,8 +237,8 @@ async fn run(cli: Cli) -> Result<()> {
             generation,
         } => {
             let req = Echo {
-                key,
-                value: value.map(|v| v.as_bytes().to_vec()),
+                key: key.map(|k| Key::new(k.0)),
+                value: value.map(|v| v.0),
                 flags,
                 generation,
             };
@@ -181,7 +246,7 @@ async fn run(cli: Cli) -> Result<()> {
             if json {
                 let mut j = json!({});
                 if let Some(k) = &reply.key {
-                    j["key"] = json!(k);
+                    set_json_key(&mut j, k);
                 }
                 if let Some(v) = &reply.value {
                     let (value, encoding) = json_value(v);
@@ -197,7 +262,7 @@ async fn run(cli: Cli) -> Result<()> {
                 outln!("{j}")?;
             } else {
                 if let Some(k) = &reply.key {
-                    outln!("key: {k}")?;
+                    outln!("key: {}", safe_key(k))?;
                 }
                 if let Some(v) = &reply.value {
                     outln!("value: {}", safe_value(v))?;
@@ -236,7 +301,7 @@ async fn run(cli: Cli) -> Result<()> {
             stall_ms,
         } => {
             let opts = monitor::Options {
-                prefix,
+                prefix: prefix.unwrap_or_default().0,
                 count,
                 timeout,
                 idle_timeout,
@@ -250,7 +315,7 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Family => family(&client, json).await?,
         Command::Batch { file } => batch(&client, file, json).await?,
-        Command::Completions { .. } => unreachable!(),
+        Command::Completions { .. } | Command::GenerateMan { .. } => unreachable!(),
     }
     Ok(())
 }
@@ -347,7 +412,41 @@ async fn family(client: &Client, json: bool) -> Result<()> {
     Ok(())
 }
 
-/// Runs `put KEY VALUE` / `del KEY` lines; stops at the first failure.
+/// One command of a batch.
+#[derive(Debug, PartialEq, Eq)]
+enum BatchOp {
+    Put { key: Vec<u8>, value: Vec<u8> },
+    Del { key: Vec<u8> },
+}
+
+/// Parses a batch line, split into words as a POSIX shell would (quotes, backslashes, `#`
+/// comments); each key and value word may use the `hex:` form. `None` for a line of no words.
+fn parse_batch_line(line: &[u8]) -> Result<Option<BatchOp>, String> {
+    let words = shlex::bytes::split(line).ok_or("unbalanced quotes or a trailing backslash")?;
+    let arg = |w: &[u8]| parse_bytes(w);
+    Ok(Some(match words.as_slice() {
+        [] => return Ok(None),
+        [cmd, key] if cmd == b"put" => BatchOp::Put {
+            key: arg(key)?,
+            value: Vec::new(),
+        },
+        [cmd, key, value] if cmd == b"put" => BatchOp::Put {
+            key: arg(key)?,
+            value: arg(value)?,
+        },
+        [cmd, key] if cmd == b"del" => BatchOp::Del { key: arg(key)? },
+        _ => {
+            return Err(format!(
+                "expected `put KEY VALUE` or `del KEY`, got {} words (quote a word with spaces: \
+                 put k 'a b')",
+                words.len()
+            ))
+        }
+    }))
+}
+
+/// Runs `put KEY VALUE` / `del KEY` lines, stopping at the first failure. The whole input is
+/// parsed first: a malformed line is reported before any request is sent.
 async fn batch(client: &Client, file: Option<std::path::PathBuf>, json: bool) -> Result<()> {
     let reader: Box<dyn BufRead> = match &file {
         Some(path) => Box::new(std::io::BufReader::new(
@@ -355,28 +454,31 @@ async fn batch(client: &Client, file: Option<std::path::PathBuf>, json: bool) ->
         )),
         None => Box::new(std::io::stdin().lock()),
     };
-    let (mut puts, mut dels) = (0u64, 0u64);
-    for (n, line) in reader.lines().enumerate() {
+    let mut ops = Vec::new();
+    // Lines are bytes: a key or value need not be UTF-8 here either.
+    for (n, line) in reader.split(b'\n').enumerate() {
         let line = line.context("reading commands")?;
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
+        match parse_batch_line(&line) {
+            Ok(Some(op)) => ops.push((n + 1, op)),
+            Ok(None) => {}
+            Err(why) => return Err(UsageError(format!("line {}: {why}", n + 1)).into()),
         }
-        let mut words = line.splitn(3, ' ');
-        let ctx = || format!("line {}", n + 1);
-        match (words.next(), words.next(), words.next()) {
-            (Some("put"), Some(key), value) => {
+    }
+    let (mut puts, mut dels) = (0u64, 0u64);
+    for (n, op) in ops {
+        let ctx = || format!("line {n}");
+        match op {
+            BatchOp::Put { key, value } => {
                 client
-                    .put(&PutRequest::new(key, value.unwrap_or("").as_bytes()))
+                    .put(&PutRequest::new(key, value))
                     .await
                     .with_context(ctx)?;
                 puts += 1;
             }
-            (Some("del"), Some(key), None) => {
+            BatchOp::Del { key } => {
                 client.del(key).await.with_context(ctx)?;
                 dels += 1;
             }
-            _ => bail!("line {}: expected `put KEY VALUE` or `del KEY`", n + 1),
         }
     }
     if json {
@@ -386,4 +488,82 @@ async fn batch(client: &Client, file: Option<std::path::PathBuf>, json: bool) ->
     }
     std::io::stdout().flush().ok();
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn put(key: &[u8], value: &[u8]) -> Option<BatchOp> {
+        Some(BatchOp::Put {
+            key: key.to_vec(),
+            value: value.to_vec(),
+        })
+    }
+
+    #[test]
+    fn batch_lines_split_as_a_shell_would() {
+        let parse = |line: &str| parse_batch_line(line.as_bytes());
+        assert_eq!(parse("put k v"), Ok(put(b"k", b"v")));
+        assert_eq!(
+            parse("  put 'a key' \"a value\"  "),
+            Ok(put(b"a key", b"a value"))
+        );
+        assert_eq!(parse(r"put a\ b it\'s"), Ok(put(b"a b", b"it's")));
+        assert_eq!(parse("put k"), Ok(put(b"k", b"")));
+        assert_eq!(parse("put k ''"), Ok(put(b"k", b"")));
+        assert_eq!(parse("put hex:6bff hex:00"), Ok(put(b"k\xff", b"\0")));
+        assert_eq!(
+            parse("del 'x y'"),
+            Ok(Some(BatchOp::Del {
+                key: b"x y".to_vec()
+            }))
+        );
+        assert_eq!(parse(""), Ok(None));
+        assert_eq!(parse("   # a comment"), Ok(None));
+        assert_eq!(
+            parse("del k # why"),
+            Ok(Some(BatchOp::Del { key: b"k".to_vec() }))
+        );
+        assert_eq!(parse_batch_line(b"put \xff v"), Ok(put(b"\xff", b"v")));
+    }
+
+    #[test]
+    fn malformed_batch_lines_say_why() {
+        let parse = |line: &str| parse_batch_line(line.as_bytes()).unwrap_err();
+        assert!(parse("put k hello world").contains("got 4 words"));
+        assert!(parse("put 'k v").contains("unbalanced quotes"));
+        assert!(parse("del").contains("expected"));
+        assert!(parse("frob k").contains("expected"));
+        assert!(parse("del hex:zz").contains("not a hex byte"));
+    }
+
+    #[test]
+    fn exit_statuses_are_those_help_lists() {
+        let help = Cli::command().render_long_help().to_string();
+        for (status, what) in [
+            (Status::Success, "success"),
+            (Status::Failed, "the kernel refused"),
+            (Status::Usage, "usage"),
+            (Status::NotFound, "not found"),
+            (Status::NotLoaded, "kvstore is not loaded"),
+            (Status::NoNetns, "the network namespace of --netns"),
+        ] {
+            let line = format!("  {}  {what}", status as u8);
+            assert!(help.contains(&line), "--help lacks `{line}`:\n{help}");
+        }
+    }
+
+    #[test]
+    fn errors_map_to_their_exit_status() {
+        let kernel = |errno: i32| {
+            let e = kvstore::KernelError::new(-errno, Default::default());
+            anyhow::Error::from(Error::Kernel(e)).context("line 3")
+        };
+        assert_eq!(status_of(&kernel(libc::ENOENT)), Status::NotFound);
+        assert_eq!(status_of(&kernel(libc::EPERM)), Status::Failed);
+        assert_eq!(status_of(&Error::NotLoaded.into()), Status::NotLoaded);
+        assert_eq!(status_of(&UsageError("x".into()).into()), Status::Usage);
+        assert_eq!(status_of(&anyhow::anyhow!("other")), Status::Failed);
+    }
 }

@@ -6,16 +6,17 @@ use std::{collections::BTreeMap, time::Duration};
 
 use anyhow::{bail, Context, Result};
 use futures::StreamExt;
-use kvstore::{Client, Entry, Event, SubscribeOptions};
+use kvstore::{Client, Entry, Event, Key, SubscribeOptions};
 use serde_json::json;
 use tokio::time::{sleep_until, Instant};
 
 use crate::outln;
-use crate::output::{entry_json, entry_line, json_value, safe_value};
+use crate::output::{entry_json, entry_line, json_value, safe_key, safe_value, set_json_key};
 
 /// Options of the monitor command.
 pub struct Options {
-    pub prefix: Option<String>,
+    /// Only keys starting with this (every key when empty).
+    pub prefix: Vec<u8>,
     pub count: Option<u64>,
     pub timeout: Option<f64>,
     pub idle_timeout: Option<f64>,
@@ -28,7 +29,7 @@ pub struct Options {
 
 /// The monitor's view of the store.
 struct View {
-    entries: BTreeMap<String, Entry>,
+    entries: BTreeMap<Key, Entry>,
     /// Events up to this generation are already reflected in `entries`.
     synced_at: u64,
 }
@@ -39,7 +40,7 @@ impl View {
     /// replaying those (in order) over the dump converges to the store. For the same reason a
     /// dump interrupted by a change (`NLM_F_DUMP_INTR`) is good enough here: the change's
     /// notification follows.
-    async fn resync(client: &Client, prefix: Option<&str>) -> Result<Self> {
+    async fn resync(client: &Client, prefix: &[u8]) -> Result<Self> {
         let synced_at = client.stats().await.context("stats")?.generation;
         let mut entries = Vec::new();
         let mut dump = std::pin::pin!(client.list(prefix));
@@ -75,7 +76,7 @@ fn secs(s: f64) -> Duration {
 
 pub async fn run(client: &Client, opts: Options) -> Result<()> {
     let mut client = client.clone();
-    let prefix = opts.prefix.as_deref().filter(|p| !p.is_empty());
+    let prefix = &opts.prefix[..];
     let mut sub = client
         .subscribe(SubscribeOptions {
             rcvbuf: opts.rcvbuf,
@@ -89,6 +90,13 @@ pub async fn run(client: &Client, opts: Options) -> Result<()> {
         view.entries.len(),
         view.synced_at
     );
+    if opts.json {
+        // A script may wait for this line before it changes the store: from here on no change
+        // is missed, and none already in the initial dump is reported again.
+        let ready = json!({"event": "ready", "group": sub.group(),
+                           "entries": view.entries.len(), "generation": view.synced_at});
+        outln!("{ready}")?;
+    }
 
     let deadline = opts.timeout.map(|t| Instant::now() + secs(t));
     let far = Instant::now() + Duration::from_secs(365 * 86400);
@@ -148,42 +156,37 @@ pub async fn run(client: &Client, opts: Options) -> Result<()> {
             }
             Event::New(put) => {
                 let e = put.entry;
-                if prefix.is_some_and(|p| !e.key.starts_with(p)) || put.generation <= view.synced_at
-                {
+                if !e.key.starts_with(prefix) || put.generation <= view.synced_at {
                     continue;
                 }
                 events += 1;
                 if !opts.quiet {
                     let (value, encoding) = json_value(&e.value);
-                    report(
-                        opts.json,
-                        json!({"event": "new", "key": e.key, "value": value, "encoding": encoding,
-                               "flags": e.flags.names(), "generation": put.generation}),
-                        || {
-                            format!(
-                                "new {} {} (generation {})",
-                                e.key,
-                                safe_value(&e.value),
-                                put.generation
-                            )
-                        },
-                    )?;
+                    let mut j = json!({"event": "new", "value": value, "encoding": encoding,
+                                       "flags": e.flags.names(), "generation": put.generation});
+                    set_json_key(&mut j, &e.key);
+                    report(opts.json, j, || {
+                        format!(
+                            "new {} {} (generation {})",
+                            safe_key(&e.key),
+                            safe_value(&e.value),
+                            put.generation
+                        )
+                    })?;
                 }
                 view.entries.insert(e.key.clone(), e);
             }
             Event::Del(del) => {
-                if prefix.is_some_and(|p| !del.key.starts_with(p))
-                    || del.generation <= view.synced_at
-                {
+                if !del.key.starts_with(prefix) || del.generation <= view.synced_at {
                     continue;
                 }
                 events += 1;
                 if !opts.quiet {
-                    report(
-                        opts.json,
-                        json!({"event": "del", "key": del.key, "generation": del.generation}),
-                        || format!("del {} (generation {})", del.key, del.generation),
-                    )?;
+                    let mut j = json!({"event": "del", "generation": del.generation});
+                    set_json_key(&mut j, &del.key);
+                    report(opts.json, j, || {
+                        format!("del {} (generation {})", safe_key(&del.key), del.generation)
+                    })?;
                 }
                 view.entries.remove(&del.key);
             }

@@ -132,26 +132,27 @@ impl Client {
         self.do_request(KvstoreCmd::Put, &req.attr_refs(), 0)
     }
 
-    pub fn get(&self, key: &str) -> Result<Entry> {
-        self.do_request(KvstoreCmd::Get, &[AttrRef::Key(key)], 0)
+    pub fn get(&self, key: impl AsRef<[u8]>) -> Result<Entry> {
+        self.do_request(KvstoreCmd::Get, &[AttrRef::Key(key.as_ref())], 0)
     }
 
-    pub fn del(&self, key: &str) -> Result<DelReply> {
-        self.do_request(KvstoreCmd::Del, &[AttrRef::Key(key)], 0)
+    pub fn del(&self, key: impl AsRef<[u8]>) -> Result<DelReply> {
+        self.do_request(KvstoreCmd::Del, &[AttrRef::Key(key.as_ref())], 0)
     }
 
     pub fn stats(&self) -> Result<StatsReply> {
         self.do_request(KvstoreCmd::Stats, &[], 0)
     }
 
-    /// All entries (under `prefix`), in key order; [`Error::DumpInterrupted`] when the store
-    /// changed during the dump (see [`crate::Client::list`]).
-    pub fn list(&self, prefix: Option<&str>) -> Result<Vec<Entry>> {
+    /// The entries under `prefix` (all for an empty one), in key order;
+    /// [`Error::DumpInterrupted`] when the store changed during the dump (see
+    /// [`crate::Client::list`]).
+    pub fn list(&self, prefix: &[u8]) -> Result<Vec<Entry>> {
         self.rt.block_on(self.inner.list(prefix).try_collect())
     }
 
     /// [`Client::list`], taken again after an interrupted dump, at most `attempts` times.
-    pub fn list_consistent(&self, prefix: Option<&str>, attempts: u32) -> Result<Vec<Entry>> {
+    pub fn list_consistent(&self, prefix: &[u8], attempts: u32) -> Result<Vec<Entry>> {
         self.rt
             .block_on(self.inner.list_consistent(prefix, attempts))
     }

@@ -26,7 +26,7 @@ use crate::{
     spec,
     subscription::{SubscribeOptions, Subscription},
     types::{DelReply, Echo, Entry, PutReply, PutRequest, StatsReply},
-    wire::AttrRef,
+    wire::{self, AttrRef},
 };
 
 /// A connection to the `kvstore` family.
@@ -107,17 +107,25 @@ impl Client {
     }
 
     /// `get`: one entry by key (ENOENT if absent).
-    pub async fn get(&self, key: &str) -> Result<Entry> {
-        self.do_request(KvstoreCmd::Get, vec![EntryAttr::Key(key.to_owned())], 0)
-            .await?
-            .try_into()
+    pub async fn get(&self, key: impl AsRef<[u8]>) -> Result<Entry> {
+        self.do_request(
+            KvstoreCmd::Get,
+            vec![EntryAttr::Key(key.as_ref().into())],
+            0,
+        )
+        .await?
+        .try_into()
     }
 
     /// `del`: removes an entry by key (needs CAP_NET_ADMIN; ENOENT if absent).
-    pub async fn del(&self, key: &str) -> Result<DelReply> {
-        self.do_request(KvstoreCmd::Del, vec![EntryAttr::Key(key.to_owned())], 0)
-            .await?
-            .try_into()
+    pub async fn del(&self, key: impl AsRef<[u8]>) -> Result<DelReply> {
+        self.do_request(
+            KvstoreCmd::Del,
+            vec![EntryAttr::Key(key.as_ref().into())],
+            0,
+        )
+        .await?
+        .try_into()
     }
 
     /// `stats`: counters and limits of the caller's namespace's store.
@@ -127,16 +135,17 @@ impl Client {
             .try_into()
     }
 
-    /// `get` dump: all entries in key order, optionally under `prefix`.
+    /// `get` dump: the entries whose key starts with `prefix` (all of them for an empty
+    /// prefix), in key order.
     ///
     /// An error the kernel reports at the end of the dump (in `NLMSG_DONE`) ends the stream
     /// with that error. When the store changed while it was dumped (`NLM_F_DUMP_INTR`), every
     /// entry is still yielded and the stream ends with [`Error::DumpInterrupted`]: the list may
     /// miss or repeat keys changed meanwhile. [`Client::list_consistent`] retries.
-    pub fn list(&self, prefix: Option<&str>) -> impl Stream<Item = Result<Entry>> + Send + 'static {
+    pub fn list(&self, prefix: &[u8]) -> impl Stream<Item = Result<Entry>> + Send + 'static {
         let attrs = match prefix {
-            Some(p) if !p.is_empty() => vec![EntryAttr::Key(p.to_owned())],
-            _ => Vec::new(),
+            [] => Vec::new(),
+            p => vec![EntryAttr::Key(p.into())],
         };
         match self.send(KvstoreCmd::Get, attrs, NLM_F_DUMP) {
             Ok(replies) => replies
@@ -148,7 +157,7 @@ impl Client {
 
     /// The whole `get` dump, taken again when the store changed while it was dumped, at most
     /// `attempts` times; then [`Error::DumpInterrupted`].
-    pub async fn list_consistent(&self, prefix: Option<&str>, attempts: u32) -> Result<Vec<Entry>> {
+    pub async fn list_consistent(&self, prefix: &[u8], attempts: u32) -> Result<Vec<Entry>> {
         let mut left = attempts.max(1);
         loop {
             match self.list(prefix).try_collect().await {
@@ -252,9 +261,12 @@ fn owned(attrs: &[AttrRef<'_>]) -> Vec<EntryAttr> {
     attrs.iter().map(|a| a.to_entry_attr()).collect()
 }
 
-/// Rejects attributes whose length does not fit the 16-bit `nla_len`.
+/// Rejects attributes whose length does not fit the 16-bit `nla_len`, and a key with a NUL.
 pub(crate) fn check_encodable(attrs: &[EntryAttr]) -> Result<()> {
     for attr in attrs {
+        if let EntryAttr::Key(key) = attr {
+            wire::check_key(key)?;
+        }
         let max = u16::MAX as usize - NLA_HEADER_SIZE;
         if attr.value_len() > max {
             return Err(Error::InvalidRequest(format!(

@@ -15,7 +15,7 @@
 //! use futures::TryStreamExt;
 //! let client = kvstore::Client::connect().await?;
 //! client.put(&kvstore::PutRequest::new("greeting", "hello")).await?;
-//! let entries: Vec<kvstore::Entry> = client.list(Some("greet")).try_collect().await?;
+//! let entries: Vec<kvstore::Entry> = client.list(b"greet").try_collect().await?;
 //! # Ok(()) }
 //! ```
 
@@ -24,6 +24,7 @@ mod client;
 pub mod ctrl;
 pub mod error;
 pub mod extack;
+mod key;
 pub mod message;
 // Generated from the spec (codegen/): kept equal to a fresh generation, not formatted.
 #[rustfmt::skip]
@@ -35,6 +36,7 @@ mod wire;
 pub use client::Client;
 pub use ctrl::FamilyInfo;
 pub use error::{Error, KernelError, Result};
+pub use key::Key;
 pub use message::{EntryAttr, KvstoreCmd, KvstoreMessage, StatsAttr};
 pub use subscription::{SubscribeOptions, Subscription};
 pub use types::{

@@ -11,7 +11,7 @@ use netlink_packet_core::{
 };
 use netlink_packet_generic::{GenlFamily, GenlHeader};
 
-use crate::spec;
+use crate::{key::Key as EntryKey, spec};
 
 /// Commands of the family (`operations` in the spec).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -177,8 +177,8 @@ impl<T: AsRef<[u8]> + ?Sized> Parseable<NlaBuffer<&T>> for StatsAttr {
 /// Attributes of the `entry` set.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum EntryAttr {
-    /// NUL-terminated string; emitted with its trailing NUL.
-    Key(String),
+    /// NUL-terminated string of any bytes but NUL; emitted with its trailing NUL.
+    Key(EntryKey),
     Value(Vec<u8>),
     /// Bitmask of `entry-flags`.
     Flags(u32),
@@ -233,7 +233,7 @@ impl Nla for EntryAttr {
         use EntryAttr::*;
         match self {
             Key(k) => {
-                buffer[..k.len()].copy_from_slice(k.as_bytes());
+                buffer[..k.len()].copy_from_slice(k);
                 buffer[k.len()] = 0;
             }
             Value(v) | Pad(v) => buffer[..v.len()].copy_from_slice(v),
@@ -245,14 +245,13 @@ impl Nla for EntryAttr {
     }
 }
 
-/// Parses a `string` attribute: UTF-8, at most one trailing NUL.
-pub(crate) fn parse_key(payload: &[u8]) -> Result<String, DecodeError> {
+/// Parses the `key` attribute: any bytes but NUL (UTF-8 or not), at most one trailing NUL.
+pub(crate) fn parse_key(payload: &[u8]) -> Result<EntryKey, DecodeError> {
     let bytes = payload.strip_suffix(&[0]).unwrap_or(payload);
     if bytes.contains(&0) {
         return Err("invalid entry attribute `key`: embedded NUL".into());
     }
-    String::from_utf8(bytes.to_vec())
-        .map_err(|e| format!("invalid entry attribute `key`: not UTF-8 ({e})").into())
+    Ok(EntryKey::from(bytes))
 }
 
 /// Parses the nested `stats` attribute.

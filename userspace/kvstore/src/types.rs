@@ -8,6 +8,7 @@ use crate::{
     message::{parse_key, parse_stats, EntryAttr, KvstoreCmd, KvstoreMessage, StatsAttr},
     spec,
     wire::{self, AttrList, AttrRef},
+    Key,
 };
 
 /// `entry-flags`: client-defined hints stored with an entry.
@@ -150,7 +151,7 @@ impl fmt::Display for PutMode {
 /// An entry of the store.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Entry {
-    pub key: String,
+    pub key: Key,
     pub value: Vec<u8>,
     pub flags: EntryFlags,
 }
@@ -158,7 +159,7 @@ pub struct Entry {
 /// A `put` request.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PutRequest {
-    pub key: String,
+    pub key: Key,
     pub value: Vec<u8>,
     pub flags: EntryFlags,
     pub mode: PutMode,
@@ -166,7 +167,7 @@ pub struct PutRequest {
 
 impl PutRequest {
     /// Create-or-overwrite `key` with `value`, no entry flags.
-    pub fn new(key: impl Into<String>, value: impl Into<Vec<u8>>) -> Self {
+    pub fn new(key: impl Into<Key>, value: impl Into<Vec<u8>>) -> Self {
         Self {
             key: key.into(),
             value: value.into(),
@@ -208,7 +209,7 @@ pub struct PutReply {
 /// The reply to `del`, also the payload of `del-ntf`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct DelReply {
-    pub key: String,
+    pub key: Key,
     /// The store's generation after the change.
     pub generation: u64,
 }
@@ -216,7 +217,7 @@ pub struct DelReply {
 /// `echo` request and reply: every attribute optional.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Echo {
-    pub key: Option<String>,
+    pub key: Option<Key>,
     pub value: Option<Vec<u8>>,
     pub flags: Option<EntryFlags>,
     pub generation: Option<u64>,
@@ -344,7 +345,7 @@ pub enum Event {
 /// Attribute values of a message, picked out by type.
 #[derive(Default)]
 pub(crate) struct Fields {
-    key: Option<String>,
+    key: Option<Key>,
     value: Option<Vec<u8>>,
     flags: Option<u32>,
     generation: Option<u64>,
@@ -576,7 +577,7 @@ mod tests {
         assert_eq!(req.mode, PutMode::Upsert);
         assert_eq!(
             &*req.attr_refs(),
-            [AttrRef::Key("k"), AttrRef::Value(b"v"), AttrRef::Flags(0)]
+            [AttrRef::Key(b"k"), AttrRef::Value(b"v"), AttrRef::Flags(0)]
         );
         for (mode, value) in [(PutMode::Create, 1), (PutMode::Replace, 2)] {
             let req = PutRequest::new("k", "v").mode(mode);
@@ -601,6 +602,15 @@ mod tests {
             StatsReply::try_from(msg),
             Err(Error::MissingAttribute { attr: "stats", .. })
         ));
+    }
+
+    #[test]
+    fn replies_read_in_place_take_any_key_bytes() {
+        let payload = [8u8, 0, 1, 0, b'k', 0xff, 0xfe, 0];
+        let entry = Entry::from_payload(KvstoreCmd::Get, &payload).unwrap();
+        assert_eq!(entry.key, Key::from(b"k\xff\xfe"));
+        let nul_inside = [8u8, 0, 1, 0, b'k', 0, b'x', 0];
+        assert!(Entry::from_payload(KvstoreCmd::Get, &nul_inside).is_err());
     }
 
     #[test]

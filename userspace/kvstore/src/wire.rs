@@ -29,7 +29,7 @@ const fn align4(len: usize) -> usize {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum AttrRef<'a> {
     /// Sent with its trailing NUL, as `EntryAttr::Key`.
-    Key(&'a str),
+    Key(&'a [u8]),
     Value(&'a [u8]),
     Flags(u32),
     Generation(u64),
@@ -60,7 +60,7 @@ impl AttrRef<'_> {
     /// The owned attribute, for the generic path.
     pub(crate) fn to_entry_attr(self) -> EntryAttr {
         match self {
-            AttrRef::Key(k) => EntryAttr::Key(k.to_owned()),
+            AttrRef::Key(k) => EntryAttr::Key(k.into()),
             AttrRef::Value(v) => EntryAttr::Value(v.to_vec()),
             AttrRef::Flags(f) => EntryAttr::Flags(f),
             AttrRef::Generation(g) => EntryAttr::Generation(g),
@@ -76,7 +76,7 @@ impl AttrRef<'_> {
         nla[2..4].copy_from_slice(&self.kind().to_ne_bytes());
         let value = &mut nla[NLA_HEADER_SIZE..len];
         match self {
-            AttrRef::Key(k) => value[..k.len()].copy_from_slice(k.as_bytes()),
+            AttrRef::Key(k) => value[..k.len()].copy_from_slice(k),
             AttrRef::Value(v) => value.copy_from_slice(v),
             AttrRef::Flags(f) | AttrRef::Mode(f) => value.copy_from_slice(&f.to_ne_bytes()),
             AttrRef::Generation(g) => value.copy_from_slice(&g.to_ne_bytes()),
@@ -139,6 +139,9 @@ pub(crate) fn encode_request(
                 attr.value_len()
             )));
         }
+        if let AttrRef::Key(key) = attr {
+            check_key(key)?;
+        }
         len += align4(NLA_HEADER_SIZE + attr.value_len());
     }
     if len > u32::MAX as usize {
@@ -158,6 +161,17 @@ pub(crate) fn encode_request(
         at = next;
     }
     Ok(())
+}
+
+/// Refuses a key holding a NUL byte: the kernel would read the key only up to it, and act on
+/// another entry than the one asked for.
+pub(crate) fn check_key(key: &[u8]) -> Result<()> {
+    match key.iter().position(|&b| b == 0) {
+        Some(at) => Err(Error::InvalidRequest(format!(
+            "the key holds a NUL byte (at offset {at}); a key is any bytes but NUL"
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// One netlink message of a received datagram.
@@ -283,7 +297,7 @@ mod tests {
     }
 
     const SAMPLE: [AttrRef<'static>; 4] = [
-        AttrRef::Key("b00000001"),  // 10 bytes with the NUL: padded
+        AttrRef::Key(b"b00000001"), // 10 bytes with the NUL: padded
         AttrRef::Value(&[1, 2, 3]), // padded
         AttrRef::Flags(3),
         AttrRef::Generation(0x0102_0304_0506_0708),
@@ -311,7 +325,7 @@ mod tests {
     #[test]
     fn put_mode_is_encoded_as_the_generic_path() {
         let put = [
-            AttrRef::Key("k"),
+            AttrRef::Key(b"k"),
             AttrRef::Value(b"v"),
             AttrRef::Flags(0),
             AttrRef::Mode(spec::PUT_MODE_REPLACE),
@@ -327,6 +341,25 @@ mod tests {
         let mode = &buf[buf.len() - 8..];
         assert_eq!(mode[..4], [8, 0, 7, 0]);
         assert_eq!(mode[4..], 2u32.to_ne_bytes());
+    }
+
+    #[test]
+    fn keys_are_bytes_and_hold_no_nul() {
+        let key = [AttrRef::Key(b"k\xff\xfe")];
+        let mut buf = Vec::new();
+        encode_request(&mut buf, 0x1d, KvstoreCmd::Get, NLM_F_REQUEST, 4, &key).unwrap();
+        let owned = key.iter().map(|a| a.to_entry_attr()).collect();
+        assert_eq!(
+            buf,
+            generic_encoding(0x1d, KvstoreCmd::Get, NLM_F_REQUEST, 4, owned)
+        );
+        assert_eq!(
+            buf[NLMSG_HDRLEN + GENL_HDRLEN..],
+            [8, 0, 1, 0, b'k', 0xff, 0xfe, 0]
+        );
+        let err = encode_request(&mut buf, 1, KvstoreCmd::Get, 0, 1, &[AttrRef::Key(b"a\0b")])
+            .unwrap_err();
+        assert!(err.to_string().contains("NUL byte (at offset 1)"), "{err}");
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use genetlink::message::RawGenlMessage;
 use kvstore::{
-    DelReply, Echo, Entry, EntryAttr, EntryFlags, Event, KvstoreCmd, KvstoreMessage, PutReply,
+    DelReply, Echo, Entry, EntryAttr, EntryFlags, Event, Key, KvstoreCmd, KvstoreMessage, PutReply,
     Stats, StatsAttr, StatsReply,
 };
 use netlink_packet_core::{
@@ -251,6 +251,23 @@ fn truncated_replies_are_rejected() {
     }
 }
 
+/// The kernel takes any bytes but NUL for a key: one that is not UTF-8 decodes as its bytes,
+/// in a reply, a dump entry and a notification alike.
+#[test]
+fn keys_need_not_be_utf8() {
+    let key = [8u8, 0, 1, 0, 0xff, 0xfe, b'a', 0];
+    let generation = [12u8, 0, 4, 0, 7, 0, 0, 0, 0, 0, 0, 0];
+    let payload = [&key[..], &generation[..]].concat();
+    let parse = |cmd| parse_payload(cmd, &payload).unwrap();
+    let entry = Entry::try_from(parse(3)).unwrap();
+    assert_eq!(entry.key, Key::from(b"\xff\xfea"));
+    assert_eq!(entry.key.to_string(), "\\xff\\xfea");
+    let Event::Del(del) = Event::try_from(parse(7)).unwrap() else {
+        panic!("not a del-ntf")
+    };
+    assert_eq!((del.key.as_bytes(), del.generation), (&b"\xff\xfea"[..], 7));
+}
+
 #[test]
 fn malformed_attributes_are_rejected() {
     // generation with 4 bytes instead of 8
@@ -260,9 +277,11 @@ fn malformed_attributes_are_rejected() {
     // flags with 2 bytes
     let bad_flags = [6u8, 0, 3, 0, 1, 0, 0, 0];
     assert!(parse_payload(2, &bad_flags).unwrap_err().contains("flags"));
-    // key not UTF-8
-    let bad_key = [8u8, 0, 1, 0, 0xff, 0xfe, b'a', 0];
-    assert!(parse_payload(3, &bad_key).unwrap_err().contains("UTF-8"));
+    // a NUL inside the key
+    let bad_key = [8u8, 0, 1, 0, b'a', 0, b'b', 0];
+    assert!(parse_payload(3, &bad_key)
+        .unwrap_err()
+        .contains("embedded NUL"));
     // nla_len smaller than the header
     let bad_len = [2u8, 0, 1, 0];
     assert!(parse_payload(3, &bad_len).is_err());
