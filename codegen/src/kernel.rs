@@ -40,13 +40,15 @@ pub fn check(spec: &Spec) -> Result<()> {
             );
         }
     }
-    if let Some(k) = &spec.kernel_family {
-        if k.sock_priv.is_some() {
+    if let Some(sp) = spec
+        .kernel_family
+        .as_ref()
+        .and_then(|k| k.sock_priv.as_deref())
+    {
+        if sock_priv_type(sp).is_none() {
             refuse(
                 &["kernel-family", "sock-priv"],
-                "kernel-family sock-priv (a private area per socket, sock_priv_size and its \
-                 init/destroy): the genl layer has no per-socket state"
-                    .into(),
+                format!("sock-priv `{sp}` is not a C type name (`struct NAME` or `NAME`)"),
             );
         }
     }
@@ -1028,6 +1030,24 @@ pub fn policy_dump(spec: &Spec) -> Result<String> {
     Ok(o)
 }
 
+/// The Rust type the crate root defines for a spec's `sock-priv` C type, named as ynl-gen's C
+/// names it (`struct netdev_nl_sock` → `NetdevNlSock`); `None` for what is no C type name.
+pub fn sock_priv_type(c_type: &str) -> Option<String> {
+    let name = c_type.trim();
+    let name = name.strip_prefix("struct ").unwrap_or(name).trim();
+    let ok = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    ok.then(|| camel(name))
+}
+
+/// The spec's per-socket state type, when it has one (`kernel-family` `sock-priv`).
+pub fn spec_sock_priv(spec: &Spec) -> Option<String> {
+    spec.kernel_family
+        .as_ref()
+        .and_then(|k| k.sock_priv.as_deref())
+        .and_then(sock_priv_type)
+}
+
 /// Renders `nl_gen.rs`; refuses, by [`check`], a spec that uses features it does not implement.
 pub fn emit(spec: &Spec, spec_path: &str) -> Result<String> {
     check(spec)?;
@@ -1051,7 +1071,11 @@ pub fn emit(spec: &Spec, spec_path: &str) -> Result<String> {
     w(&mut o, "#![allow(dead_code)]");
     w(&mut o, "");
     w(&mut o, "@IMPORTS@");
-    w(&mut o, "use crate::State;");
+    let sock_priv = spec_sock_priv(spec);
+    match &sock_priv {
+        Some(t) => w(&mut o, &format!("use crate::{{{t}, State}};")),
+        None => w(&mut o, "use crate::State;"),
+    }
     w(&mut o, "");
     w(&mut o, "/// The family name, NUL-terminated.");
     w(
@@ -1286,6 +1310,19 @@ pub fn emit(spec: &Spec, spec_path: &str) -> Result<String> {
         "/// implement this on the type the crate root names `State`, which also implements",
     );
     w(&mut o, "/// [`PerNetState`].");
+    if let Some(t) = spec_sock_priv(spec) {
+        w(&mut o, "///");
+        w(
+            &mut o,
+            &format!(
+                "/// The sender's socket has a `{t}` (`sock-priv`), the crate root's `genl::SockPriv`:"
+            ),
+        );
+        w(
+            &mut o,
+            "/// `req.sock_priv::<State>()` creates it on first use, the socket's close drops it.",
+        );
+    }
     w(
         &mut o,
         &format!("pub(crate) trait {ops_trait}: PerNetState {{"),
@@ -1575,9 +1612,22 @@ pub fn emit(spec: &Spec, spec_path: &str) -> Result<String> {
         ),
     );
     w(&mut o, "/// the module, `genl::FamilyModule<State>`.");
+    if let Some(t) = &sock_priv {
+        w(
+            &mut o,
+            &format!("/// Each socket using it has a [`{t}`] (`sock-priv`)."),
+        );
+    }
     w(
         &mut o,
-        "pub(crate) static FAMILY: Family<State> = Family::const_new(",
+        &format!(
+            "pub(crate) static FAMILY: Family<State> = Family::{}(",
+            if sock_priv.is_some() {
+                "const_new_sock_priv"
+            } else {
+                "const_new"
+            }
+        ),
     );
     w(
         &mut o,
@@ -1592,6 +1642,12 @@ pub fn emit(spec: &Spec, spec_path: &str) -> Result<String> {
     w(&mut o, "impl FamilyState for State {");
     w(&mut o, "    const FAMILY: &'static Family<Self> = &FAMILY;");
     w(&mut o, "}");
+    if let Some(t) = &sock_priv {
+        w(&mut o, "");
+        w(&mut o, "impl SockPrivFamily for State {");
+        w(&mut o, &format!("    type SockPriv = {t};"));
+        w(&mut o, "}");
+    }
     // Import what the body uses, so that the file compiles warning-free for any spec.
     let mut names = vec![
         "Family",
@@ -1610,6 +1666,9 @@ pub fn emit(spec: &Spec, spec_path: &str) -> Result<String> {
         if o.contains(used) {
             names.push(name);
         }
+    }
+    if o.contains("SockPrivFamily for") {
+        names.push("SockPrivFamily");
     }
     if o.contains("DoIt for") {
         names.push("DoIt");

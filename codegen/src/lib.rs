@@ -84,6 +84,24 @@ pub fn scaffold_outputs(spec: &Spec, spec_path: &str, dir: &Path, layer: &str) -
     ]
 }
 
+/// Names the family `name` instead of the spec's name, for its kernel tables and scaffold (the
+/// registered family, the module and its directory); everything else stays the spec's. `name`
+/// must fit `GENL_NAMSIZ` (15 bytes) and be letters, digits, `-` and `_`.
+pub fn rename_family(spec: &mut Spec, name: &str) -> Result<()> {
+    if name.is_empty()
+        || name.len() > 15
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        anyhow::bail!(
+            "family name `{name}`: 1 to 15 letters, digits, `-` or `_` (GENL_NAMSIZ is 16)"
+        );
+    }
+    spec.name = name.to_string();
+    Ok(())
+}
+
 /// Every spec under `root/specs`, as paths relative to `root`.
 pub fn specs(root: &Path) -> Result<Vec<String>> {
     let mut v: Vec<String> = std::fs::read_dir(root.join("specs"))?

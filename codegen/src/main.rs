@@ -5,6 +5,7 @@
 //! genlkit-codegen [--root DIR] [--check] [specs/NAME.yaml ...]
 //! genlkit-codegen [--root DIR] --scaffold specs/NAME.yaml ...
 //! genlkit-codegen --out DIR [--uapi-only | --kernel-only] [--scaffold [--layer PATH]] SPEC.yaml ...
+//! genlkit-codegen --out DIR --kernel-only [--scaffold [--layer PATH]] --family-name NAME SPEC.yaml
 //! genlkit-codegen --policy-dump SPEC.yaml
 //! ```
 //!
@@ -18,6 +19,9 @@
 //! every operation answers `EOPNOTSUPP` with an extack message, and `<name>/Kbuild`, beside
 //! the tables (in the tree: `kmod/<name>/`, never over an existing file; with `--out`, reaching
 //! the genl layer at `--layer PATH`, relative to `DIR/<name>`, by default `../genl`).
+//! `--family-name NAME` registers the kernel tables (and names the module and its directory)
+//! as family `NAME` instead of the spec's name, all else equal: a Rust twin of a family whose C
+//! implementation is in the kernel, to load beside it (`tests/guest/47-policy-twins.py`).
 //! `--policy-dump` prints the kernel tables' policies and ops as ynl-gen's C would define
 //! them, one line each, for `tests/host/spec-corpus.sh` to compare.
 
@@ -28,6 +32,7 @@ use anyhow::{bail, Context, Result};
 const USAGE: &str = "usage: genlkit-codegen [--root DIR] [--check] [specs/NAME.yaml ...]
        genlkit-codegen [--root DIR] --scaffold specs/NAME.yaml ...
        genlkit-codegen --out DIR [--uapi-only | --kernel-only] [--scaffold [--layer PATH]] SPEC.yaml ...
+       genlkit-codegen --out DIR --kernel-only [--scaffold [--layer PATH]] --family-name NAME SPEC.yaml
        genlkit-codegen --policy-dump SPEC.yaml";
 
 fn main() -> Result<()> {
@@ -36,6 +41,7 @@ fn main() -> Result<()> {
     let mut out = None;
     let (mut uapi, mut kernel) = (true, true);
     let (mut scaffold, mut layer, mut dump) = (false, None, false);
+    let mut family_name = None;
     let mut specs = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -48,6 +54,7 @@ fn main() -> Result<()> {
             "--scaffold" => scaffold = true,
             "--layer" => layer = Some(args.next().context(USAGE)?),
             "--policy-dump" => dump = true,
+            "--family-name" => family_name = Some(args.next().context(USAGE)?),
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return Ok(());
@@ -71,12 +78,25 @@ fn main() -> Result<()> {
     if layer.is_some() && (out.is_none() || !scaffold) {
         bail!("--layer goes with --out and --scaffold\n{USAGE}");
     }
+    if family_name.is_some() && (out.is_none() || uapi || specs.len() != 1) {
+        bail!("--family-name goes with --out, --kernel-only and one spec\n{USAGE}");
+    }
     if let Some(dir) = out {
         if check || root.is_some() || !(uapi || kernel) || specs.is_empty() {
             bail!("{USAGE}");
         }
         let layer = layer.as_deref().unwrap_or("../genl");
-        return out_of_tree(&dir, &specs, uapi, kernel, scaffold.then_some(layer));
+        let names = Names {
+            family: family_name,
+        };
+        return out_of_tree(
+            &dir,
+            &specs,
+            uapi,
+            kernel,
+            scaffold.then_some(layer),
+            &names,
+        );
     }
     if !(uapi && kernel) {
         bail!("--uapi-only and --kernel-only go with --out\n{USAGE}");
@@ -145,6 +165,12 @@ fn main() -> Result<()> {
     Ok(())
 }
 
+/// What `--out` names otherwise than the spec does.
+struct Names {
+    /// `--family-name`: the family (and module) name for the kernel tables.
+    family: Option<String>,
+}
+
 /// `--out DIR`: each spec's header and tables, wherever the spec is.
 fn out_of_tree(
     dir: &Path,
@@ -152,9 +178,13 @@ fn out_of_tree(
     uapi: bool,
     kernel: bool,
     scaffold: Option<&str>,
+    names: &Names,
 ) -> Result<()> {
     for path in specs {
-        let spec = genlkit_codegen::load(Path::new(path), path)?;
+        let mut spec = genlkit_codegen::load(Path::new(path), path)?;
+        if let Some(name) = &names.family {
+            genlkit_codegen::rename_family(&mut spec, name)?;
+        }
         if uapi {
             let out = genlkit_codegen::uapi_output(&spec, path, dir);
             write(&out.path, &out.text)?;

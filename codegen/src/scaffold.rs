@@ -65,9 +65,13 @@ pub fn crate_root(spec: &Spec, spec_path: &str, layer: &str) -> String {
         .iter()
         .any(|op| !op.is_notification() && op.dump.is_some());
     let any_op = spec.operations.list.iter().any(Op::has_handlers);
+    let sock_priv = crate::kernel::spec_sock_priv(spec);
     let mut uses = vec!["Net", "PerNetState"];
     if any_op {
         uses.push("Request");
+    }
+    if sock_priv.is_some() {
+        uses.push("SockPriv");
     }
     if dumps {
         uses.insert(0, "DumpWriter");
@@ -99,6 +103,25 @@ pub fn crate_root(spec: &Spec, spec_path: &str, layer: &str) -> String {
     let _ = writeln!(o, "    }}");
     let _ = writeln!(o, "}}");
     let _ = writeln!(o);
+    if let Some(t) = &sock_priv {
+        let c = spec
+            .kernel_family
+            .as_ref()
+            .and_then(|k| k.sock_priv.as_deref())
+            .unwrap_or_default();
+        let _ = writeln!(
+            o,
+            "/// Each socket's state (`sock-priv`, `{c}` in C): nothing yet."
+        );
+        let _ = writeln!(o, "struct {t};");
+        let _ = writeln!(o);
+        let _ = writeln!(o, "impl SockPriv for {t} {{");
+        let _ = writeln!(o, "    fn init() -> impl PinInit<Self> {{");
+        let _ = writeln!(o, "        {t}");
+        let _ = writeln!(o, "    }}");
+        let _ = writeln!(o, "}}");
+        let _ = writeln!(o);
+    }
     let _ = writeln!(o, "impl {ops_trait} for State {{");
     let mut first = true;
     let mut sep = |o: &mut String| {

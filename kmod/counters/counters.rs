@@ -13,12 +13,15 @@ mod genl;
 #[rustfmt::skip]
 mod nl_gen;
 
-use genl::{AttrWriter, DumpWriter, Net, PerNetState, Request, GFP_STORE};
+use genl::{AttrWriter, DumpWriter, Net, PerNetState, Request, SockPriv, GFP_STORE};
 use kernel::{
     new_mutex,
     prelude::*,
     rbtree::{RBTree, RBTreeNodeReservation},
-    sync::Mutex,
+    sync::{
+        atomic::{Atomic, Relaxed},
+        Mutex,
+    },
 };
 use nl_gen::{cmd, counter, group, CountersOps, FAMILY};
 
@@ -76,12 +79,27 @@ impl PerNetState for State {
     }
 }
 
+/// Each socket's state (`sock-priv`): how many adds it made, reported in `add`'s reply.
+struct CountersNlSock {
+    adds: Atomic<u64>,
+}
+
+impl SockPriv for CountersNlSock {
+    fn init() -> impl PinInit<Self> {
+        CountersNlSock {
+            adds: Atomic::new(0),
+        }
+    }
+}
+
 fn put_counter(m: &mut impl AttrWriter, name: &[u8], value: u64) -> Result {
     m.put_str(counter::NAME, name)?;
     m.put_u64(counter::VALUE, value, counter::PAD)
 }
 
 const COUNTER_SIZE: usize = 4 + counter::NAME_MAX_LEN + 4 + 2 * 12;
+/// `add`'s reply: the counter and `sock-adds`.
+const ADD_REPLY_SIZE: usize = COUNTER_SIZE + 12;
 
 impl CountersOps for State {
     fn add_do(&self, req: &Request<'_>) -> Result {
@@ -96,9 +114,11 @@ impl CountersOps for State {
             .map(|a| a.u64())
             .transpose()?
             .unwrap_or(1);
-        // What can fail is allocated before the change: the reply, and a new counter's node
-        // (freed unused when the counter exists), charged to the sender's memory cgroup.
-        let mut reply = req.reply(COUNTER_SIZE)?;
+        // What can fail is allocated before the change: the socket's state (on its first add),
+        // the reply, and a new counter's node (freed unused when the counter exists), charged
+        // to the sender's memory cgroup.
+        let sock = req.sock_priv::<State>()?;
+        let mut reply = req.reply(ADD_REPLY_SIZE)?;
         let key = name_key(name)?;
         let node = RBTreeNodeReservation::new(GFP_STORE)?;
         let mut counters = self.counters.lock();
@@ -126,8 +146,10 @@ impl CountersOps for State {
             }
         }
         drop(counters);
+        let sock_adds = sock.adds.fetch_add(1, Relaxed).wrapping_add(1);
         // Sized for it: cannot fail.
         put_counter(&mut reply, name, value)?;
+        reply.put_u64(counter::SOCK_ADDS, sock_adds, counter::PAD)?;
         req.send_reply(reply)
     }
 

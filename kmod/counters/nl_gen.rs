@@ -9,9 +9,9 @@ use kernel::prelude::*;
 
 use crate::genl::{
     AttrPolicy, DoIt, DumpIt, DumpWriter, Family, FamilyState, MulticastGroup, PerNetState, Perm,
-    Policy, Request, SplitOp,
+    Policy, Request, SockPrivFamily, SplitOp,
 };
-use crate::State;
+use crate::{CountersNlSock, State};
 
 /// The family name, NUL-terminated.
 pub(crate) const FAMILY_NAME: &[u8] = b"counters\0";
@@ -39,8 +39,11 @@ pub(crate) mod counter {
     /// What `add` adds (default 1); the value wraps around at 2^64.
     pub(crate) const DELTA: u16 = 3;
     pub(crate) const PAD: u16 = 4;
+    /// How many adds the socket that sent this one has made, this one
+    /// included: each socket's own count, kept while the socket is open.
+    pub(crate) const SOCK_ADDS: u16 = 5;
     /// The highest attribute.
-    pub(crate) const MAX: u16 = 4;
+    pub(crate) const MAX: u16 = 5;
     /// `name` check `min-len`.
     pub(crate) const NAME_MIN_LEN: usize = 1;
     /// `name` check `max-len`.
@@ -74,6 +77,9 @@ pub(crate) static GET_DUMP_POLICY: Policy<1> = Policy::new(&[]);
 /// The `counters` family's operations, served by the state of the request's namespace:
 /// implement this on the type the crate root names `State`, which also implements
 /// [`PerNetState`].
+///
+/// The sender's socket has a `CountersNlSock` (`sock-priv`), the crate root's `genl::SockPriv`:
+/// `req.sock_priv::<State>()` creates it on first use, the socket's close drops it.
 pub(crate) trait CountersOps: PerNetState {
     /// `add` do.
     ///
@@ -150,7 +156,8 @@ pub(crate) static OPS: [SplitOp<State>; 3] = [
 
 /// The `counters` family (`genl_family`): registered, with every namespace's [`State`], by
 /// the module, `genl::FamilyModule<State>`.
-pub(crate) static FAMILY: Family<State> = Family::const_new(
+/// Each socket using it has a [`CountersNlSock`] (`sock-priv`).
+pub(crate) static FAMILY: Family<State> = Family::const_new_sock_priv(
     kernel::module::this_module::<crate::LocalModule>(),
     FAMILY_NAME,
     FAMILY_VERSION,
@@ -160,4 +167,8 @@ pub(crate) static FAMILY: Family<State> = Family::const_new(
 
 impl FamilyState for State {
     const FAMILY: &'static Family<Self> = &FAMILY;
+}
+
+impl SockPrivFamily for State {
+    type SockPriv = CountersNlSock;
 }

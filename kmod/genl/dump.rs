@@ -182,16 +182,23 @@ fn cursor_slot<C>(cb: &mut bindings::netlink_callback) -> *mut *mut C {
 ///
 /// # Safety
 ///
-/// `cb` must be the callback of a started genetlink dump of `S::FAMILY`, valid for `'a`.
+/// `cb` must be the callback of a started genetlink dump of `S::FAMILY`, valid for `'a`; unless
+/// `sock_live`, the reader's socket may be being released (a dump's `done`).
 unsafe fn dump_request<'a, S: FamilyState>(
     cb: *mut bindings::netlink_callback,
+    sock_live: bool,
 ) -> (Request<'a>, &'a S) {
     // SAFETY: `genl_start` set `cb->data` to the `genl_dumpit_info` holding the parsed request
-    // and its op. The reader's socket holds its namespace, whose state lives as long.
+    // and its op. The reader's socket holds its namespace, whose state lives as long. `cb->skb`
+    // is the dump's request, held until the dump ends, and its `NETLINK_CB().sk` the socket
+    // the dump belongs to (its `netlink_callback` lives in that socket), not released before
+    // the dump ends. `start` and each round run within the socket's `sendmsg` or `recvmsg`,
+    // which hold its file: its release has not started (`sock_live` then, as the caller says).
     unsafe {
         let info = inlines::genl_info_dump(cb);
         let op = &(*(*cb).data.cast::<bindings::genl_dumpit_info>()).op;
-        let req = Request::from_raw(info, op.maxattr);
+        let sk = (*inlines::netlink_cb((*cb).skb)).sk;
+        let req = Request::from_raw(info, op.maxattr, sk, sock_live);
         let state = S::FAMILY.state(req.net());
         (req, state)
     }
@@ -204,8 +211,9 @@ unsafe fn dump_request<'a, S: FamilyState>(
 /// Called by the genetlink core only, with the callback of a dump of `H::State::FAMILY`.
 unsafe extern "C" fn start_callback<H: DumpIt>(cb: *mut bindings::netlink_callback) -> c_int {
     from_result(|| {
-        // SAFETY: called by the core for a started dump, `cb` valid during the call.
-        let (req, state) = unsafe { dump_request::<H::State>(cb) };
+        // SAFETY: called by the core for a started dump, `cb` valid during the call, within
+        // the sender's `sendmsg`.
+        let (req, state) = unsafe { dump_request::<H::State>(cb, true) };
         let cursor = KBox::new(H::start(state, &req)?, GFP_KERNEL)?;
         // SAFETY: `cb` is valid and used only by this thread during the call.
         let cb = unsafe { &mut *cb };
@@ -227,8 +235,9 @@ unsafe extern "C" fn dumpit_callback<H: DumpIt>(
     cb: *mut bindings::netlink_callback,
 ) -> c_int {
     from_result(|| {
-        // SAFETY: called by the core for a started dump, `cb` valid during the call.
-        let (req, state) = unsafe { dump_request::<H::State>(cb) };
+        // SAFETY: called by the core for a started dump, `cb` valid during the call, within
+        // the reader's `sendmsg` or `recvmsg` (`netlink_dump`).
+        let (req, state) = unsafe { dump_request::<H::State>(cb, true) };
         // SAFETY: `cb` is valid and used only by this thread during the call.
         let cb = unsafe { &mut *cb };
         // SAFETY: `start_callback` stored a live `KBox<H::Cursor>` in the slot; only one round
@@ -260,8 +269,10 @@ unsafe extern "C" fn done_callback<H: DumpIt>(cb: *mut bindings::netlink_callbac
     };
     if !cursor.is_null() {
         // SAFETY: the dump started (its cursor exists) and `genl_done` frees its request info
-        // only after this callback; the reader's socket still holds its namespace.
-        let (req, state) = unsafe { dump_request::<H::State>(cb) };
+        // only after this callback; the reader's socket still holds its namespace. `done` also
+        // runs from `netlink_release`, after the core dropped the socket's per-socket state:
+        // not `sock_live`, so none is created anew.
+        let (req, state) = unsafe { dump_request::<H::State>(cb, false) };
         H::done(state, &req);
         // SAFETY: `cursor` came from `KBox::into_raw` in `start_callback`, taken back once.
         drop(unsafe { KBox::from_raw(cursor) });

@@ -5,7 +5,10 @@
 //! C headers: [`include/net/genetlink.h`](srctree/include/net/genetlink.h),
 //! [`include/net/net_namespace.h`](srctree/include/net/net_namespace.h)
 
-use core::{ffi::c_int, marker::PhantomData};
+use core::{
+    ffi::{c_int, c_void},
+    marker::PhantomData,
+};
 use kernel::{
     bindings,
     error::{from_result, to_result},
@@ -36,6 +39,35 @@ pub trait FamilyState: PerNetState {
     const FAMILY: &'static Family<Self>;
 }
 
+/// A family's state per socket (a spec's `kernel-family` `sock-priv`): the area the core keeps
+/// for each socket that uses the family (`genl_family.sock_priv_size`), given to the socket's
+/// requests by [`Request::sock_priv`](super::Request::sock_priv).
+///
+/// The area is created, by [`SockPriv::init`], when a request of the socket first asks for it,
+/// and dropped when the socket is closed or the family unregistered, whichever comes first
+/// (`sock_priv_init` and `sock_priv_destroy`). Requests of one socket may run at once on
+/// several CPUs, so they share it (`Sync`); it is dropped on another thread (`Send`).
+pub trait SockPriv: Sized + Send + Sync + 'static {
+    /// Initialises a socket's state, in place. It cannot fail, as the core's
+    /// `sock_priv_init` cannot: anything that may fail belongs to the request that needs it.
+    fn init() -> impl PinInit<Self>;
+}
+
+/// Ties a family's state to its per-socket state: implemented by the generated code
+/// (`nl_gen.rs`) of a family with `sock-priv`, whose [`Family`] is built with
+/// [`Family::const_new_sock_priv`].
+pub trait SockPrivFamily: FamilyState {
+    /// The state each socket of the family has.
+    type SockPriv: SockPriv;
+}
+
+/// The `sock_priv_*` fields of a `genl_family`.
+struct SockPrivFields {
+    size: usize,
+    init: Option<unsafe extern "C" fn(*mut c_void)>,
+    destroy: Option<unsafe extern "C" fn(*mut c_void)>,
+}
+
 /// A Generic Netlink family served by state `S`: name, version, split operations, multicast
 /// groups, and the per-namespace state. Built in const context into a `static` by the
 /// generated code; registered by [`FamilyModule`], and only by it.
@@ -45,6 +77,12 @@ pub trait FamilyState: PerNetState {
 /// While `registered` is true: the per-namespace ops are registered with id `pernet_id`, every
 /// live namespace's generic pointer at that id points to an initialised `S` (from its `init`
 /// until its `exit`), and the family is registered after them.
+///
+/// `inner.sock_priv_size` is non-zero only if the family was built by
+/// [`Family::const_new_sock_priv`]: then `S: SockPrivFamily`, and `sock_priv_init` and
+/// `sock_priv_destroy` are [`sock_priv_init`] and [`sock_priv_destroy`] of `S::SockPriv`, so
+/// every area in the core's `sock_privs` holds an initialised `S::SockPriv` until the core
+/// destroys it.
 pub struct Family<S: FamilyState> {
     inner: Opaque<bindings::genl_family>,
     pernet: Opaque<bindings::pernet_operations>,
@@ -53,8 +91,9 @@ pub struct Family<S: FamilyState> {
     _state: PhantomData<S>,
 }
 
-// SAFETY: the core writes `inner.id`, `inner.mcgrp_offset`, `pernet.list` and `pernet_id` only
-// during (un)registration, which `registered` serialises, before any operation or namespace
+// SAFETY: the core writes `inner.id`, `inner.mcgrp_offset`, `inner.sock_privs` (the pointer;
+// the xarray it allocates has its own lock), `pernet.list` and `pernet_id` only during
+// (un)registration, which `registered` serialises, before any operation or namespace
 // callback can read them; everything else is immutable after const construction. `S: Sync`.
 unsafe impl<S: FamilyState> Sync for Family<S> {}
 
@@ -77,6 +116,23 @@ impl<S: FamilyState> Family<S> {
         version: u32,
         ops: &'static [SplitOp<S>],
         mcgrps: &'static [MulticastGroup],
+    ) -> Self {
+        let none = SockPrivFields {
+            size: 0,
+            init: None,
+            destroy: None,
+        };
+        // INVARIANT: no per-socket state.
+        Self::build(module, name, version, ops, mcgrps, none)
+    }
+
+    const fn build(
+        module: &ThisModule,
+        name: &[u8],
+        version: u32,
+        ops: &'static [SplitOp<S>],
+        mcgrps: &'static [MulticastGroup],
+        sock_priv: SockPrivFields,
     ) -> Self {
         // CAST: widening.
         if ops.len() > u8::MAX as usize || mcgrps.len() > u8::MAX as usize {
@@ -117,6 +173,9 @@ impl<S: FamilyState> Family<S> {
             mcgrps: mcgrps.as_ptr().cast(),
             // CAST: at most `u8::MAX`, checked above.
             n_mcgrps: mcgrps.len() as u8,
+            sock_priv_size: sock_priv.size,
+            sock_priv_init: sock_priv.init,
+            sock_priv_destroy: sock_priv.destroy,
             ..pin_init::zeroed()
         };
         if CStr::from_bytes_with_nul(name).is_err() {
@@ -160,6 +219,46 @@ impl<S: FamilyState> Family<S> {
             registered: Atomic::new(false),
             _state: PhantomData,
         }
+    }
+
+    /// The state of socket `sk`, created first when `create` and the socket has none yet.
+    /// `EINVAL` for a family built without per-socket state ([`Family::const_new`]); `ENOENT`
+    /// when `create` is false and the socket has none; `ENOMEM`.
+    ///
+    /// # Safety
+    ///
+    /// The family must be registered, and stay so for `'a`; `sk` must be the socket of a
+    /// request being served, which the core does not release for `'a` (so neither does it
+    /// drop the socket's state), and, when `create`, must not have been released yet.
+    pub(super) unsafe fn sock_priv<'a>(
+        &self,
+        sk: *const bindings::sock,
+        create: bool,
+    ) -> Result<&'a S::SockPriv>
+    where
+        S: SockPrivFamily,
+    {
+        // SAFETY: const-initialised and never written.
+        if unsafe { (*self.inner.get()).sock_priv_size } == 0 {
+            return Err(EINVAL);
+        }
+        // SAFETY: registered with a non-zero `sock_priv_size` (checked above), for `'a`; `sk`
+        // not released yet when `create` (function safety requirements).
+        let area = unsafe {
+            if create {
+                inlines::genl_sk_priv_get(self.inner.get(), sk)?
+            } else {
+                inlines::__genl_sk_priv_get(self.inner.get(), sk)
+            }
+        };
+        if area.is_null() {
+            return Err(ENOENT);
+        }
+        // SAFETY: with a non-zero `sock_priv_size`, every area in `sock_privs` holds an
+        // initialised `S::SockPriv` (type invariant) until the core destroys it, which it does
+        // only when `sk` is released or the family unregistered: not for `'a` (function safety
+        // requirements). It is only ever shared (`S::SockPriv: Sync`).
+        Ok(unsafe { &*area.cast::<S::SockPriv>() })
     }
 
     /// Registers the per-namespace state (every existing namespace gets its `S` now), then the
@@ -276,6 +375,62 @@ impl<S: FamilyState> Family<S> {
             )
         })
     }
+}
+
+impl<S: SockPrivFamily> Family<S> {
+    /// Describes a family whose sockets each have an `S::SockPriv` (see [`SockPriv`]), as
+    /// [`Family::const_new`] describes one without.
+    pub const fn const_new_sock_priv(
+        module: &ThisModule,
+        name: &[u8],
+        version: u32,
+        ops: &'static [SplitOp<S>],
+        mcgrps: &'static [MulticastGroup],
+    ) -> Self {
+        // CAST: a small constant, widened.
+        if core::mem::align_of::<S::SockPriv>() > bindings::ARCH_KMALLOC_MINALIGN as usize {
+            panic!("genl: the per-socket state is aligned beyond what kzalloc gives");
+        }
+        let fields = SockPrivFields {
+            // At least a byte: a size of 0 tells the core the family has no per-socket state.
+            size: if core::mem::size_of::<S::SockPriv>() == 0 {
+                1
+            } else {
+                core::mem::size_of::<S::SockPriv>()
+            },
+            init: Some(sock_priv_init::<S::SockPriv>),
+            destroy: Some(sock_priv_destroy::<S::SockPriv>),
+        };
+        // INVARIANT: the per-socket callbacks of `S::SockPriv`, `S: SockPrivFamily`.
+        Self::build(module, name, version, ops, mcgrps, fields)
+    }
+}
+
+/// `genl_family.sock_priv_init`: initialises a `P` in a socket's new area.
+///
+/// # Safety
+///
+/// Called by the core only (or by [`inlines::genl_sk_priv_get`], as the core would), with a
+/// fresh, zeroed `kzalloc` area of the family's `sock_priv_size`, at least `size_of::<P>()`
+/// bytes (see [`Family::const_new_sock_priv`]).
+unsafe extern "C" fn sock_priv_init<P: SockPriv>(area: *mut c_void) {
+    // SAFETY: `area` is valid for a `P`, aligned (kmalloc, alignment checked in
+    // `const_new_sock_priv`), and is not moved until `sock_priv_destroy` drops it and the core
+    // frees it. The initialiser cannot fail (`Infallible`).
+    let Ok(()) = unsafe { P::init().__init(area.cast::<P>()) };
+}
+
+/// `genl_family.sock_priv_destroy`: drops the `P` of a socket's area, which the core then
+/// frees.
+///
+/// # Safety
+///
+/// Called by the core only (or by [`inlines::genl_sk_priv_get`], as the core would), once per
+/// area that [`sock_priv_init`] initialised, when no request uses it any more (its socket is
+/// released, or the family unregistered).
+unsafe extern "C" fn sock_priv_destroy<P: SockPriv>(area: *mut c_void) {
+    // SAFETY: the area holds an initialised `P` nobody uses any more, dropped once.
+    unsafe { core::ptr::drop_in_place(area.cast::<P>()) };
 }
 
 /// Family names `genl_register_family` treats specially, which no family of ours may take:

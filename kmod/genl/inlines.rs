@@ -312,3 +312,92 @@ pub fn cond_resched() {
         bindings::__cond_resched();
     }
 }
+
+/// `__genl_sk_priv_get()`, `net/netlink/genetlink.c` (not exported in 7.3, so mirrored here, as
+/// are the static functions it and [`genl_sk_priv_get`] call): `sk`'s per-socket area of
+/// `family`, null when the socket has none yet.
+///
+/// # Safety
+///
+/// `family` must be registered with a non-zero `sock_priv_size` (so its `sock_privs` is
+/// allocated), and stay registered for the call.
+pub(super) unsafe fn __genl_sk_priv_get(
+    family: *const bindings::genl_family,
+    sk: *const bindings::sock,
+) -> *mut c_void {
+    // SAFETY: `sock_privs` is the family's live xarray (function safety requirements), read
+    // through `xa_load`, which takes the RCU read lock itself. The socket is only a key.
+    unsafe { bindings::xa_load((*family).sock_privs, sk as usize as _) }
+}
+
+/// `genl_sk_priv_get()`, `net/netlink/genetlink.c` (not exported in 7.3): `sk`'s per-socket area
+/// of `family`, allocated (`genl_sk_priv_alloc`: `kzalloc` of `sock_priv_size`, then
+/// `sock_priv_init`) and inserted on first use. Of two callers racing to insert it, one frees
+/// its area (`genl_sk_priv_free`: `sock_priv_destroy`, then `kfree`) and returns the other's.
+/// The core frees the area (destroy, then `kfree`) when the socket is released or the family
+/// unregistered.
+///
+/// # Safety
+///
+/// As [`__genl_sk_priv_get`]; and `sk` must not have been released yet (its entry would never
+/// be freed until the family is unregistered, and a socket reusing its address would get it).
+pub(super) unsafe fn genl_sk_priv_get(
+    family: *const bindings::genl_family,
+    sk: *const bindings::sock,
+) -> Result<*mut c_void, kernel::error::Error> {
+    // SAFETY: the caller's guarantees are `__genl_sk_priv_get`'s.
+    let old = unsafe { __genl_sk_priv_get(family, sk) };
+    if !old.is_null() {
+        return Ok(old);
+    }
+    // SAFETY: `family` is valid (function safety requirements); `sock_priv_*` are immutable
+    // after registration. `__kmalloc_noprof` with `__GFP_ZERO` is `kzalloc`; the area is handed
+    // to `sock_priv_init` whole, as the core does.
+    let (xa, area, destroy) = unsafe {
+        let f = &*family;
+        let area = bindings::__kmalloc_noprof(
+            f.sock_priv_size,
+            bindings::GFP_KERNEL | bindings::__GFP_ZERO,
+        );
+        if area.is_null() {
+            return Err(kernel::error::code::ENOMEM);
+        }
+        if let Some(init) = f.sock_priv_init {
+            init(area);
+        }
+        (f.sock_privs, area, f.sock_priv_destroy)
+    };
+    // SAFETY: `xa_cmpxchg()`, `include/linux/xarray.h`: `__xa_cmpxchg` under the xarray's lock
+    // (which it may drop and retake to allocate, as `GFP_KERNEL` allows: we may sleep, as the
+    // core's caller does). `xa` is the family's live xarray.
+    let old = unsafe {
+        bindings::xa_lock(xa);
+        let old = bindings::__xa_cmpxchg(
+            xa,
+            sk as usize as _,
+            core::ptr::null_mut(),
+            area,
+            bindings::GFP_KERNEL,
+        );
+        bindings::xa_unlock(xa);
+        old
+    };
+    if old.is_null() {
+        return Ok(area);
+    }
+    // SAFETY: `area` was not inserted, so it is ours alone: destroyed and freed as the core's
+    // `genl_sk_priv_free` does.
+    unsafe {
+        if let Some(destroy) = destroy {
+            destroy(area);
+        }
+        bindings::kfree(area);
+    }
+    // SAFETY: `xa_err` reads the value only (`xa_is_err` then the errno it encodes).
+    let err = unsafe { bindings::xa_err(old) };
+    if err != 0 {
+        return Err(kernel::error::Error::from_errno(err));
+    }
+    // Another caller inserted the socket's area first.
+    Ok(old)
+}

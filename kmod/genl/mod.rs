@@ -13,6 +13,8 @@
 //! - [`Request`] / [`Attrs`] / [`Attr`]: the parsed request, typed and bounds-checked attribute
 //!   access, errors with an extack message naming the offending attribute.
 //! - [`Message`]: a reply or notification being built; cancelled and freed unless sent.
+//! - [`SockPriv`]: a family's state per socket (`genl_family.sock_priv_*`), reached from a
+//!   request ([`Request::sock_priv`]) and dropped when the socket closes.
 //! - [`Tree`]: an ordered set whose find-or-insert walks once, for a family's own state.
 //!
 //! The family's tables, its `Family` static and the `FamilyState` link are generated from its
@@ -42,7 +44,9 @@ pub use self::{
     alloc::GFP_STORE,
     attrs::{Attr, Attrs},
     dump::{DumpEntry, DumpIt, DumpWriter},
-    family::{Family, FamilyModule, FamilyState, IsTheModule, PerNetState},
+    family::{
+        Family, FamilyModule, FamilyState, IsTheModule, PerNetState, SockPriv, SockPrivFamily,
+    },
     inlines::cond_resched,
     msg::{AttrWriter, Message, Nest},
     net::Net,

@@ -8,7 +8,7 @@ use kernel::{bindings, error::from_result, prelude::*};
 use super::{
     attrs::{Attrs, ExtAck},
     dump::{self, DumpIt},
-    family::FamilyState,
+    family::{FamilyState, SockPrivFamily},
     inlines,
     msg::Message,
     net::Net,
@@ -160,28 +160,40 @@ impl<S: FamilyState> SplitOp<S> {
     }
 }
 
-/// A request being served: its attributes, namespace, command and extack.
+/// A request being served: its attributes, namespace, command, extack and socket.
 ///
 /// # Invariants
 ///
 /// `info` is the core's `genl_info` for this request, of a registered family, valid and used
-/// by this thread only for `'a`, its attributes parsed with a policy of `maxattr`.
+/// by this thread only for `'a`, its attributes parsed with a policy of `maxattr`. `sk` is
+/// the sender's socket, which the core does not release for `'a`; when `sock_live`, its release
+/// has not started either.
 pub struct Request<'a> {
     info: &'a bindings::genl_info,
     maxattr: u32,
+    sk: *const bindings::sock,
+    sock_live: bool,
 }
 
 impl<'a> Request<'a> {
     /// # Safety
     ///
     /// `info` must be the `genl_info` of a request to a registered family, valid and not used by
-    /// other threads for `'a`, parsed with a policy of `maxattr`.
-    pub(super) unsafe fn from_raw(info: *const bindings::genl_info, maxattr: u32) -> Self {
+    /// other threads for `'a`, parsed with a policy of `maxattr`; `sk` the sender's socket, not
+    /// released for `'a`, and, when `sock_live`, whose release has not started.
+    pub(super) unsafe fn from_raw(
+        info: *const bindings::genl_info,
+        maxattr: u32,
+        sk: *const bindings::sock,
+        sock_live: bool,
+    ) -> Self {
         // INVARIANT: guaranteed by the caller.
         Self {
             // SAFETY: valid for `'a`, as the caller guarantees.
             info: unsafe { &*info },
             maxattr,
+            sk,
+            sock_live,
         }
     }
 
@@ -210,6 +222,25 @@ impl<'a> Request<'a> {
         unsafe { (*self.info.genlhdr).cmd }
     }
 
+    /// The state of the sender's socket in family `S` (see [`SockPriv`](super::SockPriv)),
+    /// created with [`SockPriv::init`](super::SockPriv::init) when this is the socket's first
+    /// request that asks for it. It lives until the socket is closed: later requests of the
+    /// socket get the same state, other sockets their own.
+    ///
+    /// `EINVAL` when the request is not one of `S`'s family, or that family was built without
+    /// per-socket state; `ENOMEM`. In a dump's end ([`DumpIt::done`](super::DumpIt::done)),
+    /// which also runs when the socket is being closed, an existing state only: `ENOENT` when
+    /// the socket has none (or no longer has one).
+    pub fn sock_priv<S: SockPrivFamily>(&self) -> Result<&'a S::SockPriv> {
+        if !core::ptr::eq(self.info.family, S::FAMILY.as_raw()) {
+            return Err(EINVAL);
+        }
+        // SAFETY: the request's family is `S::FAMILY`, registered while its request is served
+        // (type invariant); `sk` is the sender's, not released for `'a`, and creating its
+        // state is asked for only when its release has not started (type invariant).
+        unsafe { S::FAMILY.sock_priv(self.sk, self.sock_live) }
+    }
+
     /// Rejects the request with `err` and `msg` reported through extack.
     pub fn reject(&self, err: Error, msg: &'static CStr) -> Error {
         self.extack().set(msg, core::ptr::null());
@@ -235,14 +266,20 @@ impl<'a> Request<'a> {
 /// Called by the genetlink core only, with the `genl_info` of a request to `H::State::FAMILY`,
 /// parsed with the op's policy.
 unsafe extern "C" fn doit_callback<H: DoIt, const N: usize>(
-    _skb: *mut bindings::sk_buff,
+    skb: *mut bindings::sk_buff,
     info: *mut bindings::genl_info,
 ) -> c_int {
     from_result(|| {
         // SAFETY: the core passes the request's `genl_info`, valid and ours until we return;
-        // its attributes were parsed with the op's `Policy<N>`, whose maxattr is `N - 1`.
+        // its attributes were parsed with the op's `Policy<N>`, whose maxattr is `N - 1`. The
+        // request's skb carries its sender's socket (`NETLINK_CB(skb).sk`, set by
+        // `netlink_unicast_kernel`): a do runs within the sender's `sendmsg`, which holds the
+        // socket's file, so its release has not started and cannot until we return.
         // CAST: `1 <= N <= u16::MAX + 1` (`Policy` invariant).
-        let req = unsafe { Request::from_raw(info, (N - 1) as u32) };
+        let req = unsafe {
+            let sk = (*inlines::netlink_cb(skb)).sk;
+            Request::from_raw(info, (N - 1) as u32, sk, true)
+        };
         // SAFETY: an op runs only while its family is registered, and a request's namespace
         // has its state from before any of its sockets could send to the family.
         let state = unsafe { H::State::FAMILY.state(req.net()) };

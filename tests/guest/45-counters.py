@@ -15,7 +15,8 @@ from lib.py import (NOBODY, family, ksft_eq, ksft_run, ksft_set_prefix, nl_error
 def main():
     ksft_set_prefix("counters: ")
     y = family("counters")
-    ksft_eq("add creates a counter at delta", {"name": "rx", "value": 5}, y.do("add", {"name": "rx", "delta": 5}))
+    ksft_eq("add creates a counter at delta", {"name": "rx", "value": 5, "sock-adds": 1},
+            y.do("add", {"name": "rx", "delta": 5}))
     ksft_eq("add without delta adds 1", 6, y.do("add", {"name": "rx"})["value"])
     ksft_eq("add wraps at 2^64", 4, y.do("add", {"name": "rx", "delta": (1 << 64) - 2})["value"])
     y.do("add", {"name": "a"})
@@ -27,6 +28,16 @@ def main():
     names = [c["name"] for c in y.dump("get", {})]
     ksft_eq("a dump over several rounds has every counter once, in order", 303, len(set(names)))
     ksft_eq("... sorted", sorted(names), names)
+
+    # sock-adds: each socket's own state (sock-priv), from its first add until it is closed.
+    a, b = family("counters"), family("counters")
+    seen = [s.do("add", {"name": "by-sock"})["sock-adds"] for s in (a, a, b, a, b)]
+    ksft_eq("each socket counts its own adds (sock-priv)", [1, 2, 1, 3, 2], seen)
+    ksft_eq("a failed add is not counted", (errno.EINVAL, 4),
+            (nl_error(lambda: a.do("add", {"name": ""}))[0], a.do("add", {"name": "by-sock"})["sock-adds"]))
+    a.sock.close()
+    ksft_eq("a new socket, after another closed, starts at 1", 1,
+            family("counters").do("add", {"name": "by-sock"})["sock-adds"])
 
     e, ext = nl_error(lambda: y.do("get", {"name": "nope"}))
     ksft_eq("get of a missing counter: ENOENT at name", (errno.ENOENT, ".name", "no such counter"),
@@ -57,7 +68,7 @@ def main():
     rc, out, err = ynl_cli("counters", "--do", "add", "--json", '{"name": "z", "delta": 1}')
     ksft_eq("the YNL CLI adds", (0, 10), (rc, json.loads(out)["value"] if rc == 0 else err))
     rc, out, err = ynl_cli("counters", "--dump", "get")
-    ksft_eq("the YNL CLI dumps", (0, 304), (rc, len(json.loads(out)) if rc == 0 else err))
+    ksft_eq("the YNL CLI dumps", (0, 305), (rc, len(json.loads(out)) if rc == 0 else err))
 
     # Bounded: past max_counters, a new counter is refused cleanly; existing ones still count.
     reload_module("counters", "max_counters=5")
