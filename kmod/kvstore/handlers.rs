@@ -35,6 +35,7 @@ const fn attr_size(len: usize) -> usize {
 }
 
 /// Room for the attributes of an entry message, beyond the headers.
+#[inline]
 fn entry_size(key: &[u8], value_len: usize) -> usize {
     attr_size(key.len() + 1) + attr_size(value_len) + attr_size(4) + 2 * attr_size(8)
 }
@@ -54,7 +55,9 @@ fn put_entry(msg: &mut impl AttrWriter, key: &[u8], value: &[u8], flags: u32) ->
     msg.put_u32(entry::FLAGS, flags)
 }
 
-/// Multicasts a notification to `notify` if anyone listens; counts what happened.
+/// Multicasts a notification to `notify` if anyone listens. Inlined into the handlers, so that
+/// when no one listens (the common case) nothing of the notification is prepared.
+#[inline]
 fn notify(
     store: &Store,
     net: Net<'_>,
@@ -62,9 +65,19 @@ fn notify(
     size: usize,
     fill: impl FnOnce(&mut Message) -> Result,
 ) {
-    if !FAMILY.has_listeners(net, group::NOTIFY) {
-        return;
+    if FAMILY.has_listeners(net, group::NOTIFY) {
+        send_notification(store, net, cmd, size, fill);
     }
+}
+
+/// Builds and multicasts a notification; counts what happened.
+fn send_notification(
+    store: &Store,
+    net: Net<'_>,
+    cmd: u8,
+    size: usize,
+    fill: impl FnOnce(&mut Message) -> Result,
+) {
     let sent = FAMILY.notification(cmd, size).and_then(|mut msg| {
         fill(&mut msg)?;
         FAMILY.notify(msg, net, group::NOTIFY)
@@ -157,7 +170,7 @@ impl KvstoreOps for Store {
         let mut reply = req.reply(size)?;
 
         let mut inner = self.inner.lock();
-        let generation = inner.put(node, mode, self.limits).map_err(|e| match e {
+        let generation = inner.put(node, mode, &self.limits).map_err(|e| match e {
             PutError::Exists => key_attr.reject(EEXIST, c"entry exists (mode create)"),
             PutError::Missing => key_attr.reject(ENOENT, c"entry does not exist (mode replace)"),
             PutError::TooManyEntries => {

@@ -325,7 +325,7 @@ impl Inner {
         &mut self,
         node: TreeNode<Entry>,
         mode: PutMode,
-        limits: Limits,
+        limits: &Limits,
     ) -> Result<u64, PutError> {
         let (new_size, new_memory) = (node.item().size(), node.item().footprint());
         let place = self.tree.entry(node);
@@ -501,7 +501,7 @@ mod tests {
         l: Limits,
     ) -> Result<u64, PutError> {
         let node = TreeNode::new(Entry::new(key, value, 0).unwrap(), GFP_KERNEL).unwrap();
-        s.put(node, mode, l)
+        s.put(node, mode, &l)
     }
 
     #[test]
