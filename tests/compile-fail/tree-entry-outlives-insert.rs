@@ -5,22 +5,7 @@
 // expect: error[E0499]: cannot borrow `tree` as mutable more than once at a time
 
 include!("common/family.rs");
-
-use genl::{Keyed, Tree, TreeEntry, TreeNode};
-
-const FAMILY_NAME: &[u8] = b"cfcase\0";
-static POLICY: Policy<1> = Policy::new(&[]);
-
-static OPS: [SplitOp<State>; 1] = [SplitOp::doit::<Noop, 1>(1, &POLICY, Perm::Anyone)];
-
-struct Item(u32);
-
-impl Keyed for Item {
-    type Key = u32;
-    fn key(&self) -> &u32 {
-        &self.0
-    }
-}
+include!("common/tree-item.rs");
 
 #[allow(dead_code)]
 fn misuse() -> Result<u32> {
