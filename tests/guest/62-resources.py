@@ -151,7 +151,8 @@ def failslab():
 
 def dump_faults():
     """`kvtest dumps --check faults`: a dump of 2,000 entries (three rounds) with keys too long
-    to live in the node, so that resuming a round allocates, failed at each allocation."""
+    to live in the node, failed at each allocation it makes (its rounds resume by a borrowed
+    key: the allocations are the request's and the core's skbs)."""
     name = "dumps: a dump failed at any allocation ends in an error, never as a short list"
     if not arm_failslab(name):
         return
