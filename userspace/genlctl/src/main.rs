@@ -475,14 +475,18 @@ fn policy(spec: &Spec, op: Option<&str>, dump_mode: bool, as_json: bool) -> Resu
         let cmd = op
             .req_value
             .ok_or_else(|| usage(format!("{}: no requests to it", op.name)))?;
-        let dump = conn
-            .policy(info.id, cmd)
-            .map_err(|e| nl_fail("policy", spec, None, &[], e))?;
+        // ENODATA: the op has no policy at all.
+        let dump = match conn.policy(info.id, cmd) {
+            Err(NlError::Kernel { errno, .. }) if errno == libc::ENODATA => Default::default(),
+            r => r.map_err(|e| nl_fail("policy", spec, None, &[], e))?,
+        };
         let render = |idx: Option<u32>| {
             idx.map(|i| policy_dict(spec, &dump, i, op.attr_set.as_deref(), &[]))
         };
         if as_json {
-            let p = render(if dump_mode { dump.dump } else { dump.do_ });
+            // As ynl: `null` for no policy and for one without attributes alike.
+            let p =
+                render(if dump_mode { dump.dump } else { dump.do_ }).filter(|m| !m.0.is_empty());
             return emit(&p.map(Json::Object).unwrap_or(Json::Null).to_string());
         }
         for (mode, idx) in [("do", dump.do_), ("dump", dump.dump)] {
