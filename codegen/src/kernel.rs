@@ -94,6 +94,19 @@ pub fn check(spec: &Spec) -> Result<()> {
         if op.is_notification() && (op.r#do.is_some() || op.dump.is_some()) {
             refuse(&at, "a notification with do or dump".into());
         }
+        let split = matches!(spec.kernel_policy.as_deref(), None | Some("split"));
+        if split
+            && op.dont_validate.iter().any(|x| x == "dump")
+            && op.dump.as_ref().is_some_and(|m| m.request.is_some())
+        {
+            refuse(
+                &key("dont-validate"),
+                "dont-validate dump on a split dump with a request: ynl-gen's C split op keeps \
+                 its policy, which the core applies; the layer gives an unvalidated dump none, \
+                 as the core gives a legacy op's (genl_cmd_full_to_split)"
+                    .into(),
+            );
+        }
         for (mode, m) in [("do", &op.r#do), ("dump", &op.dump)] {
             let Some(m) = m else { continue };
             for (when, hook) in [("pre", &m.pre), ("post", &m.post)] {
@@ -994,7 +1007,10 @@ pub fn policy_dump(spec: &Spec) -> Result<String> {
         for (mode, m) in [("do", &op.r#do), ("dump", &op.dump)] {
             let Some(m) = m else { continue };
             let t = &p.ops[p.of_op[&(op.name.clone(), mode)]];
-            let (pol, max) = if t.c_name.is_empty() {
+            // A dump left unvalidated has no policy (the layer's `SplitOp::dont_validate`, as
+            // the core's genl_cmd_full_to_split).
+            let unvalidated = mode == "dump" && dont_validate(op, mode).contains(&"DUMP");
+            let (pol, max) = if t.c_name.is_empty() || unvalidated {
                 ("-".to_string(), 0)
             } else {
                 (t.c_name.clone(), t.len - 1)

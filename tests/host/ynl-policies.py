@@ -14,8 +14,9 @@ validation type, bounds (inline or in a range struct), length, mask, nested poli
 maxattr; each op by command, do or dump, policy, maxattr, flags, GENL_DONT_VALIDATE_* flags,
 pre and post hooks. Ops of `kernel-policy: global` or `per-op` families (genl_small_ops,
 genl_ops) are compared as the split ops the core makes of them (genl_cmd_full_to_split), with
-the family's policy for `global`; their validate flags as the split op of each mode reads them
-(a do STRICT, a dump DUMP and DUMP_STRICT). Exit status 0 when equal; else the differences.
+the family's policy for `global`, and none for a dump with GENL_DONT_VALIDATE_DUMP; their
+validate flags as the split op of each mode reads them (a do STRICT, a dump DUMP and
+DUMP_STRICT). Exit status 0 when equal; else the differences.
 """
 import difflib
 import os
@@ -151,6 +152,9 @@ for blk in re.findall(r"\{\n(.*?)\n\t\},", body, re.S):
         keep = {"do": ["GENL_DONT_VALIDATE_STRICT"],
                 "dump": ["GENL_DONT_VALIDATE_DUMP", "GENL_DONT_VALIDATE_DUMP_STRICT"]}[mode]
         val = [x.strip() for x in f.get("validate", "").split("|") if x.strip() in keep]
+        if kind != "genl_split_ops" and "GENL_DONT_VALIDATE_DUMP" in val:
+            # genl_cmd_full_to_split: such a dump gets no policy (policy NULL, maxattr 0).
+            pol, maxattr = "-", 0
         pre = f.get("pre_doit" if mode == "do" else "start", "-")
         post = f.get("post_doit" if mode == "do" else "done", "-")
         ops.append((cmd, 0 if mode == "do" else 1,
