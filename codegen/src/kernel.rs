@@ -13,6 +13,59 @@ use anyhow::{bail, Result};
 
 use crate::model::{camel, snake, upper, Attr, AttrSet, Definition, IntOrName, Op, Perm, Spec};
 
+/// A constant the kernel defines in a C header: a spec's `const` definition with `header:`,
+/// whose `value` only stands in for the real one (netdev's `page-size`, value 0, is
+/// `PAGE_SIZE` of `asm/page.h`). ynl-gen's C names the macro, so the policy has the value the
+/// compiler sees; the tables name the Rust item with the same value, bindgen'd from the macro.
+#[derive(Debug, PartialEq)]
+pub struct KernelConst {
+    /// The header the spec names.
+    pub header: &'static str,
+    /// The macro, as ynl-gen writes it: the definition's name in upper case.
+    pub c_name: &'static str,
+    /// The Rust item holding the macro's value.
+    pub rust: &'static str,
+}
+
+/// The header constants the tables reach from Rust; a spec naming any other is refused.
+pub const KERNEL_CONSTS: &[KernelConst] = &[
+    KernelConst {
+        header: "asm/page.h",
+        c_name: "PAGE_SIZE",
+        rust: "kernel::page::PAGE_SIZE",
+    },
+    KernelConst {
+        header: "linux/err.h",
+        c_name: "MAX_ERRNO",
+        rust: "kernel::bindings::MAX_ERRNO",
+    },
+];
+
+/// The kernel's constant a header definition `d` stands for, if the tables reach it.
+fn kernel_const_of(d: &Definition) -> Option<&'static KernelConst> {
+    let header = d.header.as_deref()?;
+    KERNEL_CONSTS
+        .iter()
+        .find(|k| k.header == header && k.c_name == upper(&d.name))
+}
+
+/// The const definition a check's value names (by its name, or its C name), if any.
+fn const_named<'a>(spec: &'a Spec, n: &str) -> Option<&'a Definition> {
+    let c_name = |d: &Definition| format!("{}{}", d.name_prefix.as_deref().unwrap_or(""), d.name);
+    spec.definitions
+        .iter()
+        .filter(|d| d.kind == "const")
+        .find(|d| d.name == n || (d.name_prefix.is_some() && c_name(d) == n))
+}
+
+/// The kernel's constant a check's value names, when it names a header definition.
+fn kernel_const(spec: &Spec, v: &IntOrName) -> Option<&'static KernelConst> {
+    match v {
+        IntOrName::Name(n) => const_named(spec, n).and_then(kernel_const_of),
+        IntOrName::Int(_) => None,
+    }
+}
+
 /// The spec features the kernel tables implement: refuses any other, naming the item and its
 /// line (the first one found, and how many more there are).
 pub fn check(spec: &Spec) -> Result<()> {
@@ -49,6 +102,25 @@ pub fn check(spec: &Spec) -> Result<()> {
             refuse(
                 &["kernel-family", "sock-priv"],
                 format!("sock-priv `{sp}` is not a C type name (`struct NAME` or `NAME`)"),
+            );
+        }
+    }
+    for d in spec.definitions.iter().filter(|d| d.kind == "const") {
+        if let (Some(h), None) = (&d.header, kernel_const_of(d)) {
+            let name = format!("={}", d.name);
+            refuse(
+                &["definitions", &name, "header"],
+                format!(
+                    "const `{}` is `{}` of the C header {h}, whose value the spec only stands \
+                     in for: the tables know no Rust item holding it (known: {})",
+                    d.name,
+                    upper(&d.name),
+                    KERNEL_CONSTS
+                        .iter()
+                        .map(|k| format!("{} of {}", k.c_name, k.header))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
             );
         }
     }
@@ -169,12 +241,14 @@ pub enum Pol {
         ty: &'static str,
         min: Option<i64>,
         max: Option<i64>,
+        sym: Syms,
     },
     /// `NLA_POLICY_FULL_RANGE(TYPE, &range)` (`_SIGNED` for signed types).
     FullRange {
         ty: &'static str,
         min: i128,
         max: i128,
+        sym: Syms,
     },
     /// `NLA_POLICY_MASK(TYPE, mask)`.
     Mask { ty: &'static str, mask: u64 },
@@ -187,6 +261,13 @@ pub enum Pol {
     /// `max-len`, or a `max-len` over `i16::MAX`).
     BinaryLen { min: u64, max: u64 },
 }
+
+/// The kernel's constants a policy's minimum and maximum are, when a check names one (its
+/// number in the policy is then the spec's stand-in, which only chooses the form).
+pub type Syms = [Option<&'static KernelConst>; 2];
+
+/// No bound is a kernel's constant.
+const NO_SYM: Syms = [None, None];
 
 /// A policy table: its Rust name, ynl-gen's C name, the set whose constants index it, its
 /// entries and its size (maxattr + 1).
@@ -247,15 +328,9 @@ fn limit(spec: &Spec, v: &IntOrName) -> Option<i128> {
         IntOrName::Int(i) => Some((*i).into()),
         IntOrName::Name(n) => {
             // A const by its name, or by its C name (`name-prefix` and name: ynl-gen writes an
-            // unknown name as a C macro, which the uapi header defines so).
-            let c_name =
-                |d: &Definition| format!("{}{}", d.name_prefix.as_deref().unwrap_or(""), d.name);
-            if let Some(d) = spec
-                .definitions
-                .iter()
-                .filter(|d| d.kind == "const")
-                .find(|d| &d.name == n || (d.name_prefix.is_some() && &c_name(d) == n))
-            {
+            // unknown name as a C macro, which the uapi header defines so). A header's const
+            // gives its stand-in value, which ynl-gen chooses the policy's form by.
+            if let Some(d) = const_named(spec, n) {
                 return d.value.as_ref().and_then(IntOrName::int).map(i128::from);
             }
             // ynl-gen's `limit_to_number`: `u8-min` .. `s64-max`.
@@ -298,6 +373,13 @@ fn attr_policy(spec: &Spec, a: &Attr, at: &[String]) -> Result<Option<Pol>, Refu
     let get = |k: &'static str, v: &Option<IntOrName>| -> Result<Option<i128>, Refusal> {
         match v {
             None => Ok(None),
+            Some(v) if k.ends_with("-len") && kernel_const(spec, v).is_some() => Err(refuse(
+                &["checks", k],
+                format!(
+                    "check {k} names a constant of a C header: the tables take such a constant \
+                     as an integer's min or max only"
+                ),
+            )),
             Some(v) => limit(spec, v).map(Some).ok_or_else(|| {
                 refuse(
                     &["checks", k],
@@ -376,6 +458,9 @@ fn attr_policy(spec: &Spec, a: &Attr, at: &[String]) -> Result<Option<Pol>, Refu
                 let mask = d.values().iter().fold(0u64, |m, v| m | (1u64 << v));
                 return mask_pol(ty, mask, &refuse);
             }
+            // A bound the spec names a header's constant for: the kernel's value, in Rust as
+            // in ynl-gen's C (the stand-in only chooses the form, as in ynl-gen).
+            let sym = [&c.min, &c.max].map(|v| v.as_ref().and_then(|v| kernel_const(spec, v)));
             let lo = min.unwrap_or(0).min(max.unwrap_or(0));
             let hi = min.unwrap_or(0).max(max.unwrap_or(0));
             if lo < 0 && !signed {
@@ -396,7 +481,7 @@ fn attr_policy(spec: &Spec, a: &Attr, at: &[String]) -> Result<Option<Pol>, Refu
                         ),
                     ));
                 }
-                Pol::FullRange { ty, min, max }
+                Pol::FullRange { ty, min, max, sym }
             } else if min.is_none() && max.is_none() {
                 Pol::Plain { ty, len: 0 }
             } else {
@@ -404,6 +489,7 @@ fn attr_policy(spec: &Spec, a: &Attr, at: &[String]) -> Result<Option<Pol>, Refu
                     ty,
                     min: min.map(|v| v as i64),
                     max: max.map(|v| v as i64),
+                    sym,
                 }
             }
         }
@@ -458,11 +544,13 @@ fn attr_policy(spec: &Spec, a: &Attr, at: &[String]) -> Result<Option<Pol>, Refu
                     ty: "NLA_BINARY",
                     min: Some(n as i64),
                     max: None,
+                    sym: NO_SYM,
                 },
                 (None, None, Some(n)) if (0..=32767).contains(&n) => Pol::Bounds {
                     ty: "NLA_BINARY",
                     min: None,
                     max: Some(n as i64),
+                    sym: NO_SYM,
                 },
                 (None, min, max) => {
                     let (min, max) = (min.unwrap_or(0), max.unwrap_or(0));
@@ -553,6 +641,7 @@ fn exact_len<F: Fn(&[&str], String) -> Refusal>(n: i128, refuse: &F) -> Result<P
         ty: "NLA_BINARY",
         min: Some(n as i64),
         max: Some(n as i64),
+        sym: NO_SYM,
     })
 }
 
@@ -910,27 +999,48 @@ fn render_pol(p: &Pol) -> String {
             ty: "NLA_BINARY",
             min,
             max,
+            ..
         } => match (min, max) {
             (Some(a), Some(b)) if a == b => format!("AttrPolicy::exact_len({a})"),
             (Some(a), None) => format!("AttrPolicy::min_len({a})"),
             (None, Some(b)) => format!("AttrPolicy::max_len({b})"),
             _ => unreachable!("ynl-gen has no such binary policy"),
         },
-        Pol::Bounds { ty, min, max } => match (min, max) {
-            (Some(a), Some(b)) => format!("{}.range({a}, {b})", ctor(ty)),
-            (Some(a), None) => format!("{}.min({a})", ctor(ty)),
-            (None, Some(b)) => format!("{}.max({b})", ctor(ty)),
-            (None, None) => ctor(ty),
-        },
-        Pol::FullRange { ty, min, max } => {
-            let t = ty.trim_start_matches("NLA_").to_lowercase();
-            let fmt = |v: i128| match v {
-                v if v == i64::MIN.into() => "{ i64::MIN }".to_string(),
-                v if v == u64::MAX.into() => "{ u64::MAX }".to_string(),
-                v if v < 0 => format!("{{ {v} }}"),
-                v => v.to_string(),
+        Pol::Bounds { ty, min, max, sym } => {
+            // The inline bounds are `s16`.
+            let b = |v: &Option<i64>, i: usize| match sym[i] {
+                Some(k) => format!("KernelBound::s16({} as i128)", k.rust),
+                None => v.map(|v| v.to_string()).unwrap_or_default(),
             };
-            format!("AttrPolicy::{t}_range::<{}, {}>()", fmt(*min), fmt(*max))
+            match (min, max) {
+                (Some(_), Some(_)) => format!("{}.range({}, {})", ctor(ty), b(min, 0), b(max, 1)),
+                (Some(_), None) => format!("{}.min({})", ctor(ty), b(min, 0)),
+                (None, Some(_)) => format!("{}.max({})", ctor(ty), b(max, 1)),
+                (None, None) => ctor(ty),
+            }
+        }
+        Pol::FullRange { ty, min, max, sym } => {
+            let t = ty.trim_start_matches("NLA_").to_lowercase();
+            // The range's bounds have the type's own Rust type.
+            let bound_ty = match t.as_str() {
+                "uint" => "u64",
+                "sint" => "s64",
+                "be16" => "u16",
+                "be32" => "u32",
+                t => t,
+            };
+            let fmt = |v: i128, i: usize| match (sym[i], v) {
+                (Some(k), _) => format!("{{ KernelBound::{bound_ty}({} as i128) }}", k.rust),
+                (None, v) if v == i64::MIN.into() => "{ i64::MIN }".to_string(),
+                (None, v) if v == u64::MAX.into() => "{ u64::MAX }".to_string(),
+                (None, v) if v < 0 => format!("{{ {v} }}"),
+                (None, v) => v.to_string(),
+            };
+            format!(
+                "AttrPolicy::{t}_range::<{}, {}>()",
+                fmt(*min, 0),
+                fmt(*max, 1)
+            )
         }
         Pol::Mask { ty, mask } => format!("{}.mask({mask:#x})", ctor(ty)),
         Pol::Bitfield32 { valid } => format!("AttrPolicy::bitfield32({valid:#x})"),
@@ -975,15 +1085,26 @@ pub fn policy_dump(spec: &Spec) -> Result<String> {
         for (_, id, pol) in entries {
             let f = match pol {
                 Pol::Plain { ty, len } => format!("{ty} none len={len}"),
-                Pol::Bounds { ty, min, max } => {
+                // A kernel's constant by its C name: its value is the compiler's.
+                Pol::Bounds { ty, min, max, sym } => {
                     let v = match (min, max) {
                         (Some(_), Some(_)) => "range",
                         (Some(_), None) => "min",
                         _ => "max",
                     };
-                    format!("{ty} {v} min={} max={}", min.unwrap_or(0), max.unwrap_or(0))
+                    let b = |v: Option<i64>, i: usize| match sym[i] {
+                        Some(k) => k.c_name.to_string(),
+                        None => v.unwrap_or(0).to_string(),
+                    };
+                    format!("{ty} {v} min={} max={}", b(min, 0), b(max, 1))
                 }
-                Pol::FullRange { ty, min, max } => format!("{ty} range_ptr min={min} max={max}"),
+                Pol::FullRange { ty, min, max, sym } => {
+                    let b = |v: i128, i: usize| match sym[i] {
+                        Some(k) => k.c_name.to_string(),
+                        None => v.to_string(),
+                    };
+                    format!("{ty} range_ptr min={} max={}", b(min, 0), b(max, 1))
+                }
                 Pol::Mask { ty, mask } => format!("{ty} mask mask={mask:#x}"),
                 Pol::Bitfield32 { valid } => format!("NLA_BITFIELD32 none valid={valid:#x}"),
                 Pol::Nested { set, array } => format!(
@@ -1137,6 +1258,24 @@ pub fn emit(spec: &Spec, spec_path: &str) -> Result<String> {
         w(&mut o, "pub(crate) mod consts {");
         for d in consts {
             doc(&mut o, "    ", d.doc.as_deref());
+            if let Some(k) = kernel_const_of(d) {
+                w(
+                    &mut o,
+                    &format!(
+                        "    /// The kernel's `{}` (`{}`), which the spec's value stands in for.",
+                        k.c_name, k.header
+                    ),
+                );
+                w(
+                    &mut o,
+                    &format!(
+                        "    pub(crate) const {}: u64 = {} as u64;",
+                        konst(&d.name),
+                        k.rust
+                    ),
+                );
+                continue;
+            }
             match d.value.as_ref().expect("validated") {
                 IntOrName::Int(v) if *v < 0 => w(
                     &mut o,
@@ -1674,6 +1813,7 @@ pub fn emit(spec: &Spec, spec_path: &str) -> Result<String> {
     ];
     for (name, used) in [
         ("AttrPolicy", "AttrPolicy::"),
+        ("KernelBound", "KernelBound::"),
         ("DontValidate", "DontValidate::"),
         ("Perm", "Perm::"),
         ("Policy", ": Policy<"),

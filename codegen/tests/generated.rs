@@ -644,3 +644,71 @@ fn the_tree_is_found_from_any_directory_in_it() {
     );
     assert_eq!(genlkit_codegen::find_root(&root), Some(root));
 }
+
+/// A spec whose const `page-size` is `PAGE_SIZE` of `asm/page.h`, its value a stand-in, as
+/// netdev's.
+const PAGED: &str = "name: paged
+protocol: genetlink
+definitions:
+  - name: page-size
+    type: const
+    value: 0
+    header: asm/page.h
+    scope: kernel
+attribute-sets:
+  - name: s
+    attributes:
+      - name: size
+        type: u32
+        checks:
+          min: page-size
+          max: u32-max
+      - name: small
+        type: u16
+        checks:
+          max: page-size
+operations:
+  list:
+    - name: op
+      attribute-set: s
+      do:
+        request:
+          attributes: [size, small]
+";
+
+#[test]
+fn header_constants_are_the_kernels_not_their_stand_in() {
+    let spec = Spec::parse(PAGED, "specs/paged.yaml").unwrap();
+    let k = genlkit_codegen::kernel::emit(&spec, "specs/paged.yaml").unwrap();
+    for line in [
+        "(s::SIZE, AttrPolicy::u32_range::<{ KernelBound::u32(kernel::page::PAGE_SIZE as i128) }, 4294967295>()),",
+        "(s::SMALL, AttrPolicy::u16().max(KernelBound::s16(kernel::page::PAGE_SIZE as i128))),",
+        "pub(crate) const PAGE_SIZE: u64 = kernel::page::PAGE_SIZE as u64;",
+    ] {
+        assert!(k.contains(line), "missing `{line}` in:\n{k}");
+    }
+    assert!(!k.contains("_range::<0,"), "{k}");
+    // The policy dump names the macro, as ynl-gen's C does.
+    let d = genlkit_codegen::kernel::policy_dump(&spec).unwrap();
+    assert!(
+        d.contains(" 1 NLA_U32 range_ptr min=PAGE_SIZE max=4294967295"),
+        "{d}"
+    );
+    assert!(d.contains(" 2 NLA_U16 max min=0 max=PAGE_SIZE"), "{d}");
+
+    // A header constant no Rust item is known to hold: refused, by item and line.
+    let e = kernel_refused(&PAGED.replace("asm/page.h", "linux/mm.h"));
+    assert!(
+        e.contains("definitions[page-size].header (line 7)") && e.contains("linux/mm.h"),
+        "{e}"
+    );
+    // As a length, too.
+    let e = kernel_refused(&PAGED.replace(
+        "type: u16\n        checks:\n          max:",
+        "type: binary\n        checks:\n          max-len:",
+    ));
+    assert!(
+        e.contains("attribute-sets[s].attributes[small].checks.max-len") && e.contains("C header"),
+        "{e}"
+    );
+}

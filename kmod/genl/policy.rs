@@ -390,6 +390,31 @@ impl AttrPolicy {
     }
 }
 
+/// A bound the kernel defines in a C header (a spec's `const` with `header:`, such as
+/// `PAGE_SIZE`), as the type a policy keeps it in: built in const context, panics (at build
+/// time) when the kernel's value does not fit, where C would truncate it.
+pub struct KernelBound;
+
+macro_rules! kernel_bounds {
+    ($($name:ident: $t:ty),* $(,)?) => {
+        impl KernelBound {
+            $(
+                #[doc = concat!("`v` as a `", stringify!($t), "` bound; panics if it does not fit.")]
+                pub const fn $name(v: i128) -> $t {
+                    // CAST: the type's bounds, widened.
+                    if v < <$t>::MIN as i128 || v > <$t>::MAX as i128 {
+                        panic!("policy: a kernel constant out of its bound's type");
+                    }
+                    // CAST: in the type's range, checked above.
+                    v as $t
+                }
+            )*
+        }
+    };
+}
+
+kernel_bounds!(u8: u8, u16: u16, u32: u32, u64: u64, s8: i8, s16: i16, s32: i32, s64: i64);
+
 /// An inclusive range of an unsigned integer attribute: a `struct netlink_range_validation`.
 #[repr(transparent)]
 struct Range(bindings::netlink_range_validation);
@@ -513,6 +538,24 @@ mod tests {
             let range = unsafe { &*p.__bindgen_anon_1.range };
             assert_eq!((range.min, range.max), (min, max));
         }
+    }
+
+    static PAGE: Policy<2> = Policy::new(&[(
+        1,
+        AttrPolicy::u32_range::<{ KernelBound::u32(kernel::page::PAGE_SIZE as i128) }, { u32::MAX }>(
+        ),
+    )]);
+
+    /// A bound the kernel defines is the kernel's value, whatever the spec stands in for it.
+    #[test]
+    fn kernel_bounds_are_the_kernels() {
+        let p = PAGE.get(1).unwrap().0;
+        // SAFETY: a range policy's union holds a pointer to a `'static` range.
+        let range = unsafe { &*p.__bindgen_anon_1.range };
+        // CAST: widening.
+        assert_eq!(range.min, kernel::page::PAGE_SIZE as u64);
+        assert_eq!(KernelBound::s16(-3), -3);
+        assert_eq!(KernelBound::u8(255), 255);
     }
 
     static CONSTRUCTORS: Policy<13> = Policy::new(&[

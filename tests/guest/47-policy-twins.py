@@ -26,10 +26,6 @@ TWINS = f"{ROOT}/out/policy-twins/twins.tsv"
 # Differences seen and understood, as (family, "op mode", attribute or None for the op, why).
 # They are reported, not failed; each must still be seen (the list is kept exact).
 KNOWN = [
-    ("netdev", "bind-rx do", "rx-page-size (5)",
-     "genlkit-codegen takes the spec's stand-in value (0) of const page-size, whose value is "
-     "the C header's PAGE_SIZE (`header: asm/page.h`): to fix in the generator"),
-] + [
     ("tcp_metrics", op, attr, why)
     for op in ("get do", "del do")
     for attr, why in (
