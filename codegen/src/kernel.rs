@@ -256,6 +256,16 @@ pub enum Pol {
     Bitfield32 { valid: u64 },
     /// `NLA_POLICY_NESTED(set)` or `NLA_POLICY_NESTED_ARRAY(set)`.
     Nested { set: String, array: bool },
+    /// `{ .type = TYPE, .len = len }`, as ynl-gen's for a string, and genlkit's own check of
+    /// its `min-len` (`min` bytes before the NUL), a validation function of the layer's
+    /// (`AttrPolicy::min_str_len`), by a type the tables define for attribute `attr` of `set`.
+    StrMin {
+        ty: &'static str,
+        len: u64,
+        min: u64,
+        set: String,
+        attr: String,
+    },
     /// genlkit's own: binary of `min..=max` bytes (`{ .type = NLA_BINARY, .len = max }` with
     /// `NLA_VALIDATE_MIN` for `min`), where ynl-gen has no single macro (both `min-len` and
     /// `max-len`, or a `max-len` over `i16::MAX`).
@@ -396,6 +406,32 @@ fn attr_policy(spec: &Spec, a: &Attr, at: &[String]) -> Result<Option<Pol>, Refu
         ));
     }
     let kind = a.kind.as_str();
+    // Every check the spec gives must be enforced: one the type's policy has no place for
+    // (ynl-gen would drop it silently) is refused.
+    let allowed: &[&str] = match kind {
+        "u8" | "u16" | "u32" | "u64" | "s8" | "s16" | "s32" | "s64" | "uint" | "sint" => {
+            &["flags-mask", "min", "max"]
+        }
+        "string" => &["min-len", "max-len", "exact-len", "unterminated-ok"],
+        "binary" => &["min-len", "max-len", "exact-len"],
+        _ => &[],
+    };
+    for (k, given) in [
+        ("flags-mask", c.flags_mask.is_some()),
+        ("min", c.min.is_some()),
+        ("max", c.max.is_some()),
+        ("min-len", c.min_len.is_some()),
+        ("max-len", c.max_len.is_some()),
+        ("exact-len", c.exact_len.is_some()),
+        ("unterminated-ok", c.unterminated_ok == Some(true)),
+    ] {
+        if given && !allowed.contains(&k) {
+            return Err(refuse(
+                &["checks", k],
+                format!("check {k} on a {kind}: its policy cannot enforce it"),
+            ));
+        }
+    }
     let big = a.byte_order.as_deref() == Some("big-endian");
     let pol = match kind {
         "pad" | "unused" => return Ok(None),
@@ -499,6 +535,12 @@ fn attr_policy(spec: &Spec, a: &Attr, at: &[String]) -> Result<Option<Pol>, Refu
         },
         "string" => {
             if let Some(n) = get("exact-len", &c.exact_len)? {
+                if c.min_len.is_some() || c.max_len.is_some() {
+                    return Err(refuse(
+                        &["checks", "exact-len"],
+                        "exact-len with min-len or max-len".into(),
+                    ));
+                }
                 exact_len(n, &refuse)?
             } else {
                 // A multi-attr string is NLA_STRING: ynl-gen's multi-attr class renders the
@@ -515,10 +557,30 @@ fn attr_policy(spec: &Spec, a: &Attr, at: &[String]) -> Result<Option<Pol>, Refu
                         "max-len over 65531 cannot be carried by a netlink attribute".into(),
                     ));
                 }
-                // ynl-gen has no minimum for strings: `min-len` is for handlers.
-                Pol::Plain {
-                    ty,
-                    len: len as u64,
+                // ynl-gen drops a string's `min-len` (the core has no minimum for a string's
+                // length): the layer checks it with a validation function of its policy, which
+                // leaves the type and maximum the controller reports as ynl-gen's.
+                match get("min-len", &c.min_len)? {
+                    None | Some(0) => Pol::Plain {
+                        ty,
+                        len: len as u64,
+                    },
+                    Some(min) if min < 0 || (len > 0 && min > len) => {
+                        return Err(refuse(
+                            &["checks", "min-len"],
+                            format!("min-len {min} out of 0..=max-len ({len})"),
+                        ))
+                    }
+                    Some(min) => Pol::StrMin {
+                        ty,
+                        len: len as u64,
+                        min: min as u64,
+                        set: at
+                            .get(1)
+                            .map(|s| s.trim_start_matches('=').to_string())
+                            .unwrap_or_default(),
+                        attr: a.name.clone(),
+                    },
                 }
             }
         }
@@ -1050,7 +1112,47 @@ fn render_pol(p: &Pol) -> String {
             upper(set)
         ),
         Pol::BinaryLen { min, max } => format!("AttrPolicy::binary({min}, {max})"),
+        Pol::StrMin { ty, len, .. } => format!(
+            "{}.min_str_len::<{}>()",
+            render_pol(&Pol::Plain { ty, len: *len }),
+            str_min_type(p)
+        ),
     }
+}
+
+/// The type the tables define for the `min-len` of a string (`Pol::StrMin`), and its
+/// definition: `<Set><Attr>MinLen`, implementing the layer's `StrMinLen`.
+fn str_min_type(p: &Pol) -> String {
+    match p {
+        Pol::StrMin { set, attr, .. } => format!("{}{}MinLen", camel(set), camel(attr)),
+        _ => unreachable!("only a string's min-len has a type"),
+    }
+}
+
+fn render_str_min(o: &mut String, p: &Pol) {
+    let Pol::StrMin { min, attr, .. } = p else {
+        return;
+    };
+    let ty = str_min_type(p);
+    let msg = if *min == 1 {
+        format!("{attr} must not be empty")
+    } else {
+        format!("{attr} is shorter than {min} bytes")
+    };
+    w(
+        o,
+        &format!("/// `{attr}` check `min-len` ({min}): its policy rejects a shorter string with EINVAL."),
+    );
+    w(o, &format!("pub(crate) struct {ty};"));
+    w(o, "");
+    w(o, &format!("impl StrMinLen for {ty} {{"));
+    w(o, &format!("    const MIN: usize = {min};"));
+    w(
+        o,
+        &format!("    const MSG: &'static core::ffi::CStr = c\"{msg}\";"),
+    );
+    w(o, "}");
+    w(o, "");
 }
 
 /// The policies as ynl-gen's C would define them, one line each, for a test to compare with
@@ -1118,6 +1220,9 @@ pub fn policy_dump(spec: &Spec) -> Result<String> {
                     c_name(&set)
                 ),
                 Pol::BinaryLen { min, max } => format!("NLA_BINARY genlkit min={min} len={max}"),
+                // The check of `min-len` is a function the controller does not report: the
+                // policy is ynl-gen's.
+                Pol::StrMin { ty, len, .. } => format!("{ty} none len={len}"),
             };
             let _ = writeln!(o, " {id} {f}");
         }
@@ -1439,7 +1544,15 @@ pub fn emit(spec: &Spec, spec_path: &str) -> Result<String> {
     w(&mut o, "];");
     w(&mut o, "");
 
-    // Policies: the nested sets', then the ops' (or the global one).
+    // The types of strings' `min-len`, once per attribute; then the policies: the nested
+    // sets', then the ops' (or the global one).
+    let mut str_mins: Vec<String> = Vec::new();
+    for (_, _, pol) in p.nested.iter().chain(&p.ops).flat_map(|t| &t.entries) {
+        if matches!(pol, Pol::StrMin { .. }) && !str_mins.contains(&str_min_type(pol)) {
+            str_mins.push(str_min_type(pol));
+            render_str_min(&mut o, pol);
+        }
+    }
     for t in p.nested.iter().chain(&p.ops) {
         render_table(&mut o, spec, t);
     }
@@ -1814,6 +1927,7 @@ pub fn emit(spec: &Spec, spec_path: &str) -> Result<String> {
     for (name, used) in [
         ("AttrPolicy", "AttrPolicy::"),
         ("KernelBound", "KernelBound::"),
+        ("StrMinLen", "impl StrMinLen"),
         ("DontValidate", "DontValidate::"),
         ("Perm", "Perm::"),
         ("Policy", ": Policy<"),

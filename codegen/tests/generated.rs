@@ -712,3 +712,51 @@ fn header_constants_are_the_kernels_not_their_stand_in() {
         "{e}"
     );
 }
+
+#[test]
+fn a_string_min_len_is_checked_by_its_policy() {
+    let spec = format!(
+        "{BASE}      - name: name\n        type: string\n        checks:\n          min-len: 1\n          max-len: 15\n      - name: tag\n        type: string\n        checks:\n          min-len: 3\noperations:\n  list:\n    - name: op\n      attribute-set: s\n      do:\n        request:\n          attributes: [name, tag]\n"
+    );
+    let parsed = Spec::parse(&spec, "specs/bad.yaml").unwrap();
+    let k = genlkit_codegen::kernel::emit(&parsed, "specs/bad.yaml").unwrap();
+    for line in [
+        "(s::NAME, AttrPolicy::nul_string(15).min_str_len::<SNameMinLen>()),",
+        "(s::TAG, AttrPolicy::nul_string(0).min_str_len::<STagMinLen>()),",
+        "impl StrMinLen for SNameMinLen {",
+        "    const MSG: &'static core::ffi::CStr = c\"name must not be empty\";",
+        "    const MSG: &'static core::ffi::CStr = c\"tag is shorter than 3 bytes\";",
+    ] {
+        assert!(k.contains(line), "missing `{line}` in:\n{k}");
+    }
+    // The controller reports it as ynl-gen's C defines it.
+    let d = genlkit_codegen::kernel::policy_dump(&parsed).unwrap();
+    assert!(d.contains(" 1 NLA_NUL_STRING none len=15\n"), "{d}");
+
+    // A check the policy cannot enforce is refused, not dropped.
+    for (from, to, item) in [
+        (
+            "type: string\n        checks:\n          min-len: 3",
+            "type: u32\n        checks:\n          min-len: 3",
+            "attributes[tag].checks.min-len (line 14)",
+        ),
+        (
+            "min-len: 3",
+            "min: 3",
+            "attributes[tag].checks.min (line 14)",
+        ),
+        (
+            "type: string\n        checks:\n          min-len: 3",
+            "type: flag\n        checks:\n          max-len: 3",
+            "attributes[tag].checks.max-len (line 14)",
+        ),
+        (
+            "max-len: 15",
+            "max-len: 15\n          exact-len: 4",
+            "attributes[name].checks.exact-len",
+        ),
+    ] {
+        let e = kernel_refused(&spec.replace(from, to));
+        assert!(e.contains(item), "{item}: {e}");
+    }
+}
