@@ -13,6 +13,59 @@ use anyhow::{bail, Result};
 
 use crate::model::{camel, snake, upper, Attr, AttrSet, Definition, IntOrName, Op, Perm, Spec};
 
+/// A constant the kernel defines in a C header: a spec's `const` definition with `header:`,
+/// whose `value` only stands in for the real one (netdev's `page-size`, value 0, is
+/// `PAGE_SIZE` of `asm/page.h`). ynl-gen's C names the macro, so the policy has the value the
+/// compiler sees; the tables name the Rust item with the same value, bindgen'd from the macro.
+#[derive(Debug, PartialEq)]
+pub struct KernelConst {
+    /// The header the spec names.
+    pub header: &'static str,
+    /// The macro, as ynl-gen writes it: the definition's name in upper case.
+    pub c_name: &'static str,
+    /// The Rust item holding the macro's value.
+    pub rust: &'static str,
+}
+
+/// The header constants the tables reach from Rust; a spec naming any other is refused.
+pub const KERNEL_CONSTS: &[KernelConst] = &[
+    KernelConst {
+        header: "asm/page.h",
+        c_name: "PAGE_SIZE",
+        rust: "kernel::page::PAGE_SIZE",
+    },
+    KernelConst {
+        header: "linux/err.h",
+        c_name: "MAX_ERRNO",
+        rust: "kernel::bindings::MAX_ERRNO",
+    },
+];
+
+/// The kernel's constant a header definition `d` stands for, if the tables reach it.
+fn kernel_const_of(d: &Definition) -> Option<&'static KernelConst> {
+    let header = d.header.as_deref()?;
+    KERNEL_CONSTS
+        .iter()
+        .find(|k| k.header == header && k.c_name == upper(&d.name))
+}
+
+/// The const definition a check's value names (by its name, or its C name), if any.
+fn const_named<'a>(spec: &'a Spec, n: &str) -> Option<&'a Definition> {
+    let c_name = |d: &Definition| format!("{}{}", d.name_prefix.as_deref().unwrap_or(""), d.name);
+    spec.definitions
+        .iter()
+        .filter(|d| d.kind == "const")
+        .find(|d| d.name == n || (d.name_prefix.is_some() && c_name(d) == n))
+}
+
+/// The kernel's constant a check's value names, when it names a header definition.
+fn kernel_const(spec: &Spec, v: &IntOrName) -> Option<&'static KernelConst> {
+    match v {
+        IntOrName::Name(n) => const_named(spec, n).and_then(kernel_const_of),
+        IntOrName::Int(_) => None,
+    }
+}
+
 /// The spec features the kernel tables implement: refuses any other, naming the item and its
 /// line (the first one found, and how many more there are).
 pub fn check(spec: &Spec) -> Result<()> {
@@ -49,6 +102,25 @@ pub fn check(spec: &Spec) -> Result<()> {
             refuse(
                 &["kernel-family", "sock-priv"],
                 format!("sock-priv `{sp}` is not a C type name (`struct NAME` or `NAME`)"),
+            );
+        }
+    }
+    for d in spec.definitions.iter().filter(|d| d.kind == "const") {
+        if let (Some(h), None) = (&d.header, kernel_const_of(d)) {
+            let name = format!("={}", d.name);
+            refuse(
+                &["definitions", &name, "header"],
+                format!(
+                    "const `{}` is `{}` of the C header {h}, whose value the spec only stands \
+                     in for: the tables know no Rust item holding it (known: {})",
+                    d.name,
+                    upper(&d.name),
+                    KERNEL_CONSTS
+                        .iter()
+                        .map(|k| format!("{} of {}", k.c_name, k.header))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
             );
         }
     }
@@ -93,6 +165,19 @@ pub fn check(spec: &Spec) -> Result<()> {
         }
         if op.is_notification() && (op.r#do.is_some() || op.dump.is_some()) {
             refuse(&at, "a notification with do or dump".into());
+        }
+        let split = matches!(spec.kernel_policy.as_deref(), None | Some("split"));
+        if split
+            && op.dont_validate.iter().any(|x| x == "dump")
+            && op.dump.as_ref().is_some_and(|m| m.request.is_some())
+        {
+            refuse(
+                &key("dont-validate"),
+                "dont-validate dump on a split dump with a request: ynl-gen's C split op keeps \
+                 its policy, which the core applies; the layer gives an unvalidated dump none, \
+                 as the core gives a legacy op's (genl_cmd_full_to_split)"
+                    .into(),
+            );
         }
         for (mode, m) in [("do", &op.r#do), ("dump", &op.dump)] {
             let Some(m) = m else { continue };
@@ -156,12 +241,14 @@ pub enum Pol {
         ty: &'static str,
         min: Option<i64>,
         max: Option<i64>,
+        sym: Syms,
     },
     /// `NLA_POLICY_FULL_RANGE(TYPE, &range)` (`_SIGNED` for signed types).
     FullRange {
         ty: &'static str,
         min: i128,
         max: i128,
+        sym: Syms,
     },
     /// `NLA_POLICY_MASK(TYPE, mask)`.
     Mask { ty: &'static str, mask: u64 },
@@ -169,11 +256,28 @@ pub enum Pol {
     Bitfield32 { valid: u64 },
     /// `NLA_POLICY_NESTED(set)` or `NLA_POLICY_NESTED_ARRAY(set)`.
     Nested { set: String, array: bool },
+    /// `{ .type = TYPE, .len = len }`, as ynl-gen's for a string, and genlkit's own check of
+    /// its `min-len` (`min` bytes before the NUL), a validation function of the layer's
+    /// (`AttrPolicy::min_str_len`), by a type the tables define for attribute `attr` of `set`.
+    StrMin {
+        ty: &'static str,
+        len: u64,
+        min: u64,
+        set: String,
+        attr: String,
+    },
     /// genlkit's own: binary of `min..=max` bytes (`{ .type = NLA_BINARY, .len = max }` with
     /// `NLA_VALIDATE_MIN` for `min`), where ynl-gen has no single macro (both `min-len` and
     /// `max-len`, or a `max-len` over `i16::MAX`).
     BinaryLen { min: u64, max: u64 },
 }
+
+/// The kernel's constants a policy's minimum and maximum are, when a check names one (its
+/// number in the policy is then the spec's stand-in, which only chooses the form).
+pub type Syms = [Option<&'static KernelConst>; 2];
+
+/// No bound is a kernel's constant.
+const NO_SYM: Syms = [None, None];
 
 /// A policy table: its Rust name, ynl-gen's C name, the set whose constants index it, its
 /// entries and its size (maxattr + 1).
@@ -234,15 +338,9 @@ fn limit(spec: &Spec, v: &IntOrName) -> Option<i128> {
         IntOrName::Int(i) => Some((*i).into()),
         IntOrName::Name(n) => {
             // A const by its name, or by its C name (`name-prefix` and name: ynl-gen writes an
-            // unknown name as a C macro, which the uapi header defines so).
-            let c_name =
-                |d: &Definition| format!("{}{}", d.name_prefix.as_deref().unwrap_or(""), d.name);
-            if let Some(d) = spec
-                .definitions
-                .iter()
-                .filter(|d| d.kind == "const")
-                .find(|d| &d.name == n || (d.name_prefix.is_some() && &c_name(d) == n))
-            {
+            // unknown name as a C macro, which the uapi header defines so). A header's const
+            // gives its stand-in value, which ynl-gen chooses the policy's form by.
+            if let Some(d) = const_named(spec, n) {
                 return d.value.as_ref().and_then(IntOrName::int).map(i128::from);
             }
             // ynl-gen's `limit_to_number`: `u8-min` .. `s64-max`.
@@ -285,6 +383,13 @@ fn attr_policy(spec: &Spec, a: &Attr, at: &[String]) -> Result<Option<Pol>, Refu
     let get = |k: &'static str, v: &Option<IntOrName>| -> Result<Option<i128>, Refusal> {
         match v {
             None => Ok(None),
+            Some(v) if k.ends_with("-len") && kernel_const(spec, v).is_some() => Err(refuse(
+                &["checks", k],
+                format!(
+                    "check {k} names a constant of a C header: the tables take such a constant \
+                     as an integer's min or max only"
+                ),
+            )),
             Some(v) => limit(spec, v).map(Some).ok_or_else(|| {
                 refuse(
                     &["checks", k],
@@ -301,6 +406,32 @@ fn attr_policy(spec: &Spec, a: &Attr, at: &[String]) -> Result<Option<Pol>, Refu
         ));
     }
     let kind = a.kind.as_str();
+    // Every check the spec gives must be enforced: one the type's policy has no place for
+    // (ynl-gen would drop it silently) is refused.
+    let allowed: &[&str] = match kind {
+        "u8" | "u16" | "u32" | "u64" | "s8" | "s16" | "s32" | "s64" | "uint" | "sint" => {
+            &["flags-mask", "min", "max"]
+        }
+        "string" => &["min-len", "max-len", "exact-len", "unterminated-ok"],
+        "binary" => &["min-len", "max-len", "exact-len"],
+        _ => &[],
+    };
+    for (k, given) in [
+        ("flags-mask", c.flags_mask.is_some()),
+        ("min", c.min.is_some()),
+        ("max", c.max.is_some()),
+        ("min-len", c.min_len.is_some()),
+        ("max-len", c.max_len.is_some()),
+        ("exact-len", c.exact_len.is_some()),
+        ("unterminated-ok", c.unterminated_ok == Some(true)),
+    ] {
+        if given && !allowed.contains(&k) {
+            return Err(refuse(
+                &["checks", k],
+                format!("check {k} on a {kind}: its policy cannot enforce it"),
+            ));
+        }
+    }
     let big = a.byte_order.as_deref() == Some("big-endian");
     let pol = match kind {
         "pad" | "unused" => return Ok(None),
@@ -363,6 +494,9 @@ fn attr_policy(spec: &Spec, a: &Attr, at: &[String]) -> Result<Option<Pol>, Refu
                 let mask = d.values().iter().fold(0u64, |m, v| m | (1u64 << v));
                 return mask_pol(ty, mask, &refuse);
             }
+            // A bound the spec names a header's constant for: the kernel's value, in Rust as
+            // in ynl-gen's C (the stand-in only chooses the form, as in ynl-gen).
+            let sym = [&c.min, &c.max].map(|v| v.as_ref().and_then(|v| kernel_const(spec, v)));
             let lo = min.unwrap_or(0).min(max.unwrap_or(0));
             let hi = min.unwrap_or(0).max(max.unwrap_or(0));
             if lo < 0 && !signed {
@@ -383,7 +517,7 @@ fn attr_policy(spec: &Spec, a: &Attr, at: &[String]) -> Result<Option<Pol>, Refu
                         ),
                     ));
                 }
-                Pol::FullRange { ty, min, max }
+                Pol::FullRange { ty, min, max, sym }
             } else if min.is_none() && max.is_none() {
                 Pol::Plain { ty, len: 0 }
             } else {
@@ -391,6 +525,7 @@ fn attr_policy(spec: &Spec, a: &Attr, at: &[String]) -> Result<Option<Pol>, Refu
                     ty,
                     min: min.map(|v| v as i64),
                     max: max.map(|v| v as i64),
+                    sym,
                 }
             }
         }
@@ -400,6 +535,12 @@ fn attr_policy(spec: &Spec, a: &Attr, at: &[String]) -> Result<Option<Pol>, Refu
         },
         "string" => {
             if let Some(n) = get("exact-len", &c.exact_len)? {
+                if c.min_len.is_some() || c.max_len.is_some() {
+                    return Err(refuse(
+                        &["checks", "exact-len"],
+                        "exact-len with min-len or max-len".into(),
+                    ));
+                }
                 exact_len(n, &refuse)?
             } else {
                 // A multi-attr string is NLA_STRING: ynl-gen's multi-attr class renders the
@@ -416,10 +557,30 @@ fn attr_policy(spec: &Spec, a: &Attr, at: &[String]) -> Result<Option<Pol>, Refu
                         "max-len over 65531 cannot be carried by a netlink attribute".into(),
                     ));
                 }
-                // ynl-gen has no minimum for strings: `min-len` is for handlers.
-                Pol::Plain {
-                    ty,
-                    len: len as u64,
+                // ynl-gen drops a string's `min-len` (the core has no minimum for a string's
+                // length): the layer checks it with a validation function of its policy, which
+                // leaves the type and maximum the controller reports as ynl-gen's.
+                match get("min-len", &c.min_len)? {
+                    None | Some(0) => Pol::Plain {
+                        ty,
+                        len: len as u64,
+                    },
+                    Some(min) if min < 0 || (len > 0 && min > len) => {
+                        return Err(refuse(
+                            &["checks", "min-len"],
+                            format!("min-len {min} out of 0..=max-len ({len})"),
+                        ))
+                    }
+                    Some(min) => Pol::StrMin {
+                        ty,
+                        len: len as u64,
+                        min: min as u64,
+                        set: at
+                            .get(1)
+                            .map(|s| s.trim_start_matches('=').to_string())
+                            .unwrap_or_default(),
+                        attr: a.name.clone(),
+                    },
                 }
             }
         }
@@ -445,11 +606,13 @@ fn attr_policy(spec: &Spec, a: &Attr, at: &[String]) -> Result<Option<Pol>, Refu
                     ty: "NLA_BINARY",
                     min: Some(n as i64),
                     max: None,
+                    sym: NO_SYM,
                 },
                 (None, None, Some(n)) if (0..=32767).contains(&n) => Pol::Bounds {
                     ty: "NLA_BINARY",
                     min: None,
                     max: Some(n as i64),
+                    sym: NO_SYM,
                 },
                 (None, min, max) => {
                     let (min, max) = (min.unwrap_or(0), max.unwrap_or(0));
@@ -540,6 +703,7 @@ fn exact_len<F: Fn(&[&str], String) -> Refusal>(n: i128, refuse: &F) -> Result<P
         ty: "NLA_BINARY",
         min: Some(n as i64),
         max: Some(n as i64),
+        sym: NO_SYM,
     })
 }
 
@@ -897,27 +1061,48 @@ fn render_pol(p: &Pol) -> String {
             ty: "NLA_BINARY",
             min,
             max,
+            ..
         } => match (min, max) {
             (Some(a), Some(b)) if a == b => format!("AttrPolicy::exact_len({a})"),
             (Some(a), None) => format!("AttrPolicy::min_len({a})"),
             (None, Some(b)) => format!("AttrPolicy::max_len({b})"),
             _ => unreachable!("ynl-gen has no such binary policy"),
         },
-        Pol::Bounds { ty, min, max } => match (min, max) {
-            (Some(a), Some(b)) => format!("{}.range({a}, {b})", ctor(ty)),
-            (Some(a), None) => format!("{}.min({a})", ctor(ty)),
-            (None, Some(b)) => format!("{}.max({b})", ctor(ty)),
-            (None, None) => ctor(ty),
-        },
-        Pol::FullRange { ty, min, max } => {
-            let t = ty.trim_start_matches("NLA_").to_lowercase();
-            let fmt = |v: i128| match v {
-                v if v == i64::MIN.into() => "{ i64::MIN }".to_string(),
-                v if v == u64::MAX.into() => "{ u64::MAX }".to_string(),
-                v if v < 0 => format!("{{ {v} }}"),
-                v => v.to_string(),
+        Pol::Bounds { ty, min, max, sym } => {
+            // The inline bounds are `s16`.
+            let b = |v: &Option<i64>, i: usize| match sym[i] {
+                Some(k) => format!("KernelBound::s16({} as i128)", k.rust),
+                None => v.map(|v| v.to_string()).unwrap_or_default(),
             };
-            format!("AttrPolicy::{t}_range::<{}, {}>()", fmt(*min), fmt(*max))
+            match (min, max) {
+                (Some(_), Some(_)) => format!("{}.range({}, {})", ctor(ty), b(min, 0), b(max, 1)),
+                (Some(_), None) => format!("{}.min({})", ctor(ty), b(min, 0)),
+                (None, Some(_)) => format!("{}.max({})", ctor(ty), b(max, 1)),
+                (None, None) => ctor(ty),
+            }
+        }
+        Pol::FullRange { ty, min, max, sym } => {
+            let t = ty.trim_start_matches("NLA_").to_lowercase();
+            // The range's bounds have the type's own Rust type.
+            let bound_ty = match t.as_str() {
+                "uint" => "u64",
+                "sint" => "s64",
+                "be16" => "u16",
+                "be32" => "u32",
+                t => t,
+            };
+            let fmt = |v: i128, i: usize| match (sym[i], v) {
+                (Some(k), _) => format!("{{ KernelBound::{bound_ty}({} as i128) }}", k.rust),
+                (None, v) if v == i64::MIN.into() => "{ i64::MIN }".to_string(),
+                (None, v) if v == u64::MAX.into() => "{ u64::MAX }".to_string(),
+                (None, v) if v < 0 => format!("{{ {v} }}"),
+                (None, v) => v.to_string(),
+            };
+            format!(
+                "AttrPolicy::{t}_range::<{}, {}>()",
+                fmt(*min, 0),
+                fmt(*max, 1)
+            )
         }
         Pol::Mask { ty, mask } => format!("{}.mask({mask:#x})", ctor(ty)),
         Pol::Bitfield32 { valid } => format!("AttrPolicy::bitfield32({valid:#x})"),
@@ -927,7 +1112,47 @@ fn render_pol(p: &Pol) -> String {
             upper(set)
         ),
         Pol::BinaryLen { min, max } => format!("AttrPolicy::binary({min}, {max})"),
+        Pol::StrMin { ty, len, .. } => format!(
+            "{}.min_str_len::<{}>()",
+            render_pol(&Pol::Plain { ty, len: *len }),
+            str_min_type(p)
+        ),
     }
+}
+
+/// The type the tables define for the `min-len` of a string (`Pol::StrMin`), and its
+/// definition: `<Set><Attr>MinLen`, implementing the layer's `StrMinLen`.
+fn str_min_type(p: &Pol) -> String {
+    match p {
+        Pol::StrMin { set, attr, .. } => format!("{}{}MinLen", camel(set), camel(attr)),
+        _ => unreachable!("only a string's min-len has a type"),
+    }
+}
+
+fn render_str_min(o: &mut String, p: &Pol) {
+    let Pol::StrMin { min, attr, .. } = p else {
+        return;
+    };
+    let ty = str_min_type(p);
+    let msg = if *min == 1 {
+        format!("{attr} must not be empty")
+    } else {
+        format!("{attr} is shorter than {min} bytes")
+    };
+    w(
+        o,
+        &format!("/// `{attr}` check `min-len` ({min}): its policy rejects a shorter string with EINVAL."),
+    );
+    w(o, &format!("pub(crate) struct {ty};"));
+    w(o, "");
+    w(o, &format!("impl StrMinLen for {ty} {{"));
+    w(o, &format!("    const MIN: usize = {min};"));
+    w(
+        o,
+        &format!("    const MSG: &'static core::ffi::CStr = c\"{msg}\";"),
+    );
+    w(o, "}");
+    w(o, "");
 }
 
 /// The policies as ynl-gen's C would define them, one line each, for a test to compare with
@@ -962,15 +1187,26 @@ pub fn policy_dump(spec: &Spec) -> Result<String> {
         for (_, id, pol) in entries {
             let f = match pol {
                 Pol::Plain { ty, len } => format!("{ty} none len={len}"),
-                Pol::Bounds { ty, min, max } => {
+                // A kernel's constant by its C name: its value is the compiler's.
+                Pol::Bounds { ty, min, max, sym } => {
                     let v = match (min, max) {
                         (Some(_), Some(_)) => "range",
                         (Some(_), None) => "min",
                         _ => "max",
                     };
-                    format!("{ty} {v} min={} max={}", min.unwrap_or(0), max.unwrap_or(0))
+                    let b = |v: Option<i64>, i: usize| match sym[i] {
+                        Some(k) => k.c_name.to_string(),
+                        None => v.unwrap_or(0).to_string(),
+                    };
+                    format!("{ty} {v} min={} max={}", b(min, 0), b(max, 1))
                 }
-                Pol::FullRange { ty, min, max } => format!("{ty} range_ptr min={min} max={max}"),
+                Pol::FullRange { ty, min, max, sym } => {
+                    let b = |v: i128, i: usize| match sym[i] {
+                        Some(k) => k.c_name.to_string(),
+                        None => v.to_string(),
+                    };
+                    format!("{ty} range_ptr min={} max={}", b(min, 0), b(max, 1))
+                }
                 Pol::Mask { ty, mask } => format!("{ty} mask mask={mask:#x}"),
                 Pol::Bitfield32 { valid } => format!("NLA_BITFIELD32 none valid={valid:#x}"),
                 Pol::Nested { set, array } => format!(
@@ -984,6 +1220,9 @@ pub fn policy_dump(spec: &Spec) -> Result<String> {
                     c_name(&set)
                 ),
                 Pol::BinaryLen { min, max } => format!("NLA_BINARY genlkit min={min} len={max}"),
+                // The check of `min-len` is a function the controller does not report: the
+                // policy is ynl-gen's.
+                Pol::StrMin { ty, len, .. } => format!("{ty} none len={len}"),
             };
             let _ = writeln!(o, " {id} {f}");
         }
@@ -994,7 +1233,10 @@ pub fn policy_dump(spec: &Spec) -> Result<String> {
         for (mode, m) in [("do", &op.r#do), ("dump", &op.dump)] {
             let Some(m) = m else { continue };
             let t = &p.ops[p.of_op[&(op.name.clone(), mode)]];
-            let (pol, max) = if t.c_name.is_empty() {
+            // A dump left unvalidated has no policy (the layer's `SplitOp::dont_validate`, as
+            // the core's genl_cmd_full_to_split).
+            let unvalidated = mode == "dump" && dont_validate(op, mode).contains(&"DUMP");
+            let (pol, max) = if t.c_name.is_empty() || unvalidated {
                 ("-".to_string(), 0)
             } else {
                 (t.c_name.clone(), t.len - 1)
@@ -1121,6 +1363,24 @@ pub fn emit(spec: &Spec, spec_path: &str) -> Result<String> {
         w(&mut o, "pub(crate) mod consts {");
         for d in consts {
             doc(&mut o, "    ", d.doc.as_deref());
+            if let Some(k) = kernel_const_of(d) {
+                w(
+                    &mut o,
+                    &format!(
+                        "    /// The kernel's `{}` (`{}`), which the spec's value stands in for.",
+                        k.c_name, k.header
+                    ),
+                );
+                w(
+                    &mut o,
+                    &format!(
+                        "    pub(crate) const {}: u64 = {} as u64;",
+                        konst(&d.name),
+                        k.rust
+                    ),
+                );
+                continue;
+            }
             match d.value.as_ref().expect("validated") {
                 IntOrName::Int(v) if *v < 0 => w(
                     &mut o,
@@ -1284,7 +1544,15 @@ pub fn emit(spec: &Spec, spec_path: &str) -> Result<String> {
     w(&mut o, "];");
     w(&mut o, "");
 
-    // Policies: the nested sets', then the ops' (or the global one).
+    // The types of strings' `min-len`, once per attribute; then the policies: the nested
+    // sets', then the ops' (or the global one).
+    let mut str_mins: Vec<String> = Vec::new();
+    for (_, _, pol) in p.nested.iter().chain(&p.ops).flat_map(|t| &t.entries) {
+        if matches!(pol, Pol::StrMin { .. }) && !str_mins.contains(&str_min_type(pol)) {
+            str_mins.push(str_min_type(pol));
+            render_str_min(&mut o, pol);
+        }
+    }
     for t in p.nested.iter().chain(&p.ops) {
         render_table(&mut o, spec, t);
     }
@@ -1658,6 +1926,8 @@ pub fn emit(spec: &Spec, spec_path: &str) -> Result<String> {
     ];
     for (name, used) in [
         ("AttrPolicy", "AttrPolicy::"),
+        ("KernelBound", "KernelBound::"),
+        ("StrMinLen", "impl StrMinLen"),
         ("DontValidate", "DontValidate::"),
         ("Perm", "Perm::"),
         ("Policy", ": Policy<"),

@@ -644,3 +644,119 @@ fn the_tree_is_found_from_any_directory_in_it() {
     );
     assert_eq!(genlkit_codegen::find_root(&root), Some(root));
 }
+
+/// A spec whose const `page-size` is `PAGE_SIZE` of `asm/page.h`, its value a stand-in, as
+/// netdev's.
+const PAGED: &str = "name: paged
+protocol: genetlink
+definitions:
+  - name: page-size
+    type: const
+    value: 0
+    header: asm/page.h
+    scope: kernel
+attribute-sets:
+  - name: s
+    attributes:
+      - name: size
+        type: u32
+        checks:
+          min: page-size
+          max: u32-max
+      - name: small
+        type: u16
+        checks:
+          max: page-size
+operations:
+  list:
+    - name: op
+      attribute-set: s
+      do:
+        request:
+          attributes: [size, small]
+";
+
+#[test]
+fn header_constants_are_the_kernels_not_their_stand_in() {
+    let spec = Spec::parse(PAGED, "specs/paged.yaml").unwrap();
+    let k = genlkit_codegen::kernel::emit(&spec, "specs/paged.yaml").unwrap();
+    for line in [
+        "(s::SIZE, AttrPolicy::u32_range::<{ KernelBound::u32(kernel::page::PAGE_SIZE as i128) }, 4294967295>()),",
+        "(s::SMALL, AttrPolicy::u16().max(KernelBound::s16(kernel::page::PAGE_SIZE as i128))),",
+        "pub(crate) const PAGE_SIZE: u64 = kernel::page::PAGE_SIZE as u64;",
+    ] {
+        assert!(k.contains(line), "missing `{line}` in:\n{k}");
+    }
+    assert!(!k.contains("_range::<0,"), "{k}");
+    // The policy dump names the macro, as ynl-gen's C does.
+    let d = genlkit_codegen::kernel::policy_dump(&spec).unwrap();
+    assert!(
+        d.contains(" 1 NLA_U32 range_ptr min=PAGE_SIZE max=4294967295"),
+        "{d}"
+    );
+    assert!(d.contains(" 2 NLA_U16 max min=0 max=PAGE_SIZE"), "{d}");
+
+    // A header constant no Rust item is known to hold: refused, by item and line.
+    let e = kernel_refused(&PAGED.replace("asm/page.h", "linux/mm.h"));
+    assert!(
+        e.contains("definitions[page-size].header (line 7)") && e.contains("linux/mm.h"),
+        "{e}"
+    );
+    // As a length, too.
+    let e = kernel_refused(&PAGED.replace(
+        "type: u16\n        checks:\n          max:",
+        "type: binary\n        checks:\n          max-len:",
+    ));
+    assert!(
+        e.contains("attribute-sets[s].attributes[small].checks.max-len") && e.contains("C header"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_string_min_len_is_checked_by_its_policy() {
+    let spec = format!(
+        "{BASE}      - name: name\n        type: string\n        checks:\n          min-len: 1\n          max-len: 15\n      - name: tag\n        type: string\n        checks:\n          min-len: 3\noperations:\n  list:\n    - name: op\n      attribute-set: s\n      do:\n        request:\n          attributes: [name, tag]\n"
+    );
+    let parsed = Spec::parse(&spec, "specs/bad.yaml").unwrap();
+    let k = genlkit_codegen::kernel::emit(&parsed, "specs/bad.yaml").unwrap();
+    for line in [
+        "(s::NAME, AttrPolicy::nul_string(15).min_str_len::<SNameMinLen>()),",
+        "(s::TAG, AttrPolicy::nul_string(0).min_str_len::<STagMinLen>()),",
+        "impl StrMinLen for SNameMinLen {",
+        "    const MSG: &'static core::ffi::CStr = c\"name must not be empty\";",
+        "    const MSG: &'static core::ffi::CStr = c\"tag is shorter than 3 bytes\";",
+    ] {
+        assert!(k.contains(line), "missing `{line}` in:\n{k}");
+    }
+    // The controller reports it as ynl-gen's C defines it.
+    let d = genlkit_codegen::kernel::policy_dump(&parsed).unwrap();
+    assert!(d.contains(" 1 NLA_NUL_STRING none len=15\n"), "{d}");
+
+    // A check the policy cannot enforce is refused, not dropped.
+    for (from, to, item) in [
+        (
+            "type: string\n        checks:\n          min-len: 3",
+            "type: u32\n        checks:\n          min-len: 3",
+            "attributes[tag].checks.min-len (line 14)",
+        ),
+        (
+            "min-len: 3",
+            "min: 3",
+            "attributes[tag].checks.min (line 14)",
+        ),
+        (
+            "type: string\n        checks:\n          min-len: 3",
+            "type: flag\n        checks:\n          max-len: 3",
+            "attributes[tag].checks.max-len (line 14)",
+        ),
+        (
+            "max-len: 15",
+            "max-len: 15\n          exact-len: 4",
+            "attributes[name].checks.exact-len",
+        ),
+    ] {
+        let e = kernel_refused(&spec.replace(from, to));
+        assert!(e.contains(item), "{item}: {e}");
+    }
+}

@@ -9,7 +9,7 @@ use kernel::prelude::*;
 
 use crate::genl::{
     AttrPolicy, DoIt, DumpIt, DumpWriter, Family, FamilyState, MulticastGroup, PerNetState, Perm,
-    Policy, Request, SockPrivFamily, SplitOp,
+    Policy, Request, SockPrivFamily, SplitOp, StrMinLen,
 };
 use crate::{CountersNlSock, State};
 
@@ -60,15 +60,23 @@ pub(crate) static MCGRPS: [MulticastGroup; 1] = [
     MulticastGroup::const_new(c"events"),
 ];
 
+/// `name` check `min-len` (1): its policy rejects a shorter string with EINVAL.
+pub(crate) struct CounterNameMinLen;
+
+impl StrMinLen for CounterNameMinLen {
+    const MIN: usize = 1;
+    const MSG: &'static core::ffi::CStr = c"name must not be empty";
+}
+
 /// `add` do request: `[name, delta]`.
 pub(crate) static ADD_DO_POLICY: Policy<4> = Policy::new(&[
-    (counter::NAME, AttrPolicy::nul_string(63)),
+    (counter::NAME, AttrPolicy::nul_string(63).min_str_len::<CounterNameMinLen>()),
     (counter::DELTA, AttrPolicy::u64()),
 ]);
 
 /// `get` do request: `[name]`.
 pub(crate) static GET_DO_POLICY: Policy<2> = Policy::new(&[
-    (counter::NAME, AttrPolicy::nul_string(63)),
+    (counter::NAME, AttrPolicy::nul_string(63).min_str_len::<CounterNameMinLen>()),
 ]);
 
 /// `get` dump request: `[]`.

@@ -188,3 +188,26 @@ impl<'a> Attr<'a> {
         }
     }
 }
+
+#[kernel::macros::kunit_tests(genlkit_attrs)]
+mod tests {
+    use super::*;
+
+    /// A request of an op without a policy (an unvalidated dump) has no attribute table, as
+    /// the core parses none: every attribute reads as absent, none as unvalidated bytes.
+    #[test]
+    fn without_a_table_no_attribute_is_found() {
+        // SAFETY: a null table is allowed (type invariant); a null extack is never written.
+        let attrs = unsafe {
+            Attrs::from_raw(
+                core::ptr::null(),
+                0,
+                ExtAck::from_raw(core::ptr::null_mut()),
+            )
+        };
+        for ty in [0, 1, 2, u16::MAX] {
+            assert!(attrs.get(ty).is_none());
+        }
+        assert_eq!(attrs.required(1).err(), Some(EINVAL));
+    }
+}

@@ -51,7 +51,7 @@ pub use self::{
     msg::{AttrWriter, Message, Nest},
     net::Net,
     ops::{DoIt, DontValidate, Perm, Request, SplitOp},
-    policy::{AttrPolicy, Policy},
+    policy::{AttrPolicy, KernelBound, Policy, StrMinLen},
     tree::{Iter, Keyed, OccupiedEntry, Tree, TreeEntry, TreeNode, VacantEntry},
 };
 #[allow(unused_imports)]

@@ -51,7 +51,8 @@ impl DontValidate {
     /// (`GENL_DONT_VALIDATE_STRICT`).
     // CAST: the `GENL_DONT_VALIDATE_*` flags fit the `u8` `validate` of `genl_split_ops`.
     pub const STRICT: Self = Self(bindings::genl_validate_flags_GENL_DONT_VALIDATE_STRICT as u8);
-    /// A dump's attributes are not parsed at all (`GENL_DONT_VALIDATE_DUMP`).
+    /// A dump's attributes are not parsed (`GENL_DONT_VALIDATE_DUMP`): the dump gets no policy,
+    /// as the core gives a legacy op's dump (see [`SplitOp::dont_validate`]).
     // CAST: as above.
     pub const DUMP: Self = Self(bindings::genl_validate_flags_GENL_DONT_VALIDATE_DUMP as u8);
     /// A dump's attributes are validated liberally (`GENL_DONT_VALIDATE_DUMP_STRICT`).
@@ -127,6 +128,14 @@ impl<S: FamilyState> SplitOp<S> {
     /// Leaves `what` of its requests unvalidated (`.validate`). Panics (at build time) on
     /// [`DontValidate::DUMP`] or [`DontValidate::DUMP_STRICT`] for a do, and on
     /// [`DontValidate::STRICT`] for a dump: the core reads only its own mode's flags.
+    ///
+    /// A dump left unvalidated ([`DontValidate::DUMP`]) loses its policy: the core makes a
+    /// legacy op's dump so (`genl_cmd_full_to_split` in `net/netlink/genetlink.c`: `policy =
+    /// NULL`, `maxattr = 0` under `GENL_DONT_VALIDATE_DUMP`), and the split op mirrors it. The
+    /// core then gives the split op its reject-all policy (`genl_op_fill_in_reject_policy_split`),
+    /// which accepts no attribute (or, with [`DontValidate::DUMP_STRICT`], ignores them all),
+    /// and the controller reports that one. Its handlers see no attribute: the request's
+    /// attribute table is null and its maxattr 0, so [`Attrs::get`](super::Attrs::get) finds none.
     pub const fn dont_validate(mut self, what: DontValidate) -> Self {
         let dump_bits = DontValidate::DUMP.0 | DontValidate::DUMP_STRICT.0;
         if self.is_do() && what.0 & dump_bits != 0 {
@@ -135,8 +144,18 @@ impl<S: FamilyState> SplitOp<S> {
         if !self.is_do() && what.0 & DontValidate::STRICT.0 != 0 {
             panic!("genl: a dump op with a do's dont-validate flag");
         }
+        if !self.is_do() && what.0 & DontValidate::DUMP.0 != 0 {
+            // `genl_cmd_full_to_split`: `op->policy = NULL; op->maxattr = 0;`.
+            self.op.policy = core::ptr::null();
+            self.op.maxattr = 0;
+        }
         self.op.validate = what.0;
         self
+    }
+
+    /// Its policy (null for none) and maxattr, as the core reads them.
+    pub(super) const fn policy_raw(&self) -> (*const bindings::nla_policy, u32) {
+        (self.op.policy, self.op.maxattr)
     }
 
     /// Its `GENL_DONT_VALIDATE_*` flags.
@@ -286,4 +305,46 @@ unsafe extern "C" fn doit_callback<H: DoIt, const N: usize>(
         H::doit(state, &req)?;
         Ok(0)
     })
+}
+
+#[kernel::macros::kunit_tests(genlkit_ops)]
+mod tests {
+    use super::*;
+    use crate::{
+        genl::{AttrPolicy, DumpWriter},
+        State,
+    };
+
+    struct Dump;
+
+    impl DumpIt for Dump {
+        type State = State;
+        type Cursor = ();
+        fn start(_state: &State, _req: &Request<'_>) -> Result {
+            Ok(())
+        }
+        fn dumpit(
+            _state: &State,
+            _req: &Request<'_>,
+            _cursor: &mut (),
+            _out: &mut DumpWriter<'_>,
+        ) -> Result {
+            Ok(())
+        }
+    }
+
+    static POLICY: Policy<3> = Policy::new(&[(2, AttrPolicy::u32())]);
+
+    /// A dump left unvalidated has no policy, as the core makes a legacy op's
+    /// (`genl_cmd_full_to_split`); one validated liberally keeps it.
+    #[test]
+    fn an_unvalidated_dump_has_no_policy() {
+        let op = SplitOp::<State>::dumpit::<Dump, 3>(1, &POLICY, Perm::Anyone);
+        assert_eq!(op.policy_raw(), (POLICY.as_ptr(), 2));
+        let op = op.dont_validate(DontValidate::DUMP);
+        assert_eq!(op.policy_raw(), (core::ptr::null(), 0));
+        let op = SplitOp::<State>::dumpit::<Dump, 3>(1, &POLICY, Perm::Anyone)
+            .dont_validate(DontValidate::DUMP_STRICT);
+        assert_eq!(op.policy_raw(), (POLICY.as_ptr(), 2));
+    }
 }

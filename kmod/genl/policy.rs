@@ -9,7 +9,10 @@
 //!
 //! C header: [`include/net/netlink.h`](srctree/include/net/netlink.h)
 
-use kernel::bindings;
+use core::ffi::{c_int, CStr};
+use kernel::{bindings, error::code::EINVAL};
+
+use super::attrs::ExtAck;
 
 /// The policy of one attribute: a `struct nla_policy`.
 #[repr(transparent)]
@@ -383,12 +386,98 @@ impl AttrPolicy {
         p
     }
 
+    /// `self`, a string policy ([`AttrPolicy::nul_string`] or [`AttrPolicy::string`]), also
+    /// rejecting a string shorter than `L::MIN` bytes (before any NUL) with `EINVAL` and
+    /// `L::MSG`, the attribute reported: a validation function of the layer's
+    /// (`NLA_POLICY_VALIDATE_FN`), as the core has no minimum for a string's length. Its type and
+    /// maximum length stay as they were, and so does what the controller reports of it.
+    /// Panics (at build time) on another type and on a policy that validates already.
+    pub const fn min_str_len<L: StrMinLen>(self) -> Self {
+        // CAST: the `NLA_*` types, widened.
+        let ty = self.0.type_ as u32;
+        if ty != bindings::NLA_NUL_STRING && ty != bindings::NLA_STRING {
+            panic!("policy: a string's minimum length on other than a string");
+        }
+        if self.0.validation_type != 0 {
+            panic!("policy: one validation per attribute");
+        }
+        let mut p = self;
+        // CAST: the `NLA_VALIDATE_*` values fit the `u8` field.
+        p.0.validation_type = bindings::nla_policy_validation_NLA_VALIDATE_FUNCTION as u8;
+        p.0.__bindgen_anon_1.validate = Some(validate_str_min_len::<L>);
+        p
+    }
+
     /// The `nla_policy` type of this attribute (`NLA_*`).
     pub const fn nla_type(&self) -> u32 {
         // CAST: widening.
         self.0.type_ as u32
     }
 }
+
+/// A string attribute's minimum length (a spec's `min-len` on a `string`), which
+/// [`AttrPolicy::min_str_len`] enforces: implemented by the generated code, one type per
+/// attribute.
+pub trait StrMinLen {
+    /// The fewest bytes the string may have, its NUL not counted.
+    const MIN: usize;
+    /// The extack message for a shorter one, naming the attribute.
+    const MSG: &'static CStr;
+}
+
+/// The validation function of [`AttrPolicy::min_str_len`]: `-EINVAL` when the string of `attr`
+/// is shorter than `L::MIN` bytes (up to its first NUL, if any), with `L::MSG` and the
+/// attribute set in `extack`.
+///
+/// # Safety
+///
+/// Called by the core only (`validate_nla` in `lib/nlattr.c`), with an attribute of a string
+/// policy that passed its type's checks, so lies, `nla_len` bytes, inside the message; and
+/// `extack` null or the request's, used by this thread only while the call runs.
+unsafe extern "C" fn validate_str_min_len<L: StrMinLen>(
+    attr: *const bindings::nlattr,
+    extack: *mut bindings::netlink_ext_ack,
+) -> c_int {
+    const HDRLEN: usize = core::mem::size_of::<bindings::nlattr>();
+    // SAFETY: `attr` and its `nla_len` bytes are inside the message (function safety
+    // requirements); the core checked `nla_len >= NLA_HDRLEN` before validating it.
+    let data = unsafe {
+        let len = usize::from((*attr).nla_len).saturating_sub(HDRLEN);
+        core::slice::from_raw_parts(attr.cast::<u8>().add(HDRLEN), len)
+    };
+    let len = data.iter().position(|&b| b == 0).unwrap_or(data.len());
+    if len >= L::MIN {
+        return 0;
+    }
+    // SAFETY: null or the request's, ours while this runs (function safety requirements).
+    unsafe { ExtAck::from_raw(extack) }.set(L::MSG, attr);
+    EINVAL.to_errno()
+}
+
+/// A bound the kernel defines in a C header (a spec's `const` with `header:`, such as
+/// `PAGE_SIZE`), as the type a policy keeps it in: built in const context, panics (at build
+/// time) when the kernel's value does not fit, where C would truncate it.
+pub struct KernelBound;
+
+macro_rules! kernel_bounds {
+    ($($name:ident: $t:ty),* $(,)?) => {
+        impl KernelBound {
+            $(
+                #[doc = concat!("`v` as a `", stringify!($t), "` bound; panics if it does not fit.")]
+                pub const fn $name(v: i128) -> $t {
+                    // CAST: the type's bounds, widened.
+                    if v < <$t>::MIN as i128 || v > <$t>::MAX as i128 {
+                        panic!("policy: a kernel constant out of its bound's type");
+                    }
+                    // CAST: in the type's range, checked above.
+                    v as $t
+                }
+            )*
+        }
+    };
+}
+
+kernel_bounds!(u8: u8, u16: u16, u32: u32, u64: u64, s8: i8, s16: i16, s32: i32, s64: i64);
 
 /// An inclusive range of an unsigned integer attribute: a `struct netlink_range_validation`.
 #[repr(transparent)]
@@ -512,6 +601,79 @@ mod tests {
             // SAFETY: a range policy's union holds a pointer to a `'static` range.
             let range = unsafe { &*p.__bindgen_anon_1.range };
             assert_eq!((range.min, range.max), (min, max));
+        }
+    }
+
+    static PAGE: Policy<2> = Policy::new(&[(
+        1,
+        AttrPolicy::u32_range::<{ KernelBound::u32(kernel::page::PAGE_SIZE as i128) }, { u32::MAX }>(
+        ),
+    )]);
+
+    /// A bound the kernel defines is the kernel's value, whatever the spec stands in for it.
+    #[test]
+    fn kernel_bounds_are_the_kernels() {
+        let p = PAGE.get(1).unwrap().0;
+        // SAFETY: a range policy's union holds a pointer to a `'static` range.
+        let range = unsafe { &*p.__bindgen_anon_1.range };
+        // CAST: widening.
+        assert_eq!(range.min, kernel::page::PAGE_SIZE as u64);
+        assert_eq!(KernelBound::s16(-3), -3);
+        assert_eq!(KernelBound::u8(255), 255);
+    }
+
+    struct TwoBytes;
+
+    /// Room for an attribute, aligned as one.
+    #[repr(C, align(4))]
+    struct Aligned([u8; 16]);
+
+    impl StrMinLen for TwoBytes {
+        const MIN: usize = 2;
+        const MSG: &'static CStr = c"name is shorter than 2 bytes";
+    }
+
+    static STRINGS: Policy<3> = Policy::new(&[
+        (1, AttrPolicy::nul_string(15).min_str_len::<TwoBytes>()),
+        (2, AttrPolicy::string(0).min_str_len::<TwoBytes>()),
+    ]);
+
+    /// A string's `min-len`: checked by the policy's function, its length counted up to the
+    /// first NUL; type and maximum left as the core reports them.
+    #[test]
+    fn string_min_len_is_checked_by_the_policy() {
+        let p = STRINGS.get(1).unwrap().0;
+        assert_eq!(u32::from(p.type_), bindings::NLA_NUL_STRING);
+        assert_eq!(p.len, 15);
+        assert_eq!(
+            u32::from(p.validation_type),
+            bindings::nla_policy_validation_NLA_VALIDATE_FUNCTION
+        );
+        for ty in [1, 2] {
+            // SAFETY: a function policy's union holds the function.
+            let validate = unsafe { STRINGS.get(ty).unwrap().0.__bindgen_anon_1.validate }.unwrap();
+            for (payload, ok) in [
+                (&b"ab\0"[..], true),
+                (b"abc\0", true),
+                (b"a\0", false),
+                (b"\0", false),
+                (b"a\0bc", false),
+                (b"ab", true),
+            ] {
+                // An attribute: header, then its payload, 4-byte aligned.
+                let mut buf = Aligned([0u8; 16]);
+                // CAST: a few bytes.
+                let nla_len = (4 + payload.len()) as u16;
+                buf.0[..2].copy_from_slice(&nla_len.to_ne_bytes());
+                buf.0[2..4].copy_from_slice(&ty.to_ne_bytes());
+                buf.0[4..4 + payload.len()].copy_from_slice(payload);
+                let mut extack: bindings::netlink_ext_ack = pin_init::zeroed();
+                // SAFETY: `buf` holds an attribute of `nla_len` bytes; `extack` is ours.
+                let ret = unsafe { validate(buf.0.as_ptr().cast(), &mut extack) };
+                assert_eq!(ret, if ok { 0 } else { EINVAL.to_errno() });
+                assert_eq!(extack._msg.is_null(), ok);
+                assert_eq!(extack.bad_attr.is_null(), ok);
+            }
         }
     }
 

@@ -40,13 +40,9 @@ fn entry_size(key: &[u8], value_len: usize) -> usize {
     attr_size(key.len() + 1) + attr_size(value_len) + attr_size(4) + 2 * attr_size(8)
 }
 
-/// The request's `key`, checked non-empty (the policy bounds its length and its NUL).
+/// The request's `key` (the policy bounds its length, empty keys included, and its NUL).
 fn key_of<'a>(attr: &Attr<'a>) -> Result<&'a [u8]> {
-    let key = attr.str_bytes()?;
-    if key.is_empty() {
-        return Err(attr.reject(EINVAL, c"key must not be empty"));
-    }
-    Ok(key)
+    attr.str_bytes()
 }
 
 fn put_entry(msg: &mut impl AttrWriter, key: &[u8], value: &[u8], flags: u32) -> Result {

@@ -9,7 +9,7 @@ use kernel::prelude::*;
 
 use crate::genl::{
     AttrPolicy, DoIt, DumpIt, DumpWriter, Family, FamilyState, MulticastGroup, PerNetState, Perm,
-    Policy, Request, SplitOp,
+    Policy, Request, SplitOp, StrMinLen,
 };
 use crate::State;
 
@@ -127,9 +127,17 @@ pub(crate) static MCGRPS: [MulticastGroup; 1] = [
     MulticastGroup::const_new(c"notify"),
 ];
 
+/// `key` check `min-len` (1): its policy rejects a shorter string with EINVAL.
+pub(crate) struct EntryKeyMinLen;
+
+impl StrMinLen for EntryKeyMinLen {
+    const MIN: usize = 1;
+    const MSG: &'static core::ffi::CStr = c"key must not be empty";
+}
+
 /// `echo` do request: `[key, value, flags, generation]`.
 pub(crate) static ECHO_DO_POLICY: Policy<5> = Policy::new(&[
-    (entry::KEY, AttrPolicy::nul_string(255)),
+    (entry::KEY, AttrPolicy::nul_string(255).min_str_len::<EntryKeyMinLen>()),
     (entry::VALUE, AttrPolicy::binary(0, 65000)),
     (entry::FLAGS, AttrPolicy::u32().mask(0x3)),
     (entry::GENERATION, AttrPolicy::u64()),
@@ -137,7 +145,7 @@ pub(crate) static ECHO_DO_POLICY: Policy<5> = Policy::new(&[
 
 /// `put` do request: `[key, value, flags, mode]`.
 pub(crate) static PUT_DO_POLICY: Policy<8> = Policy::new(&[
-    (entry::KEY, AttrPolicy::nul_string(255)),
+    (entry::KEY, AttrPolicy::nul_string(255).min_str_len::<EntryKeyMinLen>()),
     (entry::VALUE, AttrPolicy::binary(0, 65000)),
     (entry::FLAGS, AttrPolicy::u32().mask(0x3)),
     (entry::MODE, AttrPolicy::u32().max(2)),
@@ -145,17 +153,17 @@ pub(crate) static PUT_DO_POLICY: Policy<8> = Policy::new(&[
 
 /// `get` do request: `[key]`.
 pub(crate) static GET_DO_POLICY: Policy<2> = Policy::new(&[
-    (entry::KEY, AttrPolicy::nul_string(255)),
+    (entry::KEY, AttrPolicy::nul_string(255).min_str_len::<EntryKeyMinLen>()),
 ]);
 
 /// `get` dump request: `[key]`.
 pub(crate) static GET_DUMP_POLICY: Policy<2> = Policy::new(&[
-    (entry::KEY, AttrPolicy::nul_string(255)),
+    (entry::KEY, AttrPolicy::nul_string(255).min_str_len::<EntryKeyMinLen>()),
 ]);
 
 /// `del` do request: `[key]`.
 pub(crate) static DEL_DO_POLICY: Policy<2> = Policy::new(&[
-    (entry::KEY, AttrPolicy::nul_string(255)),
+    (entry::KEY, AttrPolicy::nul_string(255).min_str_len::<EntryKeyMinLen>()),
 ]);
 
 /// `stats` do request: `[]`.

@@ -2,11 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 """Compare the policies and ops of our kernel tables with those ynl-gen's C defines.
 
-Usage: ynl-policies.py KSRC SPEC OURS CONSTS DIR
+Usage: [KDIR=KERNEL-BUILD] ynl-policies.py KSRC SPEC OURS CONSTS DIR
 
 KSRC is the kernel source (its tools/net/ynl/pyynl/ynl_gen_c.py is run), SPEC the spec, OURS
 `genlkit-codegen --policy-dump SPEC`'s output, CONSTS the `NAME<tab>VALUE` constants of the
-spec's uapi header (tests/host/c-consts.py). ynl-gen's kernel source and header for SPEC are
+spec's uapi header (tests/host/c-consts.py); the spec's constants a kernel header defines
+(`header:`) take the value the compiler sees, from their header preprocessed by kbuild against
+the kernel build KDIR (the spec's value is a stand-in); exit status 3 when there is no KDIR. ynl-gen's kernel source and header for SPEC are
 written to DIR, and its policies and ops, put in the form of OURS, to DIR/ynl-gen.txt.
 
 Each nla_policy is compared as the NLA_POLICY_* macro of include/net/netlink.h sets it: type,
@@ -14,8 +16,9 @@ validation type, bounds (inline or in a range struct), length, mask, nested poli
 maxattr; each op by command, do or dump, policy, maxattr, flags, GENL_DONT_VALIDATE_* flags,
 pre and post hooks. Ops of `kernel-policy: global` or `per-op` families (genl_small_ops,
 genl_ops) are compared as the split ops the core makes of them (genl_cmd_full_to_split), with
-the family's policy for `global`; their validate flags as the split op of each mode reads them
-(a do STRICT, a dump DUMP and DUMP_STRICT). Exit status 0 when equal; else the differences.
+the family's policy for `global`, and none for a dump with GENL_DONT_VALIDATE_DUMP; their
+validate flags as the split op of each mode reads them (a do STRICT, a dump DUMP and
+DUMP_STRICT). Exit status 0 when equal; else the differences.
 """
 import difflib
 import os
@@ -45,10 +48,37 @@ for w in (8, 16, 32, 64):
     consts[f"U{w}_MAX"] = (1 << w) - 1
     consts[f"S{w}_MAX"] = (1 << (w - 1)) - 1
     consts[f"S{w}_MIN"] = -(1 << (w - 1))
-# The spec's consts a header elsewhere defines (ynl-gen names them by their own name).
-for d in yaml.safe_load(open(spec)).get("definitions", []):
-    if d["type"] == "const" and d.get("header") and isinstance(d.get("value"), int):
-        consts[d["name"].upper().replace("-", "_")] = d["value"]
+# The spec's consts a kernel header defines (ynl-gen names them by their own name, as macros):
+# their value is the one the compiler sees building the kernel, not the spec's stand-in. The
+# headers are preprocessed by kbuild against the kernel build (KDIR), as a module's source.
+header_consts = [(d["name"].upper().replace("-", "_"), d["header"])
+                 for d in yaml.safe_load(open(spec)).get("definitions", [])
+                 if d["type"] == "const" and d.get("header")]
+if header_consts:
+    kdir = os.environ.get("KDIR")
+    if not kdir or not os.path.exists(os.path.join(kdir, "Module.symvers")):
+        print(f"header constants {', '.join(n for n, _ in header_consts)}: their values need "
+              "the kernel build (KDIR) to preprocess their headers")
+        sys.exit(3)
+    probe = os.path.join(out, "header-consts")
+    os.makedirs(probe, exist_ok=True)
+    with open(os.path.join(probe, "probe.c"), "w") as f:
+        f.writelines(f"#include <{h}>\n" for h in dict.fromkeys(h for _, h in header_consts))
+        f.writelines(f'genlkit_probe "{n}" = {n};\n' for n, _ in header_consts)
+    with open(os.path.join(probe, "Kbuild"), "w") as f:
+        f.write("obj-m := probe.o\n")
+    llvm = ["LLVM=-19"] if "CONFIG_CC_IS_CLANG=y" in open(os.path.join(kdir, ".config")).read() else []
+    r = subprocess.run(["make", "-s", "-C", kdir, f"M={os.path.abspath(probe)}", *llvm, "probe.i"],
+                       capture_output=True, text=True, check=False)
+    if r.returncode:
+        sys.exit(f"preprocessing {probe}/probe.c failed: {r.stderr.strip().splitlines()[-1:]}")
+    seen = dict(re.findall(r'^genlkit_probe "(\w+)" = (.*);$', open(os.path.join(probe, "probe.i")).read(), re.M))
+    for n, _ in header_consts:
+        if n not in seen:
+            sys.exit(f"header constant {n}: not found in {probe}/probe.i")
+    header_exprs = {n: seen[n] for n, _ in header_consts}
+else:
+    header_exprs = {}
 for m in re.finditer(r"^#define\s+(\w+)\s+(.+)$", open(hdr).read(), re.M):
     try:
         consts[m.group(1)] = int(m.group(2), 0)
@@ -67,6 +97,9 @@ def num(expr):
     e = re.sub(r"\b[A-Za-z_]\w*\b", name, e)
     return int(eval(e, {"__builtins__": {}}))  # noqa: S307 - numbers and operators only
 
+
+for n, e in header_exprs.items():
+    consts[n] = num(e)
 
 ranges = {}
 for m in re.finditer(r"static const struct netlink_range_validation(?:_signed)? (\w+) = \{(.*?)\};",
@@ -151,6 +184,9 @@ for blk in re.findall(r"\{\n(.*?)\n\t\},", body, re.S):
         keep = {"do": ["GENL_DONT_VALIDATE_STRICT"],
                 "dump": ["GENL_DONT_VALIDATE_DUMP", "GENL_DONT_VALIDATE_DUMP_STRICT"]}[mode]
         val = [x.strip() for x in f.get("validate", "").split("|") if x.strip() in keep]
+        if kind != "genl_split_ops" and "GENL_DONT_VALIDATE_DUMP" in val:
+            # genl_cmd_full_to_split: such a dump gets no policy (policy NULL, maxattr 0).
+            pol, maxattr = "-", 0
         pre = f.get("pre_doit" if mode == "do" else "start", "-")
         post = f.get("post_doit" if mode == "do" else "done", "-")
         ops.append((cmd, 0 if mode == "do" else 1,
@@ -161,6 +197,9 @@ lines += [o[2] for o in sorted(ops)]
 theirs = "".join(line + "\n" for line in lines)
 open(os.path.join(out, "ynl-gen.txt"), "w").write(theirs)
 ours = open(ours_file).read()
+# Ours names a header's constant as ynl-gen's C does: its value is the compiler's as well.
+for n in header_exprs:
+    ours = re.sub(rf"=\b{n}\b", f"={consts[n]}", ours)
 if missing:
     print(f"ynl-gen defines policies ours does not: {', '.join(missing)}")
 if ours != theirs or missing:
