@@ -445,8 +445,10 @@ unsafe extern "C" fn validate_str_min_len<L: StrMinLen>(
         let len = usize::from((*attr).nla_len).saturating_sub(HDRLEN);
         core::slice::from_raw_parts(attr.cast::<u8>().add(HDRLEN), len)
     };
-    let len = data.iter().position(|&b| b == 0).unwrap_or(data.len());
-    if len >= L::MIN {
+    // Long enough exactly when its first `L::MIN` bytes are there and none of them is the NUL:
+    // only those are read, not the whole string (the handler finds its end).
+    let head = &data[..data.len().min(L::MIN)];
+    if head.len() == L::MIN && !head.contains(&0) {
         return 0;
     }
     // SAFETY: null or the request's, ours while this runs (function safety requirements).
