@@ -21,7 +21,7 @@ from .ynl import run_as
 GENLCTL = os.environ.get("GENLCTL", f"{ROOT}/target/release/genlctl")
 YNL_CLI = f"{KSRC}/tools/net/ynl/pyynl/cli.py"
 
-# Runs in a new netns with lib.py imported and y = family(SPEC): every step through YNL.
+# Runs in a new netns with lib.py imported: every step through YNL.
 # YnlEncoder is cli.py's, copied: cli.py cannot be imported beside tests/guest/lib.
 _YNL_SIDE = """
 import json
@@ -37,6 +37,9 @@ for g in GROUPS:
     listener.ntf_subscribe(g)
 out = []
 for kind, op, req in STEPS:
+    # A socket of its own per step, as genlctl is one process per step: per-socket state
+    # (counters' sock-adds) then reads alike on both sides.
+    y = family(SPEC)
     try:
         r = y.do(op, dict(req)) if kind == "do" else y.dump(op, dict(req))
         out.append({"ok": json.dumps(r, cls=YnlEncoder)})
