@@ -506,16 +506,18 @@ fn bytes_value(a: &Attr, v: &Json) -> Result<Vec<u8>> {
     }
 }
 
+/// The attribute set a nest-typed attribute holds, for encoding into it.
+fn nested_set<'s>(spec: &'s Spec, a: &Attr) -> Result<&'s AttrSet> {
+    a.nested
+        .as_deref()
+        .and_then(|n| spec.attr_set(n))
+        .ok_or_else(|| CodecError(format!("attribute {}: no nested attribute set", a.name)))
+}
+
 fn encode_one(spec: &Spec, set: &AttrSet, a: &Attr, v: &Json, out: &mut Vec<u8>) -> Result<()> {
     let payload = match a.kind.as_str() {
         "nest" => {
-            let sub = a
-                .nested
-                .as_deref()
-                .and_then(|n| spec.attr_set(n))
-                .ok_or_else(|| {
-                    CodecError(format!("attribute {}: no nested attribute set", a.name))
-                })?;
+            let sub = nested_set(spec, a)?;
             let Json::Object(m) = v else {
                 return fail(format!(
                     "attribute {}: expected an object, got {}",
@@ -529,13 +531,7 @@ fn encode_one(spec: &Spec, set: &AttrSet, a: &Attr, v: &Json, out: &mut Vec<u8>)
             return Ok(());
         }
         "indexed-array" if a.sub_type.as_deref() == Some("nest") => {
-            let sub = a
-                .nested
-                .as_deref()
-                .and_then(|n| spec.attr_set(n))
-                .ok_or_else(|| {
-                    CodecError(format!("attribute {}: no nested attribute set", a.name))
-                })?;
+            let sub = nested_set(spec, a)?;
             let Json::Array(items) = v else {
                 return fail(format!(
                     "attribute {}: expected an array, got {}",
