@@ -5,7 +5,7 @@
 use kernel::prelude::*;
 
 use crate::{
-    genl::{Attr, AttrWriter, DumpWriter, Message, Net, PerNetState, Request, TreeNode, GFP_STORE},
+    genl::{AttrWriter, DumpWriter, Message, Net, PerNetState, Request, TreeNode, GFP_STORE},
     nl_gen::{cmd, entry, group, put_mode, stats, KvstoreOps, FAMILY},
     store::{Counters, Entry, Limits, PutError, PutMode, Store},
 };
@@ -38,11 +38,6 @@ const fn attr_size(len: usize) -> usize {
 #[inline]
 fn entry_size(key: &[u8], value_len: usize) -> usize {
     attr_size(key.len() + 1) + attr_size(value_len) + attr_size(4) + 2 * attr_size(8)
-}
-
-/// The request's `key` (the policy bounds its length, empty keys included, and its NUL).
-fn key_of<'a>(attr: &Attr<'a>) -> Result<&'a [u8]> {
-    attr.str_bytes()
 }
 
 fn put_entry(msg: &mut impl AttrWriter, key: &[u8], value: &[u8], flags: u32) -> Result {
@@ -130,7 +125,7 @@ impl KvstoreOps for Store {
         Counters::bump(&self.counters.put);
         let attrs = req.attrs();
         let key_attr = attrs.required(entry::KEY)?;
-        let key = key_of(&key_attr)?;
+        let key = key_attr.str_bytes()?;
         let value_attr = attrs.required(entry::VALUE)?;
         let value = value_attr.bytes();
         let flags = attrs
@@ -200,7 +195,7 @@ impl KvstoreOps for Store {
     fn get_do(&self, req: &Request<'_>) -> Result {
         Counters::bump(&self.counters.get);
         let key_attr = req.attrs().required(entry::KEY)?;
-        let key = key_of(&key_attr)?;
+        let key = key_attr.str_bytes()?;
         let inner = self.inner.lock();
         let found = inner
             .get(key)
@@ -240,38 +235,34 @@ impl KvstoreOps for Store {
         cursor: &mut DumpCursor,
         out: &mut DumpWriter<'_>,
     ) -> Result {
-        // A copy: the walk writes the next round's key into the cursor.
-        let resume = cursor.next;
         let prefix = cursor.prefix.as_slice();
         let from = match cursor.next_len {
-            Some(len) => Some(&resume[..len]),
+            Some(len) => Some(&cursor.next[..len]),
             None => Some(prefix).filter(|p| !p.is_empty()),
         };
         let inner = self.inner.lock();
         out.set_generation(inner.generation());
-
-        let mut result = Ok(());
-        inner.walk(from, |e| {
+        // The iterator holds the key only while it finds where to start.
+        for e in inner.entries_from(from) {
             let (k, v) = e.key_and_value();
             if !k.starts_with(prefix) {
-                return false;
+                break;
             }
-            result = out.put_entry(|m| put_entry(m, k, v, e.flags()));
-            if result.is_err() {
+            if let Err(err) = out.put_entry(|m| put_entry(m, k, v, e.flags())) {
                 // Resume here: the entry was not kept.
                 cursor.next[..k.len()].copy_from_slice(k);
                 cursor.next_len = Some(k.len());
+                return Err(err);
             }
-            result.is_ok()
-        });
-        result
+        }
+        Ok(())
     }
 
     /// Removes an entry, replies with its key and the new generation, and multicasts `del-ntf`.
     fn del_do(&self, req: &Request<'_>) -> Result {
         Counters::bump(&self.counters.del);
         let key_attr = req.attrs().required(entry::KEY)?;
-        let key = key_of(&key_attr)?;
+        let key = key_attr.str_bytes()?;
         let size = entry_size(key, 0);
         // Allocated before the change, so that it cannot fail after it.
         let mut reply = req.reply(size)?;

@@ -2,7 +2,7 @@
 
 //! The key-value store of one network namespace: pure logic, no netlink.
 
-use crate::genl::{Keyed, Tree, TreeEntry, TreeNode, GFP_STORE};
+use crate::genl::{Iter, Keyed, Tree, TreeEntry, TreeNode, GFP_STORE};
 use kernel::{
     new_mutex,
     prelude::*,
@@ -80,32 +80,29 @@ impl Entry {
     /// policy refuses those first).
     pub(crate) fn new(key: &[u8], value: &[u8], flags: u32) -> Result<Self> {
         let len = key.len() + value.len();
-        let bytes = match (InlineLen::new(key.len()), InlineLen::new(len)) {
+        let (heap_key_len, bytes) = match (InlineLen::new(key.len()), InlineLen::new(len)) {
             (Some(key_len), Some(inline_len)) => {
                 let mut bytes = [0; INLINE_BYTES];
                 bytes[..key.len()].copy_from_slice(key);
                 bytes[key.len()..len].copy_from_slice(value);
-                Bytes::Inline {
+                let inline = Bytes::Inline {
                     key_len,
                     len: inline_len,
                     bytes,
-                }
+                };
+                (0, inline)
             }
             _ => {
                 let heap_key_len = u8::try_from(key.len()).map_err(|_| EINVAL)?;
                 let mut bytes = KVec::with_capacity(len, GFP_STORE)?;
                 bytes.extend_from_slice(key, GFP_STORE)?;
                 bytes.extend_from_slice(value, GFP_STORE)?;
-                return Ok(Self {
-                    flags,
-                    heap_key_len,
-                    bytes: Bytes::Heap(bytes),
-                });
+                (heap_key_len, Bytes::Heap(bytes))
             }
         };
         Ok(Self {
             flags,
-            heap_key_len: 0,
+            heap_key_len,
             bytes,
         })
     }
@@ -385,17 +382,11 @@ impl Inner {
         Some(self.generation)
     }
 
-    /// Calls `f` on entries in key order, starting at the first key `>=` `from` (or the first
-    /// key), until `f` returns `false` or the keys run out.
-    pub(crate) fn walk(&self, from: Option<&[u8]>, mut f: impl FnMut(&Entry) -> bool) {
-        let entries = match from {
+    /// The entries in key order, from the first key `>=` `from` (or the first key).
+    pub(crate) fn entries_from(&self, from: Option<&[u8]>) -> Iter<'_, Entry> {
+        match from {
             Some(key) => self.tree.iter_from(key),
             None => self.tree.iter(),
-        };
-        for e in entries {
-            if !f(e) {
-                return;
-            }
         }
     }
 }
@@ -630,36 +621,28 @@ mod tests {
     }
 
     #[test]
-    fn walk_starts_at_a_key() {
+    fn entries_start_at_a_key() {
         let mut s = Inner::new();
         for k in [b"b", b"d", b"a", b"c"] {
             put(&mut s, k, b"", Upsert, ROOMY).unwrap();
         }
-        let mut seen = KVec::new();
-        s.walk(Some(b"b"), |e| {
-            seen.push(e.key()[0], GFP_KERNEL).unwrap();
-            true
-        });
-        assert_eq!(seen.as_slice(), b"bcd");
-        seen.clear();
-        s.walk(Some(b"bb"), |e| {
-            seen.push(e.key()[0], GFP_KERNEL).unwrap();
-            seen.len() < 1
-        });
-        assert_eq!(seen.as_slice(), b"c");
-        seen.clear();
-        s.walk(None, |e| {
-            seen.push(e.key()[0], GFP_KERNEL).unwrap();
-            true
-        });
-        assert_eq!(seen.as_slice(), b"abcd");
+        // The first byte of each key, from `from` on, at most `n` of them.
+        let firsts = |s: &Inner, from: Option<&[u8]>, n: usize| {
+            let mut seen = KVec::new();
+            for e in s.entries_from(from).take(n) {
+                seen.push(e.key()[0], GFP_KERNEL).unwrap();
+            }
+            seen
+        };
+        assert_eq!(firsts(&s, Some(b"b"), 10).as_slice(), b"bcd");
+        assert_eq!(firsts(&s, Some(b"bb"), 1).as_slice(), b"c");
+        assert_eq!(firsts(&s, None, 10).as_slice(), b"abcd");
         // By key alone, bytewise, a prefix first; inline and heap entries alike.
         put(&mut s, b"ab", &[b'v'; 40], Upsert, ROOMY).unwrap();
         let mut keys = KVec::new();
-        s.walk(Some(b"a"), |e| {
+        for e in s.entries_from(Some(b"a")).take(3) {
             keys.push(e.key().len(), GFP_KERNEL).unwrap();
-            keys.len() < 3
-        });
+        }
         assert_eq!(keys.as_slice(), [1, 2, 1]);
     }
 }
