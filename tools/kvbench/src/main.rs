@@ -30,6 +30,7 @@ use nlraw::{messages, set_seq, Builder, Family, RecvBuf, Sock};
 const CMD_ECHO: u8 = 1;
 const CMD_PUT: u8 = 2;
 const CMD_GET: u8 = 3;
+const CMD_DEL: u8 = 4;
 const CMD_NEW_NTF: u8 = 6;
 /// The C twin's own `fill` do: builds N synthetic entries (count in `generation`).
 const CMD_CTWIN_FILL: u8 = 8;
@@ -390,10 +391,11 @@ fn await_replies(sock: &Sock, buf: &mut RecvBuf, n: u32, what: &str) -> Result<(
     Ok(())
 }
 
-/// Puts keys `prefix{from..to}` into kvstore or the C twin, `batch` requests per sendmsg, on
-/// `threads` sockets.
+/// Puts (`CMD_PUT`) or deletes (`CMD_DEL`) keys `prefix{from..to}` in kvstore or the C twin,
+/// `batch` requests per sendmsg, on `threads` sockets.
 fn put_batched(
     family: u16,
+    cmd: u8,
     prefix: char,
     from: u32,
     to: u32,
@@ -416,18 +418,21 @@ fn put_batched(
                         let n = batch.min(z - i);
                         b.buf.clear();
                         for j in i..i + n {
-                            b.msg(
-                                family,
-                                nlraw::NLM_F_REQUEST, // no `mode` attribute: upsert
-                                j + 1,
-                                CMD_PUT,
-                                1,
-                            )
-                            .str(A_KEY, &key(prefix, j))
-                            .attr(A_VALUE, &value(j));
+                            let m = b
+                                .msg(
+                                    family,
+                                    nlraw::NLM_F_REQUEST, // no `mode` attribute: upsert
+                                    j + 1,
+                                    cmd,
+                                    1,
+                                )
+                                .str(A_KEY, &key(prefix, j));
+                            if cmd == CMD_PUT {
+                                m.attr(A_VALUE, &value(j));
+                            }
                         }
                         sock.send(&b.buf)?;
-                        await_replies(&sock, &mut buf, n, "put")?;
+                        await_replies(&sock, &mut buf, n, "batched request")?;
                         i += n;
                     }
                     Ok(())
@@ -488,13 +493,35 @@ fn ctwin_fill(family: u16, n: u32) -> Result<()> {
     await_replies(&sock, &mut buf, 1, "C twin fill")
 }
 
-/// Slab usage: `Slab:` of /proc/meminfo in bytes, and bytes per cache from /proc/slabinfo.
+/// Slab usage: `Slab:` of /proc/meminfo in bytes, and bytes per cache from /proc/slabinfo
+/// (the cache's objects, free ones in its slabs included, times its object size).
 struct SlabSnapshot {
     slab: u64,
     caches: Vec<(String, u64)>,
 }
 
+impl SlabSnapshot {
+    /// Bytes in every cache's objects: `Slab:` without the pages' tails that hold no object, and
+    /// without slab pages that came and went between the shrink and the reading.
+    fn objects(&self) -> u64 {
+        self.caches.iter().map(|&(_, bytes)| bytes).sum()
+    }
+}
+
 fn slab_snapshot() -> Result<SlabSnapshot> {
+    // Sockets, files and VMAs just released are freed after an RCU grace period (`call_rcu`):
+    // wait for one (`membarrier`'s global command is `synchronize_rcu`), then give the callbacks
+    // time to run, so that one reading does not hold objects the next one no longer does.
+    // SAFETY: `membarrier` takes two integers and touches no memory of ours.
+    let _ = unsafe {
+        libc::syscall(
+            libc::SYS_membarrier,
+            1, /* MEMBARRIER_CMD_GLOBAL */
+            0,
+            0,
+        )
+    };
+    std::thread::sleep(Duration::from_millis(200));
     // Empty slabs a cache keeps after its objects were freed (skbs of the fill's replies, freed
     // a moment ago) are not memory anything holds: give them back first, as writing a cache's
     // `shrink` file does, so Slab counts the pages live objects occupy.
@@ -673,7 +700,12 @@ struct Report {
     put_single_raw_ctwin: f64,
     put_single_client: f64,
     slab_entries: u64,
+    /// Slab objects freed by deleting the filled entries, over all caches.
     slab_bytes: i64,
+    /// `Slab:` freed by deleting them.
+    slab_meminfo_bytes: i64,
+    /// Slab's growth over the fill (other caches' changes included).
+    slab_fill_growth: i64,
     slab_caches: Vec<(String, i64)>,
     notify: Vec<NotifyRun>,
 }
@@ -780,13 +812,12 @@ impl Report {
             "client library, one at a time", self.put_single_client
         );
         if self.slab_entries > 0 {
+            let per_entry = self.slab_bytes as f64 / self.slab_entries as f64;
             let _ = writeln!(
                 o,
-                "  slab memory: {:.1} bytes/entry over {} entries (key 9 B + value 8 B; /proc/meminfo Slab)",
-                self.slab_bytes as f64 / self.slab_entries as f64,
+                "  slab memory: {per_entry:.1} bytes/entry, freed by deleting {} entries (key 9 B + value 8 B; all of /proc/slabinfo)",
                 self.slab_entries
             );
-            let per_entry = self.slab_bytes as f64 / self.slab_entries as f64;
             let verdict = if per_entry <= SLAB_PER_ENTRY_TARGET {
                 "met"
             } else {
@@ -801,7 +832,13 @@ impl Report {
                 .iter()
                 .map(|(n, d)| format!("{n} {:.1}", *d as f64 / self.slab_entries as f64))
                 .collect();
-            let _ = writeln!(o, "  grown caches, bytes/entry: {}", caches.join(", "));
+            let _ = writeln!(o, "  shrunk caches, bytes/entry: {}", caches.join(", "));
+            let _ = writeln!(
+                o,
+                "  (/proc/meminfo Slab: {:.1} bytes/entry freed by the deletion, {:.1} grown over the fill)",
+                self.slab_meminfo_bytes as f64 / self.slab_entries as f64,
+                self.slab_fill_growth as f64 / self.slab_entries as f64
+            );
         }
         let _ = writeln!(o);
         let _ = writeln!(
@@ -1014,11 +1051,11 @@ fn main() -> Result<()> {
     let echo = echo_bench(&p, &kv, &ct)?;
 
     eprintln!("kvbench: 2./3. fill and dump {:?}", p.dump_sizes);
-    let slab_before = slab_snapshot()?;
+    let slab_empty = slab_snapshot()?;
     let (mut dumps, mut put_rates, mut filled) = (Vec::new(), Vec::new(), 0u32);
     for &n in &p.dump_sizes {
         ensure!(n >= filled, "dump sizes must ascend");
-        let secs = put_batched(kv.id, 'b', filled, n, p.fill_batch, p.fill_threads)?;
+        let secs = put_batched(kv.id, CMD_PUT, 'b', filled, n, p.fill_batch, p.fill_threads)?;
         put_rates.push((n, (n - filled) as f64 / secs));
         filled = n;
         let kv_run = dump_best(kv.id, n, p.dump_reps)?;
@@ -1032,14 +1069,14 @@ fn main() -> Result<()> {
         );
         dumps.push((n, kv_run, ct_run));
     }
-    let slab_after = slab_snapshot()?;
+    let slab_filled = slab_snapshot()?;
     ctwin_fill(ct.id, 0)?;
     let put_single_raw_kv = put_single_raw(kv.id, p.single_puts)?;
     let put_single_client = put_single_client(p.single_puts)?;
     // The C twin's put store gets kvstore's entries first (same keys, same batched puts): its
     // one-at-a-time puts then descend a tree of the size kvstore's did.
-    let secs =
-        put_batched(ct.id, 'b', 0, filled, p.fill_batch, p.fill_threads).context("C twin put")?;
+    let secs = put_batched(ct.id, CMD_PUT, 'b', 0, filled, p.fill_batch, p.fill_threads)
+        .context("C twin put")?;
     eprintln!(
         "kvbench: C twin put store filled to {filled} entries, {:.0} puts/s",
         filled as f64 / secs
@@ -1052,6 +1089,21 @@ fn main() -> Result<()> {
         notify.push(notify_bench(&kv, listeners, p.notify_events, 64)?);
     }
 
+    // What the entries occupy is what deleting them gives back. Slab's growth over the fill also
+    // counts what else changed meanwhile (the fill's sockets and files, skbs in flight): other
+    // caches add 0.0-0.1 bytes per entry to it from run to run. Between these two readings only
+    // the entries go: the later puts' keys and the sockets stay.
+    let before_del = kv_stats()?.entries;
+    let slab_before_del = slab_snapshot()?;
+    put_batched(kv.id, CMD_DEL, 'b', 0, filled, p.fill_batch, p.fill_threads)
+        .context("deleting the filled entries")?;
+    let slab_after_del = slab_snapshot()?;
+    let left = kv_stats()?.entries;
+    ensure!(
+        left + u64::from(filled) == before_del,
+        "deleting {filled} entries left {left} of {before_del}"
+    );
+
     let report = Report {
         mode,
         kernel,
@@ -1062,8 +1114,10 @@ fn main() -> Result<()> {
         put_single_raw_ctwin,
         put_single_client,
         slab_entries: filled as u64,
-        slab_bytes: slab_after.slab as i64 - slab_before.slab as i64,
-        slab_caches: slab_growth(&slab_before, &slab_after),
+        slab_bytes: slab_before_del.objects() as i64 - slab_after_del.objects() as i64,
+        slab_meminfo_bytes: slab_before_del.slab as i64 - slab_after_del.slab as i64,
+        slab_fill_growth: slab_filled.slab as i64 - slab_empty.slab as i64,
+        slab_caches: slab_growth(&slab_after_del, &slab_before_del),
         notify,
     };
     print!("{}", report.table());
