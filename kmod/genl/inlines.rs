@@ -19,8 +19,8 @@ compile_error!("genl: sk_buff::tail is an offset only on 64-bit (NET_SKBUFF_DATA
 
 /// `NLMSG_HDRLEN` and `GENL_HDRLEN`: the aligned sizes of `struct nlmsghdr` and `struct
 /// genlmsghdr` (16 and 4, both multiples of `NLMSG_ALIGNTO`).
-const NLMSG_HDRLEN: usize = core::mem::size_of::<bindings::nlmsghdr>();
-const GENL_HDRLEN: usize = core::mem::size_of::<bindings::genlmsghdr>();
+pub(super) const NLMSG_HDRLEN: usize = core::mem::size_of::<bindings::nlmsghdr>();
+pub(super) const GENL_HDRLEN: usize = core::mem::size_of::<bindings::genlmsghdr>();
 const _: () = assert!(NLMSG_HDRLEN % 4 == 0 && GENL_HDRLEN % 4 == 0);
 
 /// `skb_tail_pointer()`, `include/linux/skbuff.h` (`NET_SKBUFF_DATA_USES_OFFSET`).

@@ -42,13 +42,13 @@ mod tree;
 #[allow(unused_imports)] // a family uses part of the API
 pub use self::{
     alloc::GFP_STORE,
-    attrs::{Attr, Attrs},
+    attrs::{Attr, AttrIter, Attrs, Field},
     dump::{DumpEntry, DumpIt, DumpWriter},
     family::{
         Family, FamilyModule, FamilyState, IsTheModule, PerNetState, SockPriv, SockPrivFamily,
     },
     inlines::cond_resched,
-    msg::{AttrWriter, Message, Nest},
+    msg::{nla_total_size, nla_total_size_64bit, AttrWriter, Message, Nest},
     net::Net,
     ops::{DoIt, DontValidate, Perm, Request, SplitOp},
     policy::{AttrPolicy, KernelBound, Policy, StrMinLen},

@@ -17,6 +17,22 @@ use super::inlines;
 /// `NLA_HDRLEN`: the size of `struct nlattr`, already aligned.
 const NLA_HDRLEN: usize = core::mem::size_of::<bindings::nlattr>();
 
+/// `nla_total_size()`: the room an attribute with `payload` bytes takes in a message.
+pub const fn nla_total_size(payload: usize) -> usize {
+    (NLA_HDRLEN + payload).next_multiple_of(4)
+}
+
+/// `nla_total_size_64bit()`: as [`nla_total_size`], plus the `pad` attribute that may align a
+/// 64-bit payload where unaligned access is not efficient.
+pub const fn nla_total_size_64bit(payload: usize) -> usize {
+    let pad = if cfg!(CONFIG_HAVE_EFFICIENT_UNALIGNED_ACCESS) {
+        0
+    } else {
+        nla_total_size(0)
+    };
+    nla_total_size(payload) + pad
+}
+
 pub(super) mod private {
     use super::*;
 
@@ -89,6 +105,25 @@ pub trait AttrWriter: private::Sealed {
                 pad.into(),
             )
         })
+    }
+
+    /// Puts a `uint` attribute: 4 bytes when the value fits, else 8, 64-bit aligned
+    /// (`nla_put_uint`).
+    fn put_uint(&mut self, ty: u16, v: u64, pad: u16) -> Result {
+        match u32::try_from(v) {
+            Ok(v) => self.put_u32(ty, v),
+            Err(_) => self.put_u64(ty, v, pad),
+        }
+    }
+
+    /// Puts a `sint` attribute: 4 bytes when the value fits, else 8, 64-bit aligned
+    /// (`nla_put_sint`).
+    fn put_sint(&mut self, ty: u16, v: i64, pad: u16) -> Result {
+        match i32::try_from(v) {
+            Ok(v) => self.put_bytes(ty, &v.to_ne_bytes()),
+            // CAST: the same bits, read back as `i64` by `nla_get_sint`.
+            Err(_) => self.put_u64(ty, v as u64, pad),
+        }
     }
 
     /// Puts a string attribute: `s` followed by a NUL (`NLA_NUL_STRING`).
@@ -176,6 +211,17 @@ unsafe impl private::Sealed for Nest<'_> {
 }
 
 impl AttrWriter for Nest<'_> {}
+
+// SAFETY: `W`'s skb, valid while `W` lives, which outlives the borrow; `W` is borrowed mutably,
+// so only the borrower appends to it meanwhile.
+unsafe impl<W: private::Sealed> private::Sealed for &mut W {
+    fn skb(&self) -> NonNull<bindings::sk_buff> {
+        (**self).skb()
+    }
+}
+
+/// A writer borrowed mutably is a writer: generated attribute-set writers wrap either.
+impl<W: AttrWriter> AttrWriter for &mut W {}
 
 impl Drop for Nest<'_> {
     fn drop(&mut self) {

@@ -223,9 +223,27 @@ impl<'a> Request<'a> {
 
     /// The request's attributes, validated against the operation's policy.
     pub fn attrs(&self) -> Attrs<'a> {
-        // SAFETY: the core parsed the attributes into `attrs`, `maxattr + 1` entries of the
-        // operation's policy (or null when it has no policy), valid while the request is served.
-        unsafe { Attrs::from_raw(self.info.attrs, self.maxattr, self.extack()) }
+        let stream = if self.info.attrs.is_null() {
+            &[][..]
+        } else {
+            // The attributes follow the netlink, genetlink and family headers
+            // (`genlmsg_data`, `genlmsg_len`).
+            // SAFETY: `family` is the request's, registered (type invariant).
+            let skip = inlines::GENL_HDRLEN + unsafe { (*self.info.family).hdrsize } as usize;
+            // SAFETY: the core parsed attributes from `nlhdr`'s message, so it checked that its
+            // `nlmsg_len` bytes lie in the request, and that they hold the headers; valid while
+            // the request is served (type invariant).
+            unsafe {
+                let nlh = self.info.nlhdr;
+                let at = inlines::NLMSG_HDRLEN + skip;
+                let len = ((*nlh).nlmsg_len as usize).saturating_sub(at);
+                core::slice::from_raw_parts(nlh.cast::<u8>().add(at), len)
+            }
+        };
+        // SAFETY: the core parsed the attributes in `stream` into `attrs`, `maxattr + 1` entries
+        // of the operation's policy (or null when it has no policy), valid while the request is
+        // served.
+        unsafe { Attrs::from_raw(self.info.attrs, self.maxattr, stream, self.extack()) }
     }
 
     /// The network namespace the request came from.
