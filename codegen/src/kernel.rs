@@ -301,7 +301,7 @@ struct Policies {
 
 /// An attribute as its set has it: in a subset, the attribute of the set it is a subset of with
 /// the subset's own keys over it (as ynl does).
-fn effective(spec: &Spec, set: &AttrSet, a: &Attr) -> Attr {
+pub(crate) fn effective(spec: &Spec, set: &AttrSet, a: &Attr) -> Attr {
     let Some(parent) = set.subset_of.as_deref().and_then(|p| spec.set(p).ok()) else {
         return a.clone();
     };
@@ -333,7 +333,7 @@ fn effective(spec: &Spec, set: &AttrSet, a: &Attr) -> Attr {
 }
 
 /// The integer value of a definition of type `const`, or of a limit name (`u32-max`).
-fn limit(spec: &Spec, v: &IntOrName) -> Option<i128> {
+pub(crate) fn limit(spec: &Spec, v: &IntOrName) -> Option<i128> {
     match v {
         IntOrName::Int(i) => Some((*i).into()),
         IntOrName::Name(n) => {
@@ -1016,7 +1016,7 @@ fn extra<'a>(mut names: impl Iterator<Item = &'a str>, name: &str) -> &'static s
 }
 
 /// A constant's name for a spec name.
-fn konst(name: &str) -> String {
+pub(crate) fn konst(name: &str) -> String {
     let s = upper(name);
     if s.starts_with(|c: char| c.is_ascii_digit()) {
         format!("_{s}")
@@ -1518,6 +1518,8 @@ pub fn emit(spec: &Spec, spec_path: &str) -> Result<String> {
         w(&mut o, "");
     }
 
+    crate::access::emit(&mut o, spec);
+
     // Multicast groups.
     w(&mut o, "/// Multicast groups, as indices into [`MCGRPS`].");
     w(&mut o, "pub(crate) mod group {");
@@ -1933,7 +1935,7 @@ pub fn emit(spec: &Spec, spec_path: &str) -> Result<String> {
         ("Policy", ": Policy<"),
         ("Request", "Request<"),
     ] {
-        if o.contains(used) {
+        if o.contains(used) && !names.contains(&name) {
             names.push(name);
         }
     }
@@ -1965,6 +1967,13 @@ pub fn emit(spec: &Spec, spec_path: &str) -> Result<String> {
         lines.push("};".into());
         lines.join("\n")
     };
+    // The layer by its name too, for the readers' and writers' items: a set's types (a set
+    // `attr` has an `AttrWriter`) cannot clash with it.
+    let imports = if o.contains("genl::") {
+        format!("use crate::genl;\n{imports}")
+    } else {
+        imports
+    };
     // The prelude for `Result` (a family without ops uses none of it).
     let imports = if o.contains("Result") {
         format!("use kernel::prelude::*;\n\n{imports}")
@@ -1974,12 +1983,12 @@ pub fn emit(spec: &Spec, spec_path: &str) -> Result<String> {
     Ok(o.replace("@IMPORTS@", &imports))
 }
 
-fn w(o: &mut String, line: &str) {
+pub(crate) fn w(o: &mut String, line: &str) {
     o.push_str(line);
     o.push('\n');
 }
 
-fn doc(o: &mut String, indent: &str, doc: Option<&str>) {
+pub(crate) fn doc(o: &mut String, indent: &str, doc: Option<&str>) {
     if let Some(d) = doc {
         for l in d.trim().lines() {
             let _ = writeln!(o, "{indent}/// {}", l.trim_end());

@@ -10,6 +10,7 @@
 //! tables refuse, naming the item and its line, the features they do not implement
 //! ([`kernel::check`]).
 
+pub mod access;
 pub mod kernel;
 pub mod model;
 pub mod scaffold;

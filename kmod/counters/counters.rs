@@ -23,7 +23,10 @@ use kernel::{
         Mutex,
     },
 };
-use nl_gen::{cmd, counter, group, CountersOps, FAMILY};
+use nl_gen::{
+    cmd, counter, group, size, AddBatchDoRequest, AddDoRequest, CounterWriter, CountersOps,
+    GetDoRequest, FAMILY,
+};
 
 module! {
     type: genl::FamilyModule<State>,
@@ -92,31 +95,39 @@ impl SockPriv for CountersNlSock {
     }
 }
 
-fn put_counter(m: &mut impl AttrWriter, name: &[u8], value: u64) -> Result {
-    m.put_str(counter::NAME, name)?;
-    m.put_u64(counter::VALUE, value, counter::PAD)
+fn put_counter(m: impl AttrWriter, name: &[u8], value: u64) -> Result {
+    let mut w = CounterWriter(m);
+    w.name(name)?;
+    w.value(value)
 }
 
-const COUNTER_SIZE: usize = 4 + counter::NAME_MAX_LEN + 4 + 2 * 12;
-/// `add`'s reply: the counter and `sock-adds`.
-const ADD_REPLY_SIZE: usize = COUNTER_SIZE + 12;
+/// Tells `events` listeners that a counter changed. Under the lock, so that they see a
+/// counter's changes in order; best effort: a lost notification is not the request's failure
+/// (ENOBUFS reaches the listener).
+fn notify_changed(net: Net<'_>, name: &[u8], value: u64) {
+    if FAMILY.has_listeners(net, group::EVENTS) {
+        if let Ok(mut ntf) = FAMILY.notification(cmd::CHANGED_NTF, size::CHANGED_NTF) {
+            if put_counter(&mut ntf, name, value).is_ok() {
+                let _ = FAMILY.notify(ntf, net, group::EVENTS);
+            }
+        }
+    }
+}
+
+/// The most adds one `add-batch` makes: what one request may have the kernel allocate.
+const BATCH_MAX: usize = 64;
 
 impl CountersOps for State {
     fn add_do(&self, req: &Request<'_>) -> Result {
-        let attrs = req.attrs();
-        let name_attr = attrs.required(counter::NAME)?;
+        let r = AddDoRequest::new(req);
         // Its policy bounds its length, empty names included.
-        let name = name_attr.str_bytes()?;
-        let delta = attrs
-            .get(counter::DELTA)
-            .map(|a| a.u64())
-            .transpose()?
-            .unwrap_or(1);
+        let name = r.name().required()?;
+        let delta = r.delta().get()?.unwrap_or(1);
         // What can fail is allocated before the change: the socket's state (on its first add),
         // the reply, and a new counter's node (freed unused when the counter exists), charged
         // to the sender's memory cgroup.
         let sock = req.sock_priv::<State>()?;
-        let mut reply = req.reply(ADD_REPLY_SIZE)?;
+        let mut reply = req.reply(size::ADD_DO_REPLY)?;
         let key = name_key(name)?;
         let node = RBTreeNodeReservation::new(GFP_STORE)?;
         let mut counters = self.counters.lock();
@@ -127,42 +138,86 @@ impl CountersOps for State {
             }
             None => {
                 if counters.len >= module_parameters::max_counters.value() {
-                    return Err(name_attr.reject(ENOSPC, c"too many counters (max_counters)"));
+                    return Err(r.name().reject(ENOSPC, c"too many counters (max_counters)"));
                 }
                 counters.tree.insert(node.into_node(key, delta));
                 counters.len += 1;
                 delta
             }
         };
-        // Under the lock, so that listeners see the changes of a counter in order; best effort:
-        // a lost notification is not the request's failure (ENOBUFS reaches the listener).
-        if FAMILY.has_listeners(req.net(), group::EVENTS) {
-            if let Ok(mut ntf) = FAMILY.notification(cmd::CHANGED_NTF, COUNTER_SIZE) {
-                if put_counter(&mut ntf, name, value).is_ok() {
-                    let _ = FAMILY.notify(ntf, req.net(), group::EVENTS);
-                }
-            }
-        }
+        notify_changed(req.net(), name, value);
         drop(counters);
         let sock_adds = sock.adds.fetch_add(1, Relaxed).wrapping_add(1);
         // Sized for it: cannot fail.
         put_counter(&mut reply, name, value)?;
-        reply.put_u64(counter::SOCK_ADDS, sock_adds, counter::PAD)?;
+        CounterWriter(&mut reply).sock_adds(sock_adds)?;
         req.send_reply(reply)
     }
 
     fn get_do(&self, req: &Request<'_>) -> Result {
-        let name_attr = req.attrs().required(counter::NAME)?;
-        let name = name_attr.str_bytes()?;
+        let r = GetDoRequest::new(req);
+        let name = r.name().required()?;
         let key = name_key(name)?;
-        let mut reply = req.reply(COUNTER_SIZE)?;
+        let mut reply = req.reply(size::GET_DO_REPLY)?;
         let value = *self
             .counters
             .lock()
             .tree
             .get(&key)
-            .ok_or_else(|| name_attr.reject(ENOENT, c"no such counter"))?;
+            .ok_or_else(|| r.name().reject(ENOENT, c"no such counter"))?;
         put_counter(&mut reply, name, value)?;
+        req.send_reply(reply)
+    }
+
+    fn add_batch_do(&self, req: &Request<'_>) -> Result {
+        let r = AddBatchDoRequest::new(req);
+        r.item().required()?;
+        // Every item is read, and what the adds need allocated, before anything changes: all
+        // or none.
+        let mut adds = KVec::new();
+        for item in r.item().all() {
+            if adds.len() == BATCH_MAX {
+                return Err(r.item().reject(E2BIG, c"too many items (64 at most)"));
+            }
+            let item = item?;
+            let name = item.name().required()?;
+            let delta = item.delta().get()?.unwrap_or(1);
+            let node = RBTreeNodeReservation::new(GFP_STORE)?;
+            adds.push((name_key(name)?, delta, node), GFP_STORE)?;
+        }
+        let mut reply = req.reply(adds.len() * size::ITEM_NEST)?;
+        let mut counters = self.counters.lock();
+        let new = adds
+            .iter()
+            .enumerate()
+            .filter(|&(i, (key, ..))| {
+                counters.tree.get(key).is_none() && !adds[..i].iter().any(|(k, ..)| k == key)
+            })
+            .count();
+        if counters.len + new as u64 > module_parameters::max_counters.value() {
+            return Err(r.item().reject(ENOSPC, c"too many counters (max_counters)"));
+        }
+        let mut out = CounterWriter(&mut reply);
+        for (key, delta, node) in adds {
+            let value = match counters.tree.get_mut(&key) {
+                Some(v) => {
+                    *v = v.wrapping_add(delta);
+                    *v
+                }
+                None => {
+                    counters.tree.insert(node.into_node(key, delta));
+                    counters.len += 1;
+                    delta
+                }
+            };
+            notify_changed(req.net(), name_of(&key), value);
+            // Sized for it: cannot fail.
+            let mut item = out.item()?;
+            item.name(name_of(&key))?;
+            item.value(value)?;
+            item.end()?;
+        }
+        drop(counters);
         req.send_reply(reply)
     }
 

@@ -7,6 +7,7 @@
 
 use kernel::prelude::*;
 
+use crate::genl;
 use crate::genl::{
     AttrPolicy, DoIt, DumpIt, DumpWriter, Family, FamilyState, MulticastGroup, PerNetState, Perm,
     Policy, Request, SplitOp, StrMinLen,
@@ -115,6 +116,319 @@ pub(crate) mod put_mode {
     pub(crate) const REPLACE: u32 = 0x2;
     /// The highest value.
     pub(crate) const MAX: u32 = 2;
+}
+
+/// The attributes of the `echo` do request: `[key, value, flags, generation]`.
+#[derive(Clone, Copy)]
+pub(crate) struct EchoDoRequest<'a>(pub(crate) genl::Attrs<'a>);
+
+impl<'a> EchoDoRequest<'a> {
+    /// The attributes of `req`.
+    pub(crate) fn new(req: &Request<'a>) -> Self {
+        Self(req.attrs())
+    }
+
+    /// `key` (string).
+    ///
+    /// The entry's key, 1 to 255 bytes (terminating NUL not counted).
+    pub(crate) fn key(&self) -> genl::Field<'a, &'a [u8]> {
+        genl::Field::new(self.0, entry::KEY, genl::Attr::str_bytes)
+    }
+
+    /// `value` (binary).
+    ///
+    /// The entry's value, up to 65000 bytes: an entry with the longest key and
+    /// value still fits one 64 KiB netlink message (a dump sends one entry per
+    /// message, so readers need 64 KiB receive buffers, as YNL's are).
+    pub(crate) fn value(&self) -> genl::Field<'a, &'a [u8]> {
+        genl::Field::new(self.0, entry::VALUE, |a| Ok(a.bytes()))
+    }
+
+    /// `flags` (u32).
+    pub(crate) fn flags(&self) -> genl::Field<'a, u32> {
+        genl::Field::new(self.0, entry::FLAGS, genl::Attr::u32)
+    }
+
+    /// `generation` (u64).
+    ///
+    /// The store's change counter after the operation; bumped on every change.
+    pub(crate) fn generation(&self) -> genl::Field<'a, u64> {
+        genl::Field::new(self.0, entry::GENERATION, genl::Attr::u64)
+    }
+}
+
+/// The attributes of the `put` do request: `[key, value, flags, mode]`.
+#[derive(Clone, Copy)]
+pub(crate) struct PutDoRequest<'a>(pub(crate) genl::Attrs<'a>);
+
+impl<'a> PutDoRequest<'a> {
+    /// The attributes of `req`.
+    pub(crate) fn new(req: &Request<'a>) -> Self {
+        Self(req.attrs())
+    }
+
+    /// `key` (string).
+    ///
+    /// The entry's key, 1 to 255 bytes (terminating NUL not counted).
+    pub(crate) fn key(&self) -> genl::Field<'a, &'a [u8]> {
+        genl::Field::new(self.0, entry::KEY, genl::Attr::str_bytes)
+    }
+
+    /// `value` (binary).
+    ///
+    /// The entry's value, up to 65000 bytes: an entry with the longest key and
+    /// value still fits one 64 KiB netlink message (a dump sends one entry per
+    /// message, so readers need 64 KiB receive buffers, as YNL's are).
+    pub(crate) fn value(&self) -> genl::Field<'a, &'a [u8]> {
+        genl::Field::new(self.0, entry::VALUE, |a| Ok(a.bytes()))
+    }
+
+    /// `flags` (u32).
+    pub(crate) fn flags(&self) -> genl::Field<'a, u32> {
+        genl::Field::new(self.0, entry::FLAGS, genl::Attr::u32)
+    }
+
+    /// `mode` (u32).
+    ///
+    /// How a put treats an existing or a missing entry; absent means upsert.
+    pub(crate) fn mode(&self) -> genl::Field<'a, u32> {
+        genl::Field::new(self.0, entry::MODE, genl::Attr::u32)
+    }
+}
+
+/// The attributes of the `get` do request: `[key]`.
+#[derive(Clone, Copy)]
+pub(crate) struct GetDoRequest<'a>(pub(crate) genl::Attrs<'a>);
+
+impl<'a> GetDoRequest<'a> {
+    /// The attributes of `req`.
+    pub(crate) fn new(req: &Request<'a>) -> Self {
+        Self(req.attrs())
+    }
+
+    /// `key` (string).
+    ///
+    /// The entry's key, 1 to 255 bytes (terminating NUL not counted).
+    pub(crate) fn key(&self) -> genl::Field<'a, &'a [u8]> {
+        genl::Field::new(self.0, entry::KEY, genl::Attr::str_bytes)
+    }
+}
+
+/// The attributes of the `get` dump request: `[key]`.
+#[derive(Clone, Copy)]
+pub(crate) struct GetDumpRequest<'a>(pub(crate) genl::Attrs<'a>);
+
+impl<'a> GetDumpRequest<'a> {
+    /// The attributes of `req`.
+    pub(crate) fn new(req: &Request<'a>) -> Self {
+        Self(req.attrs())
+    }
+
+    /// `key` (string).
+    ///
+    /// The entry's key, 1 to 255 bytes (terminating NUL not counted).
+    pub(crate) fn key(&self) -> genl::Field<'a, &'a [u8]> {
+        genl::Field::new(self.0, entry::KEY, genl::Attr::str_bytes)
+    }
+}
+
+/// The attributes of the `del` do request: `[key]`.
+#[derive(Clone, Copy)]
+pub(crate) struct DelDoRequest<'a>(pub(crate) genl::Attrs<'a>);
+
+impl<'a> DelDoRequest<'a> {
+    /// The attributes of `req`.
+    pub(crate) fn new(req: &Request<'a>) -> Self {
+        Self(req.attrs())
+    }
+
+    /// `key` (string).
+    ///
+    /// The entry's key, 1 to 255 bytes (terminating NUL not counted).
+    pub(crate) fn key(&self) -> genl::Field<'a, &'a [u8]> {
+        genl::Field::new(self.0, entry::KEY, genl::Attr::str_bytes)
+    }
+}
+
+/// Writes attribute set `entry` into a reply, a dump entry, a notification or a nest.
+pub(crate) struct EntryWriter<W: genl::AttrWriter>(pub(crate) W);
+
+impl<W: genl::AttrWriter> EntryWriter<W> {
+    /// Puts `key` (string).
+    ///
+    /// The entry's key, 1 to 255 bytes (terminating NUL not counted).
+    pub(crate) fn key(&mut self, v: &[u8]) -> Result {
+        self.0.put_str(entry::KEY, v)
+    }
+
+    /// Puts `value` (binary).
+    ///
+    /// The entry's value, up to 65000 bytes: an entry with the longest key and
+    /// value still fits one 64 KiB netlink message (a dump sends one entry per
+    /// message, so readers need 64 KiB receive buffers, as YNL's are).
+    pub(crate) fn value(&mut self, v: &[u8]) -> Result {
+        self.0.put_bytes(entry::VALUE, v)
+    }
+
+    /// Puts `flags` (u32).
+    pub(crate) fn flags(&mut self, v: u32) -> Result {
+        self.0.put_u32(entry::FLAGS, v)
+    }
+
+    /// Puts `generation` (u64).
+    ///
+    /// The store's change counter after the operation; bumped on every change.
+    pub(crate) fn generation(&mut self, v: u64) -> Result {
+        self.0.put_u64(entry::GENERATION, v, entry::PAD)
+    }
+
+    /// Puts `stats` (nest).
+    pub(crate) fn stats(&mut self) -> Result<StatsWriter<genl::Nest<'_>>> {
+        Ok(StatsWriter(self.0.nest(entry::STATS)?))
+    }
+
+    /// Puts `mode` (u32).
+    ///
+    /// How a put treats an existing or a missing entry; absent means upsert.
+    pub(crate) fn mode(&mut self, v: u32) -> Result {
+        self.0.put_u32(entry::MODE, v)
+    }
+}
+
+/// Writes attribute set `stats` into a reply, a dump entry, a notification or a nest.
+pub(crate) struct StatsWriter<W: genl::AttrWriter>(pub(crate) W);
+
+impl<W: genl::AttrWriter> StatsWriter<W> {
+    /// Puts `entries` (u64).
+    ///
+    /// Entries in the store.
+    pub(crate) fn entries(&mut self, v: u64) -> Result {
+        self.0.put_u64(stats::ENTRIES, v, stats::PAD)
+    }
+
+    /// Puts `bytes` (u64).
+    ///
+    /// Bytes of keys and values in the store.
+    pub(crate) fn bytes(&mut self, v: u64) -> Result {
+        self.0.put_u64(stats::BYTES, v, stats::PAD)
+    }
+
+    /// Puts `max-entries` (u64).
+    ///
+    /// Limit on entries (module parameter max_entries).
+    pub(crate) fn max_entries(&mut self, v: u64) -> Result {
+        self.0.put_u64(stats::MAX_ENTRIES, v, stats::PAD)
+    }
+
+    /// Puts `max-bytes` (u64).
+    ///
+    /// Limit on memory (module parameter max_bytes; see memory).
+    pub(crate) fn max_bytes(&mut self, v: u64) -> Result {
+        self.0.put_u64(stats::MAX_BYTES, v, stats::PAD)
+    }
+
+    /// Puts `echo-count` (u64).
+    pub(crate) fn echo_count(&mut self, v: u64) -> Result {
+        self.0.put_u64(stats::ECHO_COUNT, v, stats::PAD)
+    }
+
+    /// Puts `put-count` (u64).
+    pub(crate) fn put_count(&mut self, v: u64) -> Result {
+        self.0.put_u64(stats::PUT_COUNT, v, stats::PAD)
+    }
+
+    /// Puts `get-count` (u64).
+    pub(crate) fn get_count(&mut self, v: u64) -> Result {
+        self.0.put_u64(stats::GET_COUNT, v, stats::PAD)
+    }
+
+    /// Puts `del-count` (u64).
+    pub(crate) fn del_count(&mut self, v: u64) -> Result {
+        self.0.put_u64(stats::DEL_COUNT, v, stats::PAD)
+    }
+
+    /// Puts `dump-count` (u64).
+    ///
+    /// Dumps started.
+    pub(crate) fn dump_count(&mut self, v: u64) -> Result {
+        self.0.put_u64(stats::DUMP_COUNT, v, stats::PAD)
+    }
+
+    /// Puts `stats-count` (u64).
+    pub(crate) fn stats_count(&mut self, v: u64) -> Result {
+        self.0.put_u64(stats::STATS_COUNT, v, stats::PAD)
+    }
+
+    /// Puts `notify-sent` (u64).
+    ///
+    /// Notifications multicast to at least one listener.
+    pub(crate) fn notify_sent(&mut self, v: u64) -> Result {
+        self.0.put_u64(stats::NOTIFY_SENT, v, stats::PAD)
+    }
+
+    /// Puts `notify-dropped` (u64).
+    ///
+    /// Notifications that could not be allocated or sent.
+    pub(crate) fn notify_dropped(&mut self, v: u64) -> Result {
+        self.0.put_u64(stats::NOTIFY_DROPPED, v, stats::PAD)
+    }
+
+    /// Puts `memory` (u64).
+    ///
+    /// Bytes of memory the entries occupy: tree nodes, keys and values, as the
+    /// allocator sizes them. What max-bytes limits.
+    pub(crate) fn memory(&mut self, v: u64) -> Result {
+        self.0.put_u64(stats::MEMORY, v, stats::PAD)
+    }
+}
+
+impl StatsWriter<genl::Nest<'_>> {
+    /// Closes the nest (`nla_nest_end`).
+    pub(crate) fn end(self) -> Result {
+        self.0.end()
+    }
+}
+
+/// The room of each message the family sends, with each attribute of its spec list once
+/// (`nla_total_size`): what to pass to `Request::reply` and `Family::notification`.
+pub(crate) mod size {
+    #[allow(unused_imports)]
+    use crate::genl::{nla_total_size, nla_total_size_64bit};
+
+    /// `echo` do reply: `[key, value, flags, generation]`.
+    pub(crate) const ECHO_DO_REPLY: usize =
+        nla_total_size(256) + nla_total_size(65000) + nla_total_size(4) + nla_total_size_64bit(8);
+
+    /// `put` do reply: `[key, value, flags, generation]`.
+    pub(crate) const PUT_DO_REPLY: usize =
+        nla_total_size(256) + nla_total_size(65000) + nla_total_size(4) + nla_total_size_64bit(8);
+
+    /// `get` do reply: `[key, value, flags]`.
+    pub(crate) const GET_DO_REPLY: usize =
+        nla_total_size(256) + nla_total_size(65000) + nla_total_size(4);
+
+    /// `get` dump reply: `[key, value, flags]`.
+    pub(crate) const GET_DUMP_REPLY: usize =
+        nla_total_size(256) + nla_total_size(65000) + nla_total_size(4);
+
+    /// `del` do reply: `[key, generation]`.
+    pub(crate) const DEL_DO_REPLY: usize = nla_total_size(256) + nla_total_size_64bit(8);
+
+    /// `stats` do reply: `[generation, stats]`.
+    pub(crate) const STATS_DO_REPLY: usize =
+        nla_total_size_64bit(8)
+        + nla_total_size(nla_total_size_64bit(8) + nla_total_size_64bit(8) + nla_total_size_64bit(8) + nla_total_size_64bit(8) + nla_total_size_64bit(8) + nla_total_size_64bit(8) + nla_total_size_64bit(8) + nla_total_size_64bit(8) + nla_total_size_64bit(8) + nla_total_size_64bit(8) + nla_total_size_64bit(8) + nla_total_size_64bit(8) + nla_total_size_64bit(8));
+
+    /// `new-ntf` notification (`put`'s do reply): `[key, value, flags, generation]`.
+    pub(crate) const NEW_NTF: usize =
+        nla_total_size(256) + nla_total_size(65000) + nla_total_size(4) + nla_total_size_64bit(8);
+
+    /// `del-ntf` notification (`del`'s do reply): `[key, generation]`.
+    pub(crate) const DEL_NTF: usize = nla_total_size(256) + nla_total_size_64bit(8);
+
+    /// One `stats` nest with each attribute of its set once.
+    pub(crate) const STATS_NEST: usize =
+        nla_total_size(nla_total_size_64bit(8) + nla_total_size_64bit(8) + nla_total_size_64bit(8) + nla_total_size_64bit(8) + nla_total_size_64bit(8) + nla_total_size_64bit(8) + nla_total_size_64bit(8) + nla_total_size_64bit(8) + nla_total_size_64bit(8) + nla_total_size_64bit(8) + nla_total_size_64bit(8) + nla_total_size_64bit(8) + nla_total_size_64bit(8));
 }
 
 /// Multicast groups, as indices into [`MCGRPS`].

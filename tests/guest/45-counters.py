@@ -49,6 +49,30 @@ def main():
     e, ext = nl_error(lambda: y.do("add", {"name": ""}))
     ksft_eq("empty name: EINVAL with a message", (errno.EINVAL, "name must not be empty"), (e, ext.get("msg")))
 
+    # add-batch: repeated nests in the request and the reply, all or none.
+    ksft_eq("add-batch adds in order and replies with each new value",
+            [{"name": "z", "value": 11}, {"name": "b1", "value": 1}, {"name": "z", "value": 14}],
+            y.do("add-batch", {"item": [{"name": "z", "delta": 2}, {"name": "b1"},
+                                        {"name": "z", "delta": 3}]})["item"])
+    ksft_eq("... and the counters hold them", [9 + 5, 1],
+            [y.do("get", {"name": n})["value"] for n in ("z", "b1")])
+    e, ext = nl_error(lambda: y.do("add-batch", {"item": [{"name": "z"}, {"delta": 1}]}))
+    # The second item's nest starts at 32: 16 (nlmsghdr) + 4 (genlmsghdr) + 12 (the first item).
+    # ynl names miss-type only at the top level: inside a nest it is the number (name = 1).
+    ksft_eq("an item without name: EINVAL, name (1) missing in the second item (miss-nest 32)",
+            (errno.EINVAL, 1, 32, "missing required attribute in nest"),
+            (e, ext.get("miss-type"), ext.get("miss-nest"), ext.get("msg")))
+    ksft_eq("... and nothing was added (z unchanged)", 14, y.do("get", {"name": "z"})["value"])
+    e, ext = nl_error(lambda: y.do("add-batch", {}))
+    ksft_eq("add-batch without items: EINVAL, item missing", (errno.EINVAL, "item"), (e, ext.get("miss-type")))
+    e, ext = nl_error(lambda: y.do("add-batch", {"item": [{"name": f"x{i}"} for i in range(65)]}))
+    ksft_eq("65 items: E2BIG at item", (errno.E2BIG, ".item", "too many items (64 at most)"),
+            (e, ext.get("bad-attr"), ext.get("msg")))
+    ksft_eq("... and none of them was added", [], [c["name"] for c in y.dump("get", {}) if c["name"].startswith("x")])
+    e, ext = nl_error(lambda: y.do("add-batch", {"item": [{"name": "z", "delta": 1}, {"name": "n" * 64}]}))
+    ksft_eq("an over-long name in an item: EINVAL at item.name", (errno.EINVAL, ".item.name"), (e, ext.get("bad-attr")))
+    y.do("add", {"name": "z", "delta": (1 << 64) - 5})  # back to 9
+
     _, out = run_as(NOBODY, "print(y.do('get', {'name': 'z'})['value'])\n"
                             "try:\n y.do('add', {'name': 'z'}); print('added')\n"
                             "except NlError as e:\n print(e.error)", "counters")
@@ -68,7 +92,7 @@ def main():
     rc, out, err = ynl_cli("counters", "--do", "add", "--json", '{"name": "z", "delta": 1}')
     ksft_eq("the YNL CLI adds", (0, 10), (rc, json.loads(out)["value"] if rc == 0 else err))
     rc, out, err = ynl_cli("counters", "--dump", "get")
-    ksft_eq("the YNL CLI dumps", (0, 305), (rc, len(json.loads(out)) if rc == 0 else err))
+    ksft_eq("the YNL CLI dumps", (0, 306), (rc, len(json.loads(out)) if rc == 0 else err))
 
     # Bounded: past max_counters, a new counter is refused cleanly; existing ones still count.
     reload_module("counters", "max_counters=5")
@@ -78,6 +102,11 @@ def main():
     e, ext = nl_error(lambda: y.do("add", {"name": "c5"}))
     ksft_eq("past max_counters: ENOSPC at name", (errno.ENOSPC, ".name", "too many counters (max_counters)"),
             (e, ext.get("bad-attr"), ext.get("msg")))
+    e, ext = nl_error(lambda: y.do("add-batch", {"item": [{"name": "c0", "delta": 5}, {"name": "c6"}]}))
+    ksft_eq("add-batch past max_counters: ENOSPC, all or none", (errno.ENOSPC, "too many counters (max_counters)", 1),
+            (e, ext.get("msg"), y.do("get", {"name": "c0"})["value"]))
+    ksft_eq("add-batch of existing counters at max_counters", [2, 3],
+            [i["value"] for i in y.do("add-batch", {"item": [{"name": "c0"}, {"name": "c1", "delta": 2}]})["item"]])
     ksft_eq("... an existing counter still counts", 2, y.do("add", {"name": "c4"})["value"])
     ksft_eq("... and nothing was added", 5, len(y.dump("get", {})))
     reload_module("counters")

@@ -18,14 +18,17 @@ STEPS = [
     ("do", "add", {"name": "z", "delta": 9}),
     ("do", "get", {"name": "rx"}),
     ("dump", "get", {}),
+    ("do", "add-batch", {"item": [{"name": "rx", "delta": 2}, {"name": "b"}, {"name": "rx"}]}),
     # errors
     ("do", "get", {"name": "nope"}),
     ("do", "add", {"delta": 1}),
     ("do", "add", {"name": ""}),
     ("do", "add", {"name": "n" * 64}),
+    ("do", "add-batch", {"item": [{"name": "b"}, {"delta": 3}]}),
+    ("do", "add-batch", {}),
     ("dump", "get", {}),
 ]
-NOTIFICATIONS = 5
+NOTIFICATIONS = 8
 
 
 def main():

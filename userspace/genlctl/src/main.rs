@@ -123,11 +123,23 @@ fn nl_fail(what: &str, spec: &Spec, op: Option<&Op>, req_attrs: &[u8], e: NlErro
                 };
             }
             if let Some(t) = extack.miss_type {
-                let name = if extack.miss_nest.is_none() {
-                    set.and_then(|s| s.by_value(t as u16))
-                        .map(|a| a.name.clone())
-                } else {
-                    None
+                // Missing at the top level, or inside the nest at `miss_nest`: named by the
+                // nest's path and its set's attribute.
+                let name = match extack.miss_nest {
+                    None => set
+                        .and_then(|s| s.by_value(t as u16))
+                        .map(|a| a.name.clone()),
+                    Some(nest) => (nest as usize)
+                        .checked_sub(nl::ATTRS_OFFSET)
+                        .and_then(|at| set.and_then(|s| codec::path_at(spec, s, req_attrs, at)))
+                        .and_then(|path| {
+                            let mut s = set?;
+                            for n in &path {
+                                s = spec.attr_set(s.by_name(n)?.nested.as_deref()?)?;
+                            }
+                            let a = s.by_value(t as u16)?;
+                            Some(format!("{}.{}", path.join("."), a.name))
+                        }),
                 };
                 msg += &match name {
                     Some(n) => format!(" [missing attribute: {n}]"),
