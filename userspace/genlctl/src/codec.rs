@@ -6,12 +6,10 @@
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
+use genl_client::attr::{attrs, put_attr, AttrError, RawAttr, NLA_F_NESTED};
+
 use crate::json::{Json, Map};
 use crate::spec::{Attr, AttrSet, EnumDef, Spec};
-
-pub const NLA_F_NESTED: u16 = 0x8000;
-pub const NLA_F_NET_BYTEORDER: u16 = 0x4000;
-const NLA_TYPE_MASK: u16 = !(NLA_F_NESTED | NLA_F_NET_BYTEORDER);
 
 /// What could not be encoded or decoded, naming the attribute.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,61 +21,16 @@ impl std::fmt::Display for CodecError {
     }
 }
 
+impl From<AttrError> for CodecError {
+    fn from(e: AttrError) -> Self {
+        CodecError(e.0)
+    }
+}
+
 type Result<T> = std::result::Result<T, CodecError>;
 
 fn fail<T>(msg: impl Into<String>) -> Result<T> {
     Err(CodecError(msg.into()))
-}
-
-/// One attribute as it sits in a message.
-#[derive(Debug, Clone, Copy)]
-pub struct RawAttr<'a> {
-    /// The type with the nested/byte-order bits cleared.
-    pub kind: u16,
-    pub nested: bool,
-    pub payload: &'a [u8],
-    /// Where its header starts, from the start of the buffer walked.
-    pub offset: usize,
-    /// Its length with padding.
-    pub full_len: usize,
-}
-
-/// The attributes in `buf`; an attribute running past the end is an error.
-pub fn attrs(buf: &[u8]) -> Result<Vec<RawAttr<'_>>> {
-    let mut out = Vec::new();
-    let mut off = 0;
-    while off < buf.len() {
-        if buf.len() - off < 4 {
-            return fail(format!(
-                "{} stray bytes after the attributes",
-                buf.len() - off
-            ));
-        }
-        let len = u16::from_ne_bytes([buf[off], buf[off + 1]]) as usize;
-        let ty = u16::from_ne_bytes([buf[off + 2], buf[off + 3]]);
-        if len < 4 || off + len > buf.len() {
-            return fail(format!(
-                "attribute type {} has a bad length {len}",
-                ty & NLA_TYPE_MASK
-            ));
-        }
-        out.push(RawAttr {
-            kind: ty & NLA_TYPE_MASK,
-            nested: ty & NLA_F_NESTED != 0,
-            payload: &buf[off + 4..off + len],
-            offset: off,
-            full_len: (len + 3) & !3,
-        });
-        off += (len + 3) & !3;
-    }
-    Ok(out)
-}
-
-pub fn put_attr(out: &mut Vec<u8>, ty: u16, payload: &[u8]) {
-    out.extend_from_slice(&((payload.len() + 4) as u16).to_ne_bytes());
-    out.extend_from_slice(&ty.to_ne_bytes());
-    out.extend_from_slice(payload);
-    out.resize((out.len() + 3) & !3, 0);
 }
 
 fn hex(bytes: &[u8], sep: &str) -> String {

@@ -4,7 +4,6 @@
 
 mod codec;
 mod json;
-mod nl;
 mod spec;
 
 use std::io::{self, Write};
@@ -14,8 +13,9 @@ use clap::{Parser, Subcommand};
 use netlink_packet_core::NLM_F_DUMP;
 
 use crate::json::{Json, Map};
-use crate::nl::{Conn, NlError};
 use crate::spec::{Op, Spec};
+use genl_client as nl;
+use genl_client::{Conn, NlError};
 
 const EXIT_CODES: &str = "\
 Exit status:

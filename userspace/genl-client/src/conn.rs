@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
-//! The generic netlink side: a blocking socket (netlink-sys) set up as ynl sets its own
+//! A blocking connection to Generic Netlink: a socket (netlink-sys) set up as ynl sets its own
 //! (`NETLINK_CAP_ACK`, `NETLINK_EXT_ACK`, `NETLINK_GET_STRICT_CHK`), messages framed by
 //! netlink-packet-core / netlink-packet-generic, family resolution and the policy dump
 //! through the controller (nlctrl), and the extended ack of an error.
@@ -21,7 +21,7 @@ use netlink_packet_generic::{
 };
 use netlink_sys::{protocols::NETLINK_GENERIC, Socket};
 
-use crate::codec::attrs;
+use crate::attr::attrs;
 
 const NLM_F_CAPPED: u16 = 0x100;
 const NLM_F_ACK_TLVS: u16 = 0x200;
@@ -342,7 +342,7 @@ impl Conn {
             true,
         )?;
         let mut dump = PolicyDump::default();
-        let bad = |e: crate::codec::CodecError| NlError::Malformed(format!("policy dump: {e}"));
+        let bad = |e: crate::attr::AttrError| NlError::Malformed(format!("policy dump: {e}"));
         for (_, buf) in replies {
             for a in attrs(&buf).map_err(bad)? {
                 match a.kind {
@@ -493,7 +493,7 @@ pub fn deadline(secs: Option<f64>) -> Option<Instant> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codec::put_attr;
+    use crate::attr::put_attr;
 
     #[test]
     fn request_layout() {

@@ -1,0 +1,13 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+//! The client runtime of any Generic Netlink family, on the rust-netlink crates: what
+//! `genlctl` (driven by a spec at run time) and the generated per-family clients
+//! (`userspace/<family>/`, typed from the spec at build time) share.
+//!
+//! - [`attr`]: attributes as bytes, walked and appended;
+//! - [`conn`]: a blocking socket set up as the kernel's YNL sets its own, family resolution,
+//!   requests (do and dump, errors with their extended ack), notifications, policy dumps.
+
+pub mod attr;
+pub mod conn;
+
+pub use conn::*;
