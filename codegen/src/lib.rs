@@ -4,13 +4,15 @@
 //! For `specs/<name>.yaml` the files are, by convention:
 //! - `kmod/<name>/nl_gen.rs`: numbers, policies, split ops and the handler trait (genl layer);
 //! - `include/uapi/<uapi-header>` (`linux/<name>.h` by default): the C uapi header;
-//! - `userspace/<name>/src/spec.rs`: the client's numbers, when `userspace/<name>/` exists.
+//! - `userspace/<name>/src/spec.rs` and `client_gen.rs`: the client's numbers and its typed
+//!   client (on `genl-client`), when `userspace/<name>/` exists.
 //!
 //! Any Generic Netlink spec parses and gets its C uapi header ([`uapi_output`]); the kernel
 //! tables refuse, naming the item and its line, the features they do not implement
 //! ([`kernel::check`]).
 
 pub mod access;
+pub mod client;
 pub mod kernel;
 pub mod model;
 pub mod scaffold;
@@ -46,6 +48,10 @@ pub fn generate(root: &Path, spec_path: &str) -> Result<Vec<Output>> {
         out.push(Output {
             path: root.join(format!("userspace/{}/src/spec.rs", spec.name)),
             text: user::emit(&spec, spec_path),
+        });
+        out.push(Output {
+            path: root.join(format!("userspace/{}/src/client_gen.rs", spec.name)),
+            text: client::emit(&spec, spec_path),
         });
     }
     Ok(out)

@@ -21,6 +21,11 @@
 
 pub mod blocking;
 mod client;
+/// The client generated from the spec (blocking, on `genl-client`): every op typed by the
+/// spec, its strings `String`s. [`Client`] adds keys as bytes, streams and the lean paths.
+// Generated from the spec (codegen/): kept equal to a fresh generation, not formatted.
+#[rustfmt::skip]
+pub mod client_gen;
 pub mod ctrl;
 pub mod error;
 pub mod extack;

@@ -1,0 +1,516 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+//! The userspace side, typed: `userspace/<family>/src/client_gen.rs`, a client of the family on the
+//! `genl-client` runtime.
+//!
+//! - one struct per attribute set, every attribute an `Option` (a `multi-attr` a `Vec`, a flag a
+//!   `bool`), with `encode` and `decode` (attributes the spec does not know are skipped, as
+//!   ynl does; one that does not parse is an error naming it);
+//! - `Client`: `connect`, one method per op (a do returns the reply's set, a dump a `Vec` of
+//!   them), `subscribe` to a multicast group and `notifications` as a `Notification` enum.
+
+use crate::kernel::{doc, effective, ident, w};
+use crate::model::{camel, snake, upper, Attr, AttrSet, Spec};
+
+/// How an attribute is held and put on the wire.
+enum Ty {
+    /// Integer: Rust type, width in bytes, big-endian, variable width (`uint`/`sint`).
+    Int(&'static str, usize, bool, bool),
+    Flag,
+    Str,
+    Bytes,
+    Nest(String),
+}
+
+fn ty(spec: &Spec, set: &AttrSet, a: &Attr) -> Option<Ty> {
+    let e = effective(spec, set, a);
+    let big = e.byte_order.as_deref() == Some("big-endian");
+    Some(match spec.attr_kind(set, a) {
+        "u8" => Ty::Int("u8", 1, false, false),
+        "u16" => Ty::Int("u16", 2, big, false),
+        "u32" => Ty::Int("u32", 4, big, false),
+        "u64" => Ty::Int("u64", 8, big, false),
+        "s8" => Ty::Int("i8", 1, false, false),
+        "s16" => Ty::Int("i16", 2, big, false),
+        "s32" => Ty::Int("i32", 4, big, false),
+        "s64" => Ty::Int("i64", 8, big, false),
+        "uint" => Ty::Int("u64", 8, false, true),
+        "sint" => Ty::Int("i64", 8, false, true),
+        "flag" => Ty::Flag,
+        "string" => Ty::Str,
+        "nest" => match &e.nested_attributes {
+            Some(n) if spec.set(n).is_ok() => Ty::Nest(n.clone()),
+            _ => Ty::Bytes,
+        },
+        "pad" | "unused" | "" => return None,
+        _ => Ty::Bytes,
+    })
+}
+
+fn struct_name(set: &str) -> String {
+    camel(set)
+}
+
+/// Whether set `name` reaches itself through nests: its field then holds a `Box`.
+fn recursive(spec: &Spec, from: &str, to: &str, seen: &mut Vec<String>) -> bool {
+    let Ok(set) = spec.set(from) else {
+        return false;
+    };
+    for a in &set.attributes {
+        if let Some(Ty::Nest(n)) = ty(spec, set, a) {
+            if n == to {
+                return true;
+            }
+            if !seen.contains(&n) {
+                seen.push(n.clone());
+                if recursive(spec, &n, to, seen) {
+                    return true;
+                }
+            }
+        }
+    }
+    false
+}
+
+fn field_type(spec: &Spec, set: &AttrSet, a: &Attr, t: &Ty) -> String {
+    let multi = effective(spec, set, a).multi_attr == Some(true);
+    let inner = match t {
+        Ty::Int(r, ..) => r.to_string(),
+        Ty::Flag => return "bool".into(),
+        Ty::Str => "String".into(),
+        Ty::Bytes => "Vec<u8>".into(),
+        Ty::Nest(n) => struct_name(n),
+    };
+    if multi {
+        return format!("Vec<{inner}>");
+    }
+    match t {
+        Ty::Nest(n) if recursive(spec, n, &set.name, &mut Vec::new()) => {
+            format!("Option<Box<{inner}>>")
+        }
+        _ => format!("Option<{inner}>"),
+    }
+}
+
+fn set_struct(o: &mut String, spec: &Spec, set: &AttrSet) {
+    let name = struct_name(&set.name);
+    let c = |a: &Attr| format!("spec::{}_{}", upper(&set.name), upper(&a.name));
+    w(o, &format!("/// Attribute set `{}`.", set.name));
+    doc(o, "", set.doc.as_deref());
+    w(o, "#[derive(Clone, Debug, Default, PartialEq, Eq)]");
+    w(o, &format!("pub struct {name} {{"));
+    let fields: Vec<(&Attr, Ty)> = set
+        .attributes
+        .iter()
+        .filter_map(|a| ty(spec, set, a).map(|t| (a, t)))
+        .collect();
+    for (a, t) in &fields {
+        doc(o, "    ", effective(spec, set, a).doc.as_deref());
+        w(
+            o,
+            &format!(
+                "    pub {}: {},",
+                ident(&a.name),
+                field_type(spec, set, a, t)
+            ),
+        );
+    }
+    w(o, "}");
+    w(o, "");
+    w(o, &format!("impl {name} {{"));
+    w(o, "    /// Appends the attributes that are set.");
+    w(o, "    pub fn encode(&self, out: &mut Vec<u8>) {");
+    for (a, t) in &fields {
+        let f = ident(&a.name);
+        let multi = effective(spec, set, a).multi_attr == Some(true);
+        let put = |v: &str| -> String {
+            match t {
+                Ty::Int(_, _, big, var) => {
+                    let bytes = if *big { "to_be_bytes" } else { "to_ne_bytes" };
+                    if *var {
+                        format!("put_uint_or_sint(out, {}, *{v} as i128)", c(a))
+                    } else {
+                        format!("put_attr(out, {}, &{v}.{bytes}())", c(a))
+                    }
+                }
+                Ty::Str => format!("put_str(out, {}, {v})", c(a)),
+                Ty::Bytes => format!("put_attr(out, {}, {v})", c(a)),
+                Ty::Nest(_) => format!("put_nest(out, {}, |out| {v}.encode(out))", c(a)),
+                Ty::Flag => unreachable!(),
+            }
+        };
+        match t {
+            Ty::Flag => {
+                w(o, &format!("        if self.{f} {{"));
+                w(o, &format!("            put_attr(out, {}, &[]);", c(a)));
+                w(o, "        }");
+            }
+            _ if multi => {
+                w(o, &format!("        for v in &self.{f} {{"));
+                w(o, &format!("            {};", put("v")));
+                w(o, "        }");
+            }
+            _ => {
+                w(o, &format!("        if let Some(v) = &self.{f} {{"));
+                w(o, &format!("            {};", put("v")));
+                w(o, "        }");
+            }
+        }
+    }
+    w(o, "    }");
+    w(o, "");
+    w(
+        o,
+        "    /// Decodes attributes; those the spec does not name are skipped, a repeated one keeps",
+    );
+    w(o, "    /// its last value unless it is a `multi-attr`.");
+    w(o, "    pub fn decode(buf: &[u8]) -> Result<Self> {");
+    w(o, "        let mut me = Self::default();");
+    w(o, "        for a in attrs(buf).map_err(malformed)? {");
+    w(o, "            match a.kind {");
+    for (a, t) in &fields {
+        let f = ident(&a.name);
+        let multi = effective(spec, set, a).multi_attr == Some(true);
+        let name = &a.name;
+        let get = match t {
+            Ty::Int(r, n, big, var) => {
+                if *var {
+                    let signed = r.starts_with('i');
+                    format!("get_var(a.payload, \"{name}\", {signed})? as {r}")
+                } else {
+                    let from = if *big {
+                        "from_be_bytes"
+                    } else {
+                        "from_ne_bytes"
+                    };
+                    format!("{r}::{from}(fixed::<{n}>(a.payload, \"{name}\")?)")
+                }
+            }
+            Ty::Flag => "true".into(),
+            Ty::Str => format!("get_str(a.payload, \"{name}\")?"),
+            Ty::Bytes => "a.payload.to_vec()".into(),
+            Ty::Nest(n) => format!("{}::decode(a.payload)?", struct_name(n)),
+        };
+        let store = match t {
+            Ty::Flag => format!("me.{f} = true"),
+            _ if multi => format!("me.{f}.push({get})"),
+            Ty::Nest(n) if recursive(spec, n, &set.name, &mut Vec::new()) => {
+                format!("me.{f} = Some(Box::new({get}))")
+            }
+            _ => format!("me.{f} = Some({get})"),
+        };
+        w(o, &format!("                {} => {store},", c(a)));
+    }
+    w(o, "                _ => {}");
+    w(o, "            }");
+    w(o, "        }");
+    w(o, "        Ok(me)");
+    w(o, "    }");
+    w(o, "}");
+    w(o, "");
+}
+
+const HELPERS: &str = r#"fn malformed(e: AttrError) -> NlError {
+    NlError::Malformed(e.0)
+}
+
+#[allow(dead_code)] // for the types some specs use
+fn fixed<const N: usize>(payload: &[u8], name: &str) -> Result<[u8; N]> {
+    payload
+        .try_into()
+        .map_err(|_| NlError::Malformed(format!("attribute {name}: {} bytes, not {N}", payload.len())))
+}
+
+/// A `uint` or `sint`: 4 or 8 bytes.
+#[allow(dead_code)] // for the types some specs use
+fn get_var(payload: &[u8], name: &str, signed: bool) -> Result<i128> {
+    Ok(match (payload.len(), signed) {
+        (4, false) => u32::from_ne_bytes(fixed(payload, name)?).into(),
+        (4, true) => i32::from_ne_bytes(fixed(payload, name)?).into(),
+        (_, false) => u64::from_ne_bytes(fixed(payload, name)?).into(),
+        (_, true) => i64::from_ne_bytes(fixed(payload, name)?).into(),
+    })
+}
+
+/// A string without its NUL; not UTF-8 is an error, never a lossy copy.
+#[allow(dead_code)] // for the types some specs use
+fn get_str(payload: &[u8], name: &str) -> Result<String> {
+    let end = payload.iter().position(|&b| b == 0).unwrap_or(payload.len());
+    String::from_utf8(payload[..end].to_vec())
+        .map_err(|_| NlError::Malformed(format!("attribute {name}: not UTF-8")))
+}
+
+#[allow(dead_code)] // for the types some specs use
+fn put_str(out: &mut Vec<u8>, ty: u16, s: &str) {
+    let mut v = Vec::with_capacity(s.len() + 1);
+    v.extend_from_slice(s.as_bytes());
+    v.push(0);
+    put_attr(out, ty, &v);
+}
+
+/// `nla_put_uint` / `nla_put_sint`: 4 bytes when the value fits, else 8.
+#[allow(dead_code)] // for the types some specs use
+fn put_uint_or_sint(out: &mut Vec<u8>, ty: u16, v: i128) {
+    match (u32::try_from(v), i32::try_from(v)) {
+        (Ok(u), _) => put_attr(out, ty, &u.to_ne_bytes()),
+        (_, Ok(i)) => put_attr(out, ty, &i.to_ne_bytes()),
+        _ => put_attr(out, ty, &(v as u64).to_ne_bytes()),
+    }
+}
+
+#[allow(dead_code)] // for the types some specs use
+fn put_nest(out: &mut Vec<u8>, ty: u16, fill: impl FnOnce(&mut Vec<u8>)) {
+    let mut inner = Vec::new();
+    fill(&mut inner);
+    put_attr(out, ty | NLA_F_NESTED, &inner);
+}
+"#;
+
+/// `userspace/<name>/src/client_gen.rs`.
+pub fn emit(spec: &Spec, spec_path: &str) -> String {
+    let mut o = String::new();
+    let o = &mut o;
+    w(o, "// SPDX-License-Identifier: GPL-2.0-only OR MIT");
+    w(
+        o,
+        &format!(
+            "//! Typed client of the `{}` Generic Netlink family, on `genl-client`.",
+            spec.name
+        ),
+    );
+    w(o, "//!");
+    w(
+        o,
+        &format!("//! Generated from {spec_path} by genlkit-codegen; do not edit."),
+    );
+    w(o, "");
+    w(o, "use std::time::Instant;");
+    w(o, "");
+    w(
+        o,
+        "use genl_client::attr::{attrs, put_attr, AttrError, NLA_F_NESTED};",
+    );
+    w(o, "use genl_client::{Conn, FamilyInfo, NlError, Result};");
+    w(o, "");
+    w(o, "use crate::spec;");
+    w(o, "");
+    w(o, "/// `NLM_F_DUMP`.");
+    w(o, "const DUMP: u16 = 0x300;");
+    w(o, "");
+    for set in &spec.attribute_sets {
+        set_struct(o, spec, set);
+    }
+
+    // Notifications.
+    let ntfs: Vec<_> = spec
+        .operations
+        .list
+        .iter()
+        .filter(|op| op.is_notification())
+        .filter_map(|op| {
+            // A `notify` carries the do reply of the op it names, in that op's set.
+            let set = op.attribute_set.as_deref().or_else(|| {
+                let of = spec.op(op.notify.as_deref()?).ok()?;
+                of.attribute_set.as_deref()
+            })?;
+            Some((op, op.rsp_value?, set))
+        })
+        .collect();
+    w(o, "/// A notification of the family.");
+    w(o, "#[derive(Clone, Debug, PartialEq, Eq)]");
+    w(o, "pub enum Notification {");
+    for (op, _, set) in &ntfs {
+        doc(o, "    ", op.doc.as_deref());
+        w(
+            o,
+            &format!("    {}({}),", camel(&op.name), struct_name(set)),
+        );
+    }
+    w(
+        o,
+        "    /// A command this client does not know, with its attributes.",
+    );
+    w(o, "    Unknown(u8, Vec<u8>),");
+    w(o, "}");
+    w(o, "");
+    w(o, "impl Notification {");
+    w(
+        o,
+        "    fn decode(cmd: u8, attrs: Vec<u8>) -> Result<Self> {",
+    );
+    w(o, "        Ok(match cmd {");
+    for (op, id, set) in &ntfs {
+        w(
+            o,
+            &format!(
+                "            {id} => Notification::{}({}::decode(&attrs)?),",
+                camel(&op.name),
+                struct_name(set)
+            ),
+        );
+    }
+    w(o, "            _ => Notification::Unknown(cmd, attrs),");
+    w(o, "        })");
+    w(o, "    }");
+    w(o, "}");
+    w(o, "");
+
+    // The client.
+    w(
+        o,
+        &format!("/// A connection to the `{}` family.", spec.name),
+    );
+    w(o, "pub struct Client {");
+    w(o, "    conn: Conn,");
+    w(o, "    family: FamilyInfo,");
+    w(o, "}");
+    w(o, "");
+    w(o, "impl Client {");
+    w(
+        o,
+        "    /// Connects and resolves the family; `NlError::NotLoaded` when it is not registered.",
+    );
+    w(o, "    pub fn connect() -> Result<Self> {");
+    w(o, "        let mut conn = Conn::new()?;");
+    w(o, "        let family = conn.resolve(spec::FAMILY_NAME)?;");
+    w(o, "        Ok(Client { conn, family })");
+    w(o, "    }");
+    w(o, "");
+    w(o, "    /// The family's ID.");
+    w(o, "    pub fn family_id(&self) -> u16 {");
+    w(o, "        self.family.id");
+    w(o, "    }");
+    for op in spec.operations.list.iter().filter(|op| op.has_handlers()) {
+        let Some(set) = op.attribute_set.as_deref() else {
+            continue;
+        };
+        let Some(cmd) = op.req_value else { continue };
+        let t = struct_name(set);
+        for (mode, m) in [("do", &op.r#do), ("dump", &op.dump)] {
+            let Some(m) = m else { continue };
+            let takes = m.request.as_ref().is_some_and(|r| !r.attributes.is_empty());
+            let replies = m.reply.is_some();
+            let method = if mode == "do" {
+                ident(&op.name)
+            } else {
+                format!("{}_dump", snake(&op.name))
+            };
+            w(o, "");
+            w(o, &format!("    /// `{}` {mode}.", op.name));
+            if let Some(d) = &op.doc {
+                w(o, "    ///");
+                doc(o, "    ", Some(d));
+            }
+            let list = |r: Option<&crate::model::Msg>| {
+                r.map(|r| r.attributes.join(", ")).unwrap_or_default()
+            };
+            w(o, "    ///");
+            w(
+                o,
+                &format!(
+                    "    /// Request: `[{}]`; reply: `[{}]`.",
+                    list(m.request.as_ref()),
+                    list(m.reply.as_ref())
+                ),
+            );
+            let arg = if takes {
+                format!(", req: &{t}")
+            } else {
+                String::new()
+            };
+            let ret = match (mode, replies) {
+                ("dump", _) => format!("Vec<{t}>"),
+                (_, true) => t.clone(),
+                _ => "()".into(),
+            };
+            w(
+                o,
+                &format!("    pub fn {method}(&mut self{arg}) -> Result<{ret}> {{"),
+            );
+            if takes {
+                w(o, "        let mut attrs = Vec::new();");
+                w(o, "        req.encode(&mut attrs);");
+            } else {
+                w(o, "        let attrs = Vec::new();");
+            }
+            let flags = if mode == "dump" { "DUMP" } else { "0" };
+            w(o, "        let replies = self.conn.request(");
+            w(o, "            self.family.id,");
+            w(o, &format!("            {cmd},"));
+            w(o, "            spec::FAMILY_VERSION,");
+            w(o, &format!("            {flags},"));
+            w(o, "            &attrs,");
+            w(o, "        )?;");
+            match (mode, replies) {
+                ("dump", _) => {
+                    w(o, "        replies");
+                    w(o, "            .iter()");
+                    w(o, &format!("            .map(|(_, a)| {t}::decode(a))"));
+                    w(o, "            .collect()");
+                }
+                (_, true) => {
+                    w(o, "        match replies.first() {");
+                    w(o, &format!("            Some((_, a)) => {t}::decode(a),"));
+                    w(
+                        o,
+                        "            None => Err(NlError::Malformed(\"no reply before the ack\".into())),",
+                    );
+                    w(o, "        }");
+                }
+                _ => {
+                    w(o, "        let _ = replies;");
+                    w(o, "        Ok(())");
+                }
+            }
+            w(o, "    }");
+        }
+    }
+    w(o, "");
+    w(
+        o,
+        "    /// Joins multicast group `group` (by its spec name); `NlError::Malformed` when the",
+    );
+    w(o, "    /// family has no such group.");
+    w(
+        o,
+        "    pub fn subscribe(&mut self, group: &str) -> Result<()> {",
+    );
+    w(o, "        let id = self");
+    w(o, "            .family");
+    w(o, "            .mcast_groups");
+    w(o, "            .iter()");
+    w(o, "            .find(|(n, _)| n == group)");
+    w(
+        o,
+        "            .ok_or_else(|| NlError::Malformed(format!(\"no multicast group {group}\")))?",
+    );
+    w(o, "            .1;");
+    w(o, "        self.conn.subscribe(id)");
+    w(o, "    }");
+    w(o, "");
+    w(
+        o,
+        "    /// The notifications of the next datagram, waiting up to `deadline` (`None`: it passed).",
+    );
+    w(
+        o,
+        "    pub fn notifications(&mut self, deadline: Option<Instant>) -> Result<Option<Vec<Notification>>> {",
+    );
+    w(
+        o,
+        "        let Some(msgs) = self.conn.next_notifications(self.family.id, deadline)? else {",
+    );
+    w(o, "            return Ok(None);");
+    w(o, "        };");
+    w(o, "        msgs.into_iter()");
+    w(
+        o,
+        "            .map(|(cmd, a)| Notification::decode(cmd, a))",
+    );
+    w(o, "            .collect::<Result<_>>()");
+    w(o, "            .map(Some)");
+    w(o, "    }");
+    w(o, "}");
+    w(o, "");
+    o.push_str(HELPERS);
+    std::mem::take(o)
+}

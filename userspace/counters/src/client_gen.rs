@@ -1,0 +1,312 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+//! Typed client of the `counters` Generic Netlink family, on `genl-client`.
+//!
+//! Generated from specs/counters.yaml by genlkit-codegen; do not edit.
+
+use std::time::Instant;
+
+use genl_client::attr::{attrs, put_attr, AttrError, NLA_F_NESTED};
+use genl_client::{Conn, FamilyInfo, NlError, Result};
+
+use crate::spec;
+
+/// `NLM_F_DUMP`.
+const DUMP: u16 = 0x300;
+
+/// Attribute set `counter`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Counter {
+    /// The counter's name, 1 to 63 bytes.
+    pub name: Option<String>,
+    /// The counter's value.
+    pub value: Option<u64>,
+    /// What `add` adds (default 1); the value wraps around at 2^64.
+    pub delta: Option<u64>,
+    /// How many adds the socket that sent this one has made, this one
+    /// included: each socket's own count, kept while the socket is open.
+    pub sock_adds: Option<u64>,
+    /// One counter of `add-batch`: its name and delta in the request, its
+    /// name and new value in the reply.
+    pub item: Vec<Item>,
+}
+
+impl Counter {
+    /// Appends the attributes that are set.
+    pub fn encode(&self, out: &mut Vec<u8>) {
+        if let Some(v) = &self.name {
+            put_str(out, spec::COUNTER_NAME, v);
+        }
+        if let Some(v) = &self.value {
+            put_attr(out, spec::COUNTER_VALUE, &v.to_ne_bytes());
+        }
+        if let Some(v) = &self.delta {
+            put_attr(out, spec::COUNTER_DELTA, &v.to_ne_bytes());
+        }
+        if let Some(v) = &self.sock_adds {
+            put_attr(out, spec::COUNTER_SOCK_ADDS, &v.to_ne_bytes());
+        }
+        for v in &self.item {
+            put_nest(out, spec::COUNTER_ITEM, |out| v.encode(out));
+        }
+    }
+
+    /// Decodes attributes; those the spec does not name are skipped, a repeated one keeps
+    /// its last value unless it is a `multi-attr`.
+    pub fn decode(buf: &[u8]) -> Result<Self> {
+        let mut me = Self::default();
+        for a in attrs(buf).map_err(malformed)? {
+            match a.kind {
+                spec::COUNTER_NAME => me.name = Some(get_str(a.payload, "name")?),
+                spec::COUNTER_VALUE => me.value = Some(u64::from_ne_bytes(fixed::<8>(a.payload, "value")?)),
+                spec::COUNTER_DELTA => me.delta = Some(u64::from_ne_bytes(fixed::<8>(a.payload, "delta")?)),
+                spec::COUNTER_SOCK_ADDS => me.sock_adds = Some(u64::from_ne_bytes(fixed::<8>(a.payload, "sock-adds")?)),
+                spec::COUNTER_ITEM => me.item.push(Item::decode(a.payload)?),
+                _ => {}
+            }
+        }
+        Ok(me)
+    }
+}
+
+/// Attribute set `item`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Item {
+    /// The counter's name, 1 to 63 bytes.
+    pub name: Option<String>,
+    /// The counter's value.
+    pub value: Option<u64>,
+    /// What `add` adds (default 1); the value wraps around at 2^64.
+    pub delta: Option<u64>,
+}
+
+impl Item {
+    /// Appends the attributes that are set.
+    pub fn encode(&self, out: &mut Vec<u8>) {
+        if let Some(v) = &self.name {
+            put_str(out, spec::ITEM_NAME, v);
+        }
+        if let Some(v) = &self.value {
+            put_attr(out, spec::ITEM_VALUE, &v.to_ne_bytes());
+        }
+        if let Some(v) = &self.delta {
+            put_attr(out, spec::ITEM_DELTA, &v.to_ne_bytes());
+        }
+    }
+
+    /// Decodes attributes; those the spec does not name are skipped, a repeated one keeps
+    /// its last value unless it is a `multi-attr`.
+    pub fn decode(buf: &[u8]) -> Result<Self> {
+        let mut me = Self::default();
+        for a in attrs(buf).map_err(malformed)? {
+            match a.kind {
+                spec::ITEM_NAME => me.name = Some(get_str(a.payload, "name")?),
+                spec::ITEM_VALUE => me.value = Some(u64::from_ne_bytes(fixed::<8>(a.payload, "value")?)),
+                spec::ITEM_DELTA => me.delta = Some(u64::from_ne_bytes(fixed::<8>(a.payload, "delta")?)),
+                _ => {}
+            }
+        }
+        Ok(me)
+    }
+}
+
+/// A notification of the family.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Notification {
+    /// A counter changed.
+    ChangedNtf(Counter),
+    /// A command this client does not know, with its attributes.
+    Unknown(u8, Vec<u8>),
+}
+
+impl Notification {
+    fn decode(cmd: u8, attrs: Vec<u8>) -> Result<Self> {
+        Ok(match cmd {
+            3 => Notification::ChangedNtf(Counter::decode(&attrs)?),
+            _ => Notification::Unknown(cmd, attrs),
+        })
+    }
+}
+
+/// A connection to the `counters` family.
+pub struct Client {
+    conn: Conn,
+    family: FamilyInfo,
+}
+
+impl Client {
+    /// Connects and resolves the family; `NlError::NotLoaded` when it is not registered.
+    pub fn connect() -> Result<Self> {
+        let mut conn = Conn::new()?;
+        let family = conn.resolve(spec::FAMILY_NAME)?;
+        Ok(Client { conn, family })
+    }
+
+    /// The family's ID.
+    pub fn family_id(&self) -> u16 {
+        self.family.id
+    }
+
+    /// `add` do.
+    ///
+    /// Add delta to a counter, creating it at 0 first if needed.
+    ///
+    /// Request: `[name, delta]`; reply: `[name, value, sock-adds]`.
+    pub fn add(&mut self, req: &Counter) -> Result<Counter> {
+        let mut attrs = Vec::new();
+        req.encode(&mut attrs);
+        let replies = self.conn.request(
+            self.family.id,
+            1,
+            spec::FAMILY_VERSION,
+            0,
+            &attrs,
+        )?;
+        match replies.first() {
+            Some((_, a)) => Counter::decode(a),
+            None => Err(NlError::Malformed("no reply before the ack".into())),
+        }
+    }
+
+    /// `get` do.
+    ///
+    /// Get one counter, or dump all of them in name order.
+    ///
+    /// Request: `[name]`; reply: `[name, value]`.
+    pub fn get(&mut self, req: &Counter) -> Result<Counter> {
+        let mut attrs = Vec::new();
+        req.encode(&mut attrs);
+        let replies = self.conn.request(
+            self.family.id,
+            2,
+            spec::FAMILY_VERSION,
+            0,
+            &attrs,
+        )?;
+        match replies.first() {
+            Some((_, a)) => Counter::decode(a),
+            None => Err(NlError::Malformed("no reply before the ack".into())),
+        }
+    }
+
+    /// `get` dump.
+    ///
+    /// Get one counter, or dump all of them in name order.
+    ///
+    /// Request: `[]`; reply: `[name, value]`.
+    pub fn get_dump(&mut self) -> Result<Vec<Counter>> {
+        let attrs = Vec::new();
+        let replies = self.conn.request(
+            self.family.id,
+            2,
+            spec::FAMILY_VERSION,
+            DUMP,
+            &attrs,
+        )?;
+        replies
+            .iter()
+            .map(|(_, a)| Counter::decode(a))
+            .collect()
+    }
+
+    /// `add-batch` do.
+    ///
+    /// Add to up to 64 counters at once, all or none: one `item` per add,
+    /// with a name and a delta (default 1), applied in order. The reply
+    /// has one `item` per add with the counter's name and new value.
+    ///
+    /// Request: `[item]`; reply: `[item]`.
+    pub fn add_batch(&mut self, req: &Counter) -> Result<Counter> {
+        let mut attrs = Vec::new();
+        req.encode(&mut attrs);
+        let replies = self.conn.request(
+            self.family.id,
+            4,
+            spec::FAMILY_VERSION,
+            0,
+            &attrs,
+        )?;
+        match replies.first() {
+            Some((_, a)) => Counter::decode(a),
+            None => Err(NlError::Malformed("no reply before the ack".into())),
+        }
+    }
+
+    /// Joins multicast group `group` (by its spec name); `NlError::Malformed` when the
+    /// family has no such group.
+    pub fn subscribe(&mut self, group: &str) -> Result<()> {
+        let id = self
+            .family
+            .mcast_groups
+            .iter()
+            .find(|(n, _)| n == group)
+            .ok_or_else(|| NlError::Malformed(format!("no multicast group {group}")))?
+            .1;
+        self.conn.subscribe(id)
+    }
+
+    /// The notifications of the next datagram, waiting up to `deadline` (`None`: it passed).
+    pub fn notifications(&mut self, deadline: Option<Instant>) -> Result<Option<Vec<Notification>>> {
+        let Some(msgs) = self.conn.next_notifications(self.family.id, deadline)? else {
+            return Ok(None);
+        };
+        msgs.into_iter()
+            .map(|(cmd, a)| Notification::decode(cmd, a))
+            .collect::<Result<_>>()
+            .map(Some)
+    }
+}
+
+fn malformed(e: AttrError) -> NlError {
+    NlError::Malformed(e.0)
+}
+
+#[allow(dead_code)] // for the types some specs use
+fn fixed<const N: usize>(payload: &[u8], name: &str) -> Result<[u8; N]> {
+    payload
+        .try_into()
+        .map_err(|_| NlError::Malformed(format!("attribute {name}: {} bytes, not {N}", payload.len())))
+}
+
+/// A `uint` or `sint`: 4 or 8 bytes.
+#[allow(dead_code)] // for the types some specs use
+fn get_var(payload: &[u8], name: &str, signed: bool) -> Result<i128> {
+    Ok(match (payload.len(), signed) {
+        (4, false) => u32::from_ne_bytes(fixed(payload, name)?).into(),
+        (4, true) => i32::from_ne_bytes(fixed(payload, name)?).into(),
+        (_, false) => u64::from_ne_bytes(fixed(payload, name)?).into(),
+        (_, true) => i64::from_ne_bytes(fixed(payload, name)?).into(),
+    })
+}
+
+/// A string without its NUL; not UTF-8 is an error, never a lossy copy.
+#[allow(dead_code)] // for the types some specs use
+fn get_str(payload: &[u8], name: &str) -> Result<String> {
+    let end = payload.iter().position(|&b| b == 0).unwrap_or(payload.len());
+    String::from_utf8(payload[..end].to_vec())
+        .map_err(|_| NlError::Malformed(format!("attribute {name}: not UTF-8")))
+}
+
+#[allow(dead_code)] // for the types some specs use
+fn put_str(out: &mut Vec<u8>, ty: u16, s: &str) {
+    let mut v = Vec::with_capacity(s.len() + 1);
+    v.extend_from_slice(s.as_bytes());
+    v.push(0);
+    put_attr(out, ty, &v);
+}
+
+/// `nla_put_uint` / `nla_put_sint`: 4 bytes when the value fits, else 8.
+#[allow(dead_code)] // for the types some specs use
+fn put_uint_or_sint(out: &mut Vec<u8>, ty: u16, v: i128) {
+    match (u32::try_from(v), i32::try_from(v)) {
+        (Ok(u), _) => put_attr(out, ty, &u.to_ne_bytes()),
+        (_, Ok(i)) => put_attr(out, ty, &i.to_ne_bytes()),
+        _ => put_attr(out, ty, &(v as u64).to_ne_bytes()),
+    }
+}
+
+#[allow(dead_code)] // for the types some specs use
+fn put_nest(out: &mut Vec<u8>, ty: u16, fill: impl FnOnce(&mut Vec<u8>)) {
+    let mut inner = Vec::new();
+    fill(&mut inner);
+    put_attr(out, ty | NLA_F_NESTED, &inner);
+}
