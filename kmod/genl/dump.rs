@@ -13,7 +13,7 @@
 //! come" and calls again; with none, the entry can never fit and the reader gets `EMSGSIZE`.
 
 use core::{ffi::c_int, ptr::NonNull};
-use kernel::{bindings, error::from_result, prelude::*};
+use kernel::{bindings, error::from_result, prelude::*, rbtree::RBTree};
 
 use super::{
     family::FamilyState,
@@ -106,6 +106,30 @@ impl DumpWriter<'_> {
         let mut entry = self.entry()?;
         fill(&mut entry)?;
         entry.end();
+        Ok(())
+    }
+
+    /// Writes one entry per item of `tree`, in key order, from the key `resume` holds (from the
+    /// first when `None`), each filled in by `fill`; when one does not fit, `resume` is left at
+    /// its key and the error (`EMSGSIZE`) returned, for the next round to start there.
+    pub fn put_tree<K: Ord + Copy, V>(
+        &mut self,
+        tree: &mut RBTree<K, V>,
+        resume: &mut Option<K>,
+        mut fill: impl FnMut(&mut DumpEntry<'_>, &K, &V) -> Result,
+    ) -> Result {
+        let mut at = match resume {
+            Some(key) => tree.cursor_lower_bound_mut(key),
+            None => tree.cursor_front_mut(),
+        };
+        while let Some(c) = at {
+            let (key, value) = c.current();
+            if let Err(e) = self.put_entry(|entry| fill(entry, key, value)) {
+                *resume = Some(*key);
+                return Err(e);
+            }
+            at = c.move_next();
+        }
         Ok(())
     }
 }

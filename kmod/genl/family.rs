@@ -375,6 +375,28 @@ impl<S: FamilyState> Family<S> {
             )
         })
     }
+
+    /// Notifies `group` in `net`, if anyone listens, with a `cmd` message of room `payload`
+    /// filled by `fill`: best effort, as a change is not undone for its notification (a listener
+    /// that missed one sees `ENOBUFS`). Call it under the lock that orders the changes, so that
+    /// listeners see them in order.
+    pub fn notify_listeners(
+        &'static self,
+        net: Net<'_>,
+        group: u32,
+        cmd: u8,
+        payload: usize,
+        fill: impl FnOnce(&mut Message) -> Result,
+    ) {
+        if !self.has_listeners(net, group) {
+            return;
+        }
+        if let Ok(mut msg) = self.notification(cmd, payload) {
+            if fill(&mut msg).is_ok() {
+                let _ = self.notify(msg, net, group);
+            }
+        }
+    }
 }
 
 impl<S: SockPrivFamily> Family<S> {

@@ -15,7 +15,11 @@
 //! - [`Message`]: a reply or notification being built; cancelled and freed unless sent.
 //! - [`SockPriv`]: a family's state per socket (`genl_family.sock_priv_*`), reached from a
 //!   request ([`Request::sock_priv`]) and dropped when the socket closes.
-//! - [`Tree`]: an ordered set whose find-or-insert walks once, for a family's own state.
+//! - [`Tree`]: an ordered set whose find-or-insert walks once, for a family's own state;
+//!   [`StrKey`]: a string kept inline as a key; [`DumpWriter::put_tree`]: a dump of a
+//!   `kernel::rbtree::RBTree` that resumes where the last round stopped.
+//! - [`Field`]: one attribute read as its spec's type, what the generated request readers
+//!   return; [`nla_total_size`] for the generated message sizes.
 //!
 //! The family's tables, its `Family` static and the `FamilyState` link are generated from its
 //! spec (`nl_gen.rs`); a family writes its state, its handlers and `module!`.
@@ -33,6 +37,7 @@ mod attrs;
 mod dump;
 mod family;
 mod inlines;
+mod key;
 mod msg;
 mod net;
 mod ops;
@@ -48,6 +53,7 @@ pub use self::{
         Family, FamilyModule, FamilyState, IsTheModule, PerNetState, SockPriv, SockPrivFamily,
     },
     inlines::cond_resched,
+    key::StrKey,
     msg::{nla_total_size, nla_total_size_64bit, AttrWriter, Message, Nest},
     net::Net,
     ops::{DoIt, DontValidate, Perm, Request, SplitOp},
