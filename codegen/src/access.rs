@@ -322,8 +322,19 @@ fn writers(o: &mut String, spec: &Spec) {
                     w(o, &format!("        self.0.put_str({c}, v)"));
                 }
                 Kind::Flag => {
-                    w(o, &format!("    pub(crate) fn {m}(&mut self) -> Result {{"));
-                    w(o, &format!("        self.0.put_flag({c})"));
+                    w(
+                        o,
+                        "    /// Present when `on`, as the reader's `bool` reads it.",
+                    );
+                    w(
+                        o,
+                        &format!("    pub(crate) fn {m}(&mut self, on: bool) -> Result {{"),
+                    );
+                    w(o, "        if on {");
+                    w(o, &format!("            self.0.put_flag({c})"));
+                    w(o, "        } else {");
+                    w(o, "            Ok(())");
+                    w(o, "        }");
                 }
                 Kind::Nest(n) => {
                     let inner = writer_type(&n);
@@ -594,11 +605,72 @@ pub fn size_mod(spec: &Spec) -> &'static str {
     }
 }
 
-/// Readers, writers and sizes, in that order.
+/// One function per notification sent to a group: `notify_<op>(net, |msg| fill(msg))`, built
+/// only when someone listens, its room `size::<OP>` (or `payload` bytes when the spec does not
+/// bound it).
+fn notifiers(o: &mut String, spec: &Spec) {
+    let sized: Vec<String> = sent(spec)
+        .into_iter()
+        .filter(|(_, _, set, names)| {
+            sum_sizes(spec, set, &listed(set, names), &mut Vec::new()).is_ok()
+        })
+        .map(|(name, ..)| name)
+        .collect();
+    for op in spec
+        .operations
+        .list
+        .iter()
+        .filter(|op| op.is_notification())
+    {
+        let Some(g) = op.mcgrp.as_deref() else {
+            continue;
+        };
+        let c = konst(&op.name);
+        let (param, payload) = if sized.contains(&c) {
+            (String::new(), format!("{}::{c}", size_mod(spec)))
+        } else {
+            (", payload: usize".to_string(), "payload".to_string())
+        };
+        w(
+            o,
+            &format!(
+                "/// Notifies `{g}` in `net` with a `{}` that `fill` writes, if anyone listens",
+                op.name
+            ),
+        );
+        w(
+            o,
+            "/// (best effort, see `Family::notify_listeners`): call it under the lock that orders",
+        );
+        w(o, "/// the changes.");
+        w(
+            o,
+            &format!("pub(crate) fn notify_{}(", crate::model::snake(&op.name)),
+        );
+        w(o, "    net: genl::Net<'_>,");
+        if !param.is_empty() {
+            w(o, "    payload: usize,");
+        }
+        w(o, "    fill: impl FnOnce(&mut genl::Message) -> Result,");
+        w(o, ") {");
+        w(
+            o,
+            &format!(
+                "    FAMILY.notify_listeners(net, group::{}, cmd::{c}, {payload}, fill)",
+                konst(g)
+            ),
+        );
+        w(o, "}");
+        w(o, "");
+    }
+}
+
+/// Readers, writers, sizes and notifiers, in that order.
 pub fn emit(o: &mut String, spec: &Spec) {
     readers(o, spec);
     writers(o, spec);
     sizes(o, spec);
+    notifiers(o, spec);
 }
 
 #[cfg(test)]

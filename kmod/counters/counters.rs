@@ -24,8 +24,8 @@ use kernel::{
     },
 };
 use nl_gen::{
-    cmd, counter, group, size, AddBatchDoRequest, AddDoRequest, CounterWriter, CountersOps,
-    GetDoRequest, FAMILY,
+    counter, notify_changed_ntf, size, AddBatchDoRequest, AddDoRequest, CounterWriter, CountersOps,
+    GetDoRequest,
 };
 
 module! {
@@ -42,23 +42,8 @@ module! {
     },
 }
 
-/// A counter's name as the tree's key, kept in the tree's node (one allocation per counter):
-/// its bytes zero-padded, then its length, which orders names bytewise.
-type Name = ([u8; counter::NAME_MAX_LEN], u8);
-
-fn name_key(name: &[u8]) -> Result<Name> {
-    let mut key = [0; counter::NAME_MAX_LEN];
-    // The policy bounds the name's length (`max-len`).
-    key.get_mut(..name.len())
-        .ok_or(EINVAL)?
-        .copy_from_slice(name);
-    // CAST: at most `NAME_MAX_LEN`, checked just above.
-    Ok((key, name.len() as u8))
-}
-
-fn name_of(key: &Name) -> &[u8] {
-    &key.0[..usize::from(key.1)]
-}
+/// A counter's name, the tree's key: kept in the tree's node (one allocation per counter).
+type Name = genl::StrKey<{ counter::NAME_MAX_LEN }>;
 
 /// One namespace's counters, in a tree: no allocation grows with their number.
 struct Counters {
@@ -101,19 +86,6 @@ fn put_counter(m: impl AttrWriter, name: &[u8], value: u64) -> Result {
     w.value(value)
 }
 
-/// Tells `events` listeners that a counter changed. Under the lock, so that they see a
-/// counter's changes in order; best effort: a lost notification is not the request's failure
-/// (ENOBUFS reaches the listener).
-fn notify_changed(net: Net<'_>, name: &[u8], value: u64) {
-    if FAMILY.has_listeners(net, group::EVENTS) {
-        if let Ok(mut ntf) = FAMILY.notification(cmd::CHANGED_NTF, size::CHANGED_NTF) {
-            if put_counter(&mut ntf, name, value).is_ok() {
-                let _ = FAMILY.notify(ntf, net, group::EVENTS);
-            }
-        }
-    }
-}
-
 /// The most adds one `add-batch` makes: what one request may have the kernel allocate.
 const BATCH_MAX: usize = 64;
 
@@ -128,7 +100,7 @@ impl CountersOps for State {
         // to the sender's memory cgroup.
         let sock = req.sock_priv::<State>()?;
         let mut reply = req.reply(size::ADD_DO_REPLY)?;
-        let key = name_key(name)?;
+        let key = Name::new(name)?;
         let node = RBTreeNodeReservation::new(GFP_STORE)?;
         let mut counters = self.counters.lock();
         let value = match counters.tree.get_mut(&key) {
@@ -145,7 +117,8 @@ impl CountersOps for State {
                 delta
             }
         };
-        notify_changed(req.net(), name, value);
+        // Under the lock, so that listeners see a counter's changes in order.
+        notify_changed_ntf(req.net(), |m| put_counter(m, name, value));
         drop(counters);
         let sock_adds = sock.adds.fetch_add(1, Relaxed).wrapping_add(1);
         // Sized for it: cannot fail.
@@ -157,7 +130,7 @@ impl CountersOps for State {
     fn get_do(&self, req: &Request<'_>) -> Result {
         let r = GetDoRequest::new(req);
         let name = r.name().required()?;
-        let key = name_key(name)?;
+        let key = Name::new(name)?;
         let mut reply = req.reply(size::GET_DO_REPLY)?;
         let value = *self
             .counters
@@ -183,7 +156,7 @@ impl CountersOps for State {
             let name = item.name().required()?;
             let delta = item.delta().get()?.unwrap_or(1);
             let node = RBTreeNodeReservation::new(GFP_STORE)?;
-            adds.push((name_key(name)?, delta, node), GFP_STORE)?;
+            adds.push((Name::new(name)?, delta, node), GFP_STORE)?;
         }
         let mut reply = req.reply(adds.len() * size::ITEM_NEST)?;
         let mut counters = self.counters.lock();
@@ -210,10 +183,10 @@ impl CountersOps for State {
                     delta
                 }
             };
-            notify_changed(req.net(), name_of(&key), value);
+            notify_changed_ntf(req.net(), |m| put_counter(m, key.as_bytes(), value));
             // Sized for it: cannot fail.
             let mut item = out.item()?;
-            item.name(name_of(&key))?;
+            item.name(key.as_bytes())?;
             item.value(value)?;
             item.end()?;
         }
@@ -235,18 +208,8 @@ impl CountersOps for State {
         out: &mut DumpWriter<'_>,
     ) -> Result {
         let mut counters = self.counters.lock();
-        let mut at = match resume {
-            Some(name) => counters.tree.cursor_lower_bound_mut(name),
-            None => counters.tree.cursor_front_mut(),
-        };
-        while let Some(c) = at {
-            let (name, value) = c.current();
-            if let Err(e) = out.put_entry(|entry| put_counter(entry, name_of(name), *value)) {
-                *resume = Some(*name);
-                return Err(e);
-            }
-            at = c.move_next();
-        }
-        Ok(())
+        out.put_tree(&mut counters.tree, resume, |entry, name, value| {
+            put_counter(entry, name.as_bytes(), *value)
+        })
     }
 }

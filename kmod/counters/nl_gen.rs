@@ -263,6 +263,16 @@ pub(crate) mod size {
         nla_total_size(nla_total_size(64) + nla_total_size_64bit(8) + nla_total_size_64bit(8));
 }
 
+/// Notifies `events` in `net` with a `changed-ntf` that `fill` writes, if anyone listens
+/// (best effort, see `Family::notify_listeners`): call it under the lock that orders
+/// the changes.
+pub(crate) fn notify_changed_ntf(
+    net: genl::Net<'_>,
+    fill: impl FnOnce(&mut genl::Message) -> Result,
+) {
+    FAMILY.notify_listeners(net, group::EVENTS, cmd::CHANGED_NTF, size::CHANGED_NTF, fill)
+}
+
 /// Multicast groups, as indices into [`MCGRPS`].
 pub(crate) mod group {
     pub(crate) const EVENTS: u32 = 0;

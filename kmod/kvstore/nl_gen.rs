@@ -431,6 +431,26 @@ pub(crate) mod size {
         nla_total_size(nla_total_size_64bit(8) + nla_total_size_64bit(8) + nla_total_size_64bit(8) + nla_total_size_64bit(8) + nla_total_size_64bit(8) + nla_total_size_64bit(8) + nla_total_size_64bit(8) + nla_total_size_64bit(8) + nla_total_size_64bit(8) + nla_total_size_64bit(8) + nla_total_size_64bit(8) + nla_total_size_64bit(8) + nla_total_size_64bit(8));
 }
 
+/// Notifies `notify` in `net` with a `new-ntf` that `fill` writes, if anyone listens
+/// (best effort, see `Family::notify_listeners`): call it under the lock that orders
+/// the changes.
+pub(crate) fn notify_new_ntf(
+    net: genl::Net<'_>,
+    fill: impl FnOnce(&mut genl::Message) -> Result,
+) {
+    FAMILY.notify_listeners(net, group::NOTIFY, cmd::NEW_NTF, size::NEW_NTF, fill)
+}
+
+/// Notifies `notify` in `net` with a `del-ntf` that `fill` writes, if anyone listens
+/// (best effort, see `Family::notify_listeners`): call it under the lock that orders
+/// the changes.
+pub(crate) fn notify_del_ntf(
+    net: genl::Net<'_>,
+    fill: impl FnOnce(&mut genl::Message) -> Result,
+) {
+    FAMILY.notify_listeners(net, group::NOTIFY, cmd::DEL_NTF, size::DEL_NTF, fill)
+}
+
 /// Multicast groups, as indices into [`MCGRPS`].
 pub(crate) mod group {
     pub(crate) const NOTIFY: u32 = 0;
