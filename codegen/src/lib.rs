@@ -15,6 +15,7 @@ pub mod access;
 pub mod client;
 pub mod kernel;
 pub mod model;
+pub mod new;
 pub mod scaffold;
 pub mod uapi;
 pub mod user;

@@ -3,6 +3,7 @@
 //!
 //! ```text
 //! genlkit-codegen [--root DIR] [--check] [specs/NAME.yaml ...]
+//! genlkit-codegen [--root DIR] new NAME
 //! genlkit-codegen [--root DIR] --scaffold specs/NAME.yaml ...
 //! genlkit-codegen --out DIR [--uapi-only | --kernel-only] [--scaffold [--layer PATH]] SPEC.yaml ...
 //! genlkit-codegen --out DIR --kernel-only [--scaffold [--layer PATH]] --family-name NAME SPEC.yaml
@@ -14,6 +15,10 @@
 //! the current one that holds `specs/`. The second takes any spec file and writes its C uapi
 //! header to `DIR/<uapi-header>` and its kernel tables to `DIR/<name>/nl_gen.rs` (or only the
 //! one asked for), printing each path written.
+//!
+//! `new NAME` starts family NAME in the tree: a spec, a module with working handlers and a
+//! KUnit suite, its Kbuild entries, a guest test and a client crate, then what they generate
+//! (see [`genlkit_codegen::new`]); it refuses, writing nothing, when NAME exists.
 //!
 //! `--scaffold` also writes the family's module to start from: `<name>/<module>.rs`, whose
 //! every operation answers `EOPNOTSUPP` with an extack message, and `<name>/Kbuild`, beside
@@ -30,6 +35,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 
 const USAGE: &str = "usage: genlkit-codegen [--root DIR] [--check] [specs/NAME.yaml ...]
+       genlkit-codegen [--root DIR] new NAME
        genlkit-codegen [--root DIR] --scaffold specs/NAME.yaml ...
        genlkit-codegen --out DIR [--uapi-only | --kernel-only] [--scaffold [--layer PATH]] SPEC.yaml ...
        genlkit-codegen --out DIR --kernel-only [--scaffold [--layer PATH]] --family-name NAME SPEC.yaml
@@ -113,6 +119,24 @@ fn main() -> Result<()> {
             })?
         }
     };
+    if specs.first().map(String::as_str) == Some("new") {
+        let [_, name] = &specs[..] else {
+            bail!("new takes one family name\n{USAGE}");
+        };
+        if check || scaffold {
+            bail!("{USAGE}");
+        }
+        let outs = genlkit_codegen::new::outputs(&root, name)?;
+        for out in &outs {
+            write(&out.path, &out.text)?;
+            let rel = out.path.strip_prefix(&root).unwrap_or(&out.path);
+            println!("wrote {}", rel.display());
+        }
+        let test = root.join(format!("tests/guest/48-{name}.py"));
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&test, std::fs::Permissions::from_mode(0o755))?;
+        specs = vec![format!("specs/{name}.yaml")];
+    }
     if scaffold {
         if check || specs.is_empty() {
             bail!("--scaffold names the specs whose modules to start\n{USAGE}");
