@@ -5,9 +5,11 @@
 //!
 //! - [`attr`]: attributes as bytes, walked and appended;
 //! - [`conn`]: a blocking socket set up as the kernel's YNL sets its own, family resolution,
-//!   requests (do and dump, errors with their extended ack), notifications, policy dumps.
+//!   requests (do and dump, errors with their extended ack), notifications, policy dumps;
+//! - [`typed`]: typed values to and from payloads, for the generated clients.
 
 pub mod attr;
 pub mod conn;
+pub mod typed;
 
 pub use conn::*;
