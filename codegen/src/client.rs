@@ -117,6 +117,16 @@ fn set_struct(o: &mut String, spec: &Spec, set: &AttrSet) {
     w(o, "}");
     w(o, "");
     w(o, &format!("impl {name} {{"));
+    w(
+        o,
+        "    /// The attributes that are set, as a request carries them.",
+    );
+    w(o, "    pub fn encoded(&self) -> Vec<u8> {");
+    w(o, "        let mut out = Vec::new();");
+    w(o, "        self.encode(&mut out);");
+    w(o, "        out");
+    w(o, "    }");
+    w(o, "");
     w(o, "    /// Appends the attributes that are set.");
     w(o, "    pub fn encode(&self, out: &mut Vec<u8>) {");
     for (a, t) in &fields {
@@ -235,12 +245,9 @@ pub fn emit(spec: &Spec, spec_path: &str) -> String {
         o,
         "use genl_client::typed::{fixed, get_str, get_var, malformed, put_nest, put_str, put_var};",
     );
-    w(o, "use genl_client::{Conn, FamilyInfo, NlError, Result};");
+    w(o, "use genl_client::{FamilyConn, Result};");
     w(o, "");
     w(o, "use crate::spec;");
-    w(o, "");
-    w(o, "/// `NLM_F_DUMP`.");
-    w(o, "const DUMP: u16 = 0x300;");
     w(o, "");
     for set in &spec.attribute_sets {
         set_struct(o, spec, set);
@@ -305,10 +312,7 @@ pub fn emit(spec: &Spec, spec_path: &str) -> String {
         o,
         &format!("/// A connection to the `{}` family.", spec.name),
     );
-    w(o, "pub struct Client {");
-    w(o, "    conn: Conn,");
-    w(o, "    family: FamilyInfo,");
-    w(o, "}");
+    w(o, "pub struct Client(FamilyConn);");
     w(o, "");
     w(o, "impl Client {");
     w(
@@ -316,14 +320,15 @@ pub fn emit(spec: &Spec, spec_path: &str) -> String {
         "    /// Connects and resolves the family; `NlError::NotLoaded` when it is not registered.",
     );
     w(o, "    pub fn connect() -> Result<Self> {");
-    w(o, "        let mut conn = Conn::new()?;");
-    w(o, "        let family = conn.resolve(spec::FAMILY_NAME)?;");
-    w(o, "        Ok(Client { conn, family })");
+    w(
+        o,
+        "        FamilyConn::connect(spec::FAMILY_NAME, spec::FAMILY_VERSION).map(Client)",
+    );
     w(o, "    }");
     w(o, "");
     w(o, "    /// The family's ID.");
     w(o, "    pub fn family_id(&self) -> u16 {");
-    w(o, "        self.family.id");
+    w(o, "        self.0.id()");
     w(o, "    }");
     for op in spec.operations.list.iter().filter(|op| op.has_handlers()) {
         let Some(set) = op.attribute_set.as_deref() else {
@@ -334,7 +339,6 @@ pub fn emit(spec: &Spec, spec_path: &str) -> String {
         for (mode, m) in [("do", &op.r#do), ("dump", &op.dump)] {
             let Some(m) = m else { continue };
             let takes = m.request.as_ref().is_some_and(|r| !r.attributes.is_empty());
-            let replies = m.reply.is_some();
             let method = if mode == "do" {
                 ident(&op.name)
             } else {
@@ -358,79 +362,42 @@ pub fn emit(spec: &Spec, spec_path: &str) -> String {
                     list(m.reply.as_ref())
                 ),
             );
-            let arg = if takes {
-                format!(", req: &{t}")
+            let (arg, attrs) = if takes {
+                (format!(", req: &{t}"), "&req.encoded()")
             } else {
-                String::new()
+                (String::new(), "&[]")
             };
-            let ret = match (mode, replies) {
-                ("dump", _) => format!("Vec<{t}>"),
-                (_, true) => t.clone(),
-                _ => "()".into(),
+            let (ret, body) = match (mode, m.reply.is_some()) {
+                ("dump", _) => (
+                    format!("Vec<{t}>"),
+                    format!(
+                        "self.0.dump({cmd}, {attrs})?.iter().map(|a| {t}::decode(a)).collect()"
+                    ),
+                ),
+                (_, true) => (
+                    t.clone(),
+                    format!("{t}::decode(&self.0.do_reply({cmd}, {attrs})?)"),
+                ),
+                _ => ("()".into(), format!("self.0.do_ack({cmd}, {attrs})")),
             };
             w(
                 o,
                 &format!("    pub fn {method}(&mut self{arg}) -> Result<{ret}> {{"),
             );
-            if takes {
-                w(o, "        let mut attrs = Vec::new();");
-                w(o, "        req.encode(&mut attrs);");
-            } else {
-                w(o, "        let attrs = Vec::new();");
-            }
-            let flags = if mode == "dump" { "DUMP" } else { "0" };
-            w(o, "        let replies = self.conn.request(");
-            w(o, "            self.family.id,");
-            w(o, &format!("            {cmd},"));
-            w(o, "            spec::FAMILY_VERSION,");
-            w(o, &format!("            {flags},"));
-            w(o, "            &attrs,");
-            w(o, "        )?;");
-            match (mode, replies) {
-                ("dump", _) => {
-                    w(o, "        replies");
-                    w(o, "            .iter()");
-                    w(o, &format!("            .map(|(_, a)| {t}::decode(a))"));
-                    w(o, "            .collect()");
-                }
-                (_, true) => {
-                    w(o, "        match replies.first() {");
-                    w(o, &format!("            Some((_, a)) => {t}::decode(a),"));
-                    w(
-                        o,
-                        "            None => Err(NlError::Malformed(\"no reply before the ack\".into())),",
-                    );
-                    w(o, "        }");
-                }
-                _ => {
-                    w(o, "        let _ = replies;");
-                    w(o, "        Ok(())");
-                }
-            }
+            w(o, &format!("        {body}"));
             w(o, "    }");
         }
     }
     w(o, "");
     w(
         o,
-        "    /// Joins multicast group `group` (by its spec name); `NlError::Malformed` when the",
+        "    /// Joins multicast group `group` (by its spec name).",
     );
-    w(o, "    /// family has no such group.");
     w(
         o,
         "    pub fn subscribe(&mut self, group: &str) -> Result<()> {",
     );
-    w(o, "        let id = self");
-    w(o, "            .family");
-    w(o, "            .mcast_groups");
-    w(o, "            .iter()");
-    w(o, "            .find(|(n, _)| n == group)");
-    w(
-        o,
-        "            .ok_or_else(|| NlError::Malformed(format!(\"no multicast group {group}\")))?",
-    );
-    w(o, "            .1;");
-    w(o, "        self.conn.subscribe(id)");
+    w(o, "        self.0.subscribe(group)");
     w(o, "    }");
     w(o, "");
     w(
@@ -443,7 +410,7 @@ pub fn emit(spec: &Spec, spec_path: &str) -> String {
     );
     w(
         o,
-        "        let Some(msgs) = self.conn.next_notifications(self.family.id, deadline)? else {",
+        "        let Some(msgs) = self.0.notifications(deadline)? else {",
     );
     w(o, "            return Ok(None);");
     w(o, "        };");

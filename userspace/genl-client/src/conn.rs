@@ -433,6 +433,78 @@ impl Conn {
     }
 }
 
+/// A connection bound to one family, resolved once: what a generated client holds. Its
+/// requests carry the family's version; a do returns its reply's attributes, a dump each
+/// reply's.
+pub struct FamilyConn {
+    conn: Conn,
+    family: FamilyInfo,
+    version: u8,
+}
+
+impl FamilyConn {
+    /// Connects and resolves family `name`; `NlError::NotLoaded` when it is not registered.
+    pub fn connect(name: &str, version: u8) -> Result<Self> {
+        let mut conn = Conn::new()?;
+        let family = conn.resolve(name)?;
+        Ok(FamilyConn {
+            conn,
+            family,
+            version,
+        })
+    }
+
+    /// The family's ID.
+    pub fn id(&self) -> u16 {
+        self.family.id
+    }
+
+    /// A do with a reply: the reply's attributes.
+    pub fn do_reply(&mut self, cmd: u8, attrs: &[u8]) -> Result<Vec<u8>> {
+        let replies = self
+            .conn
+            .request(self.family.id, cmd, self.version, 0, attrs)?;
+        match replies.into_iter().next() {
+            Some((_, a)) => Ok(a),
+            None => Err(NlError::Malformed("no reply before the ack".into())),
+        }
+    }
+
+    /// A do the kernel only acks.
+    pub fn do_ack(&mut self, cmd: u8, attrs: &[u8]) -> Result<()> {
+        self.conn
+            .request(self.family.id, cmd, self.version, 0, attrs)?;
+        Ok(())
+    }
+
+    /// A dump: each reply's attributes; an error the kernel put in `NLMSG_DONE` is returned.
+    pub fn dump(&mut self, cmd: u8, attrs: &[u8]) -> Result<Vec<Vec<u8>>> {
+        let replies = self
+            .conn
+            .request(self.family.id, cmd, self.version, NLM_F_DUMP, attrs)?;
+        Ok(replies.into_iter().map(|(_, a)| a).collect())
+    }
+
+    /// Joins multicast group `group` by its name; `NlError::Malformed` when the family has no
+    /// such group.
+    pub fn subscribe(&mut self, group: &str) -> Result<()> {
+        let id = self
+            .family
+            .mcast_groups
+            .iter()
+            .find(|(n, _)| n == group)
+            .ok_or_else(|| NlError::Malformed(format!("no multicast group {group}")))?
+            .1;
+        self.conn.subscribe(id)
+    }
+
+    /// The family's notifications in the next datagram, waiting up to `deadline` (`None`: it
+    /// passed).
+    pub fn notifications(&mut self, deadline: Option<Instant>) -> Result<Option<Vec<Reply>>> {
+        self.conn.next_notifications(self.family.id, deadline)
+    }
+}
+
 /// A request of family `family` as bytes: nlmsghdr (REQUEST | ACK | `flags`), genlmsghdr,
 /// attributes. The sequence number is set when it is sent.
 pub fn request_bytes(family: u16, cmd: u8, version: u8, flags: u16, attrs: &[u8]) -> Vec<u8> {

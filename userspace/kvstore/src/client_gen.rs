@@ -8,12 +8,9 @@ use std::time::Instant;
 use genl_client::attr::{attrs, put_attr};
 #[allow(unused_imports)] // what the spec's types need
 use genl_client::typed::{fixed, get_str, get_var, malformed, put_nest, put_str, put_var};
-use genl_client::{Conn, FamilyInfo, NlError, Result};
+use genl_client::{FamilyConn, Result};
 
 use crate::spec;
-
-/// `NLM_F_DUMP`.
-const DUMP: u16 = 0x300;
 
 /// Attribute set `entry`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -33,6 +30,13 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// The attributes that are set, as a request carries them.
+    pub fn encoded(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        self.encode(&mut out);
+        out
+    }
+
     /// Appends the attributes that are set.
     pub fn encode(&self, out: &mut Vec<u8>) {
         if let Some(v) = &self.key {
@@ -102,6 +106,13 @@ pub struct Stats {
 }
 
 impl Stats {
+    /// The attributes that are set, as a request carries them.
+    pub fn encoded(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        self.encode(&mut out);
+        out
+    }
+
     /// Appends the attributes that are set.
     pub fn encode(&self, out: &mut Vec<u8>) {
         if let Some(v) = &self.entries {
@@ -193,22 +204,17 @@ impl Notification {
 }
 
 /// A connection to the `kvstore` family.
-pub struct Client {
-    conn: Conn,
-    family: FamilyInfo,
-}
+pub struct Client(FamilyConn);
 
 impl Client {
     /// Connects and resolves the family; `NlError::NotLoaded` when it is not registered.
     pub fn connect() -> Result<Self> {
-        let mut conn = Conn::new()?;
-        let family = conn.resolve(spec::FAMILY_NAME)?;
-        Ok(Client { conn, family })
+        FamilyConn::connect(spec::FAMILY_NAME, spec::FAMILY_VERSION).map(Client)
     }
 
     /// The family's ID.
     pub fn family_id(&self) -> u16 {
-        self.family.id
+        self.0.id()
     }
 
     /// `echo` do.
@@ -217,19 +223,7 @@ impl Client {
     ///
     /// Request: `[key, value, flags, generation]`; reply: `[key, value, flags, generation]`.
     pub fn echo(&mut self, req: &Entry) -> Result<Entry> {
-        let mut attrs = Vec::new();
-        req.encode(&mut attrs);
-        let replies = self.conn.request(
-            self.family.id,
-            1,
-            spec::FAMILY_VERSION,
-            0,
-            &attrs,
-        )?;
-        match replies.first() {
-            Some((_, a)) => Entry::decode(a),
-            None => Err(NlError::Malformed("no reply before the ack".into())),
-        }
+        Entry::decode(&self.0.do_reply(1, &req.encoded())?)
     }
 
     /// `put` do.
@@ -239,19 +233,7 @@ impl Client {
     ///
     /// Request: `[key, value, flags, mode]`; reply: `[key, value, flags, generation]`.
     pub fn put(&mut self, req: &Entry) -> Result<Entry> {
-        let mut attrs = Vec::new();
-        req.encode(&mut attrs);
-        let replies = self.conn.request(
-            self.family.id,
-            2,
-            spec::FAMILY_VERSION,
-            0,
-            &attrs,
-        )?;
-        match replies.first() {
-            Some((_, a)) => Entry::decode(a),
-            None => Err(NlError::Malformed("no reply before the ack".into())),
-        }
+        Entry::decode(&self.0.do_reply(2, &req.encoded())?)
     }
 
     /// `get` do.
@@ -260,19 +242,7 @@ impl Client {
     ///
     /// Request: `[key]`; reply: `[key, value, flags]`.
     pub fn get(&mut self, req: &Entry) -> Result<Entry> {
-        let mut attrs = Vec::new();
-        req.encode(&mut attrs);
-        let replies = self.conn.request(
-            self.family.id,
-            3,
-            spec::FAMILY_VERSION,
-            0,
-            &attrs,
-        )?;
-        match replies.first() {
-            Some((_, a)) => Entry::decode(a),
-            None => Err(NlError::Malformed("no reply before the ack".into())),
-        }
+        Entry::decode(&self.0.do_reply(3, &req.encoded())?)
     }
 
     /// `get` dump.
@@ -281,19 +251,7 @@ impl Client {
     ///
     /// Request: `[key]`; reply: `[key, value, flags]`.
     pub fn get_dump(&mut self, req: &Entry) -> Result<Vec<Entry>> {
-        let mut attrs = Vec::new();
-        req.encode(&mut attrs);
-        let replies = self.conn.request(
-            self.family.id,
-            3,
-            spec::FAMILY_VERSION,
-            DUMP,
-            &attrs,
-        )?;
-        replies
-            .iter()
-            .map(|(_, a)| Entry::decode(a))
-            .collect()
+        self.0.dump(3, &req.encoded())?.iter().map(|a| Entry::decode(a)).collect()
     }
 
     /// `del` do.
@@ -302,19 +260,7 @@ impl Client {
     ///
     /// Request: `[key]`; reply: `[key, generation]`.
     pub fn del(&mut self, req: &Entry) -> Result<Entry> {
-        let mut attrs = Vec::new();
-        req.encode(&mut attrs);
-        let replies = self.conn.request(
-            self.family.id,
-            4,
-            spec::FAMILY_VERSION,
-            0,
-            &attrs,
-        )?;
-        match replies.first() {
-            Some((_, a)) => Entry::decode(a),
-            None => Err(NlError::Malformed("no reply before the ack".into())),
-        }
+        Entry::decode(&self.0.do_reply(4, &req.encoded())?)
     }
 
     /// `stats` do.
@@ -323,36 +269,17 @@ impl Client {
     ///
     /// Request: `[]`; reply: `[generation, stats]`.
     pub fn stats(&mut self) -> Result<Entry> {
-        let attrs = Vec::new();
-        let replies = self.conn.request(
-            self.family.id,
-            5,
-            spec::FAMILY_VERSION,
-            0,
-            &attrs,
-        )?;
-        match replies.first() {
-            Some((_, a)) => Entry::decode(a),
-            None => Err(NlError::Malformed("no reply before the ack".into())),
-        }
+        Entry::decode(&self.0.do_reply(5, &[])?)
     }
 
-    /// Joins multicast group `group` (by its spec name); `NlError::Malformed` when the
-    /// family has no such group.
+    /// Joins multicast group `group` (by its spec name).
     pub fn subscribe(&mut self, group: &str) -> Result<()> {
-        let id = self
-            .family
-            .mcast_groups
-            .iter()
-            .find(|(n, _)| n == group)
-            .ok_or_else(|| NlError::Malformed(format!("no multicast group {group}")))?
-            .1;
-        self.conn.subscribe(id)
+        self.0.subscribe(group)
     }
 
     /// The notifications of the next datagram, waiting up to `deadline` (`None`: it passed).
     pub fn notifications(&mut self, deadline: Option<Instant>) -> Result<Option<Vec<Notification>>> {
-        let Some(msgs) = self.conn.next_notifications(self.family.id, deadline)? else {
+        let Some(msgs) = self.0.notifications(deadline)? else {
             return Ok(None);
         };
         msgs.into_iter()
