@@ -39,7 +39,9 @@ gen="${CARGO_TARGET_DIR:-$GENLKIT_ROOT/target}/release/genlkit-codegen"
 git ls-files -co --exclude-standard -z | grep -zv '^\(target\|out\)/' |
     xargs -0 cp --parents -t "$scratch"
 
+t=$SECONDS
 out=$(cd "$scratch" && "$gen" new "$name" 2>&1)
+echo "# genlkit-codegen new $name: $((SECONDS - t)) s"
 check "genlkit-codegen new $name writes the family" grep -q "^wrote kmod/$name/$name.rs$" <<<"$out"
 before=$(tree_digest)
 out=$(cd "$scratch" && "$gen" new "$name" 2>&1) && rc=0 || rc=$?
@@ -49,8 +51,10 @@ check "... and changes nothing" test "$before" = "$(tree_digest)"
 
 # The scratch tree's own test command, as its README says: green at once.
 log=$scratch.test.log
+t=$SECONDS
 (cd "$scratch" && CARGO_TARGET_DIR="$GENLKIT_CACHE/new-family-target" scripts/test "$name") >"$log" 2>&1 && rc=0 || rc=$?
 last=$(tail -n1 "$log")
+echo "# scripts/test $name in the scratch tree: $((SECONDS - t)) s"
 check "scripts/test $name is green at once ($last)" test "$rc" -eq 0
 kunit=$(grep -cE "^ +ok [0-9]+ ${name}_names: " "$log" || true)
 guest=$(grep -cE "^ +ok [0-9]+ ${name}: " "$log" || true)
