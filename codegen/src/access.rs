@@ -15,7 +15,7 @@
 use std::fmt::Write;
 
 use crate::kernel::{doc, effective, ident, konst, limit, w};
-use crate::model::{camel, upper, Attr, AttrSet, Op, Spec};
+use crate::model::{camel, upper, Attr, AttrSet, Op, Spec, ValueType};
 
 /// How an attribute reads and writes, by its type.
 enum Kind {
@@ -47,39 +47,41 @@ enum Put {
 }
 
 fn kind(spec: &Spec, set: &AttrSet, a: &Attr) -> Kind {
-    let a = effective(spec, set, a);
-    let big = a.byte_order.as_deref() == Some("big-endian");
     let int = |rust, read, put| Kind::Int { rust, read, put };
-    match (spec.attr_kind(set, &a), big) {
-        ("u8", _) => int("u8", "genl::Attr::u8", Put::Native("put_u8")),
-        ("u16", false) => int("u16", "genl::Attr::u16", Put::Native("put_u16")),
-        ("u32", false) => int("u32", "genl::Attr::u32", Put::Native("put_u32")),
-        ("u64", false) => int("u64", "genl::Attr::u64", Put::U64(false)),
-        ("u16", true) => int("u16", "genl::Attr::be16", Put::Bytes("to_be_bytes")),
-        ("u32", true) => int("u32", "genl::Attr::be32", Put::Bytes("to_be_bytes")),
-        ("u64", true) => int("u64", "genl::Attr::be64", Put::Bytes("to_be_bytes")),
-        ("s8", _) => int("i8", "genl::Attr::i8", Put::Bytes("to_ne_bytes")),
-        ("s16", false) => int("i16", "genl::Attr::i16", Put::Bytes("to_ne_bytes")),
-        ("s32", false) => int("i32", "genl::Attr::i32", Put::Bytes("to_ne_bytes")),
-        ("s64", false) => int("i64", "genl::Attr::i64", Put::U64(true)),
-        ("uint", _) => int("u64", "genl::Attr::uint", Put::Uint),
-        ("sint", _) => int("i64", "genl::Attr::sint", Put::Sint),
-        ("string", _) => Kind::Str {
-            unterminated: a.checks.unterminated_ok == Some(true),
-        },
-        ("binary", _) if a.r#struct.is_none() && a.sub_type.is_none() => Kind::Binary,
-        ("flag", _) => Kind::Flag,
-        ("nest", _) => match &a.nested_attributes {
-            Some(n) if spec.set(n).is_ok() => Kind::Nest(n.clone()),
+    match spec.value_type(set, a) {
+        Some(ValueType::Int {
+            rust,
+            width,
+            big_endian,
+            variable,
+        }) => match (rust, width, big_endian, variable) {
+            (_, _, _, true) if rust.starts_with('u') => int(rust, "genl::Attr::uint", Put::Uint),
+            (_, _, _, true) => int(rust, "genl::Attr::sint", Put::Sint),
+            ("u8", ..) => int(rust, "genl::Attr::u8", Put::Native("put_u8")),
+            ("u16", _, false, _) => int(rust, "genl::Attr::u16", Put::Native("put_u16")),
+            ("u32", _, false, _) => int(rust, "genl::Attr::u32", Put::Native("put_u32")),
+            ("u64", _, false, _) => int(rust, "genl::Attr::u64", Put::U64(false)),
+            ("u16", _, true, _) => int(rust, "genl::Attr::be16", Put::Bytes("to_be_bytes")),
+            ("u32", _, true, _) => int(rust, "genl::Attr::be32", Put::Bytes("to_be_bytes")),
+            ("u64", _, true, _) => int(rust, "genl::Attr::be64", Put::Bytes("to_be_bytes")),
+            ("i8", ..) => int(rust, "genl::Attr::i8", Put::Bytes("to_ne_bytes")),
+            ("i16", _, false, _) => int(rust, "genl::Attr::i16", Put::Bytes("to_ne_bytes")),
+            ("i32", _, false, _) => int(rust, "genl::Attr::i32", Put::Bytes("to_ne_bytes")),
+            ("i64", _, false, _) => int(rust, "genl::Attr::i64", Put::U64(true)),
+            // A big-endian signed integer: the layer has no reader for it.
             _ => Kind::Raw,
         },
-        _ => Kind::Raw,
+        Some(ValueType::Str { unterminated }) => Kind::Str { unterminated },
+        Some(ValueType::Binary) => Kind::Binary,
+        Some(ValueType::Flag) => Kind::Flag,
+        Some(ValueType::Nest(n)) => Kind::Nest(n),
+        Some(ValueType::Other) | None => Kind::Raw,
     }
 }
 
 /// Attributes that are not data: no accessor, no writer.
 fn skipped(spec: &Spec, set: &AttrSet, a: &Attr) -> bool {
-    matches!(spec.attr_kind(set, a), "pad" | "unused" | "")
+    spec.value_type(set, a).is_none()
 }
 
 fn reader_type(set: &str) -> String {
@@ -358,12 +360,7 @@ fn writers(o: &mut String, spec: &Spec) {
         }
         w(o, "}");
         w(o, "");
-        let nested = spec.attribute_sets.iter().any(|s| {
-            s.attributes
-                .iter()
-                .any(|a| matches!(kind(spec, s, a), Kind::Nest(n) if n == set.name))
-        });
-        if !nested {
+        if !spec.is_nested(&set.name) {
             continue;
         }
         w(o, &format!("impl {t}<genl::Nest<'_>> {{"));
@@ -565,12 +562,7 @@ fn sizes(o: &mut String, spec: &Spec) {
     }
     // The nests, for messages that repeat them: room for one with each attribute of its set.
     for set in &spec.attribute_sets {
-        let nested = spec.attribute_sets.iter().any(|s| {
-            s.attributes
-                .iter()
-                .any(|a| matches!(kind(spec, s, a), Kind::Nest(n) if n == set.name))
-        });
-        if !nested {
+        if !spec.is_nested(&set.name) {
             continue;
         }
         let all: Vec<&Attr> = set.attributes.iter().collect();

@@ -9,7 +9,7 @@
 //!   them), `subscribe` to a multicast group and `notifications` as a `Notification` enum.
 
 use crate::kernel::{doc, effective, ident, w};
-use crate::model::{camel, snake, upper, Attr, AttrSet, Spec};
+use crate::model::{camel, snake, upper, Attr, AttrSet, Spec, ValueType};
 
 /// How an attribute is held and put on the wire.
 enum Ty {
@@ -22,27 +22,17 @@ enum Ty {
 }
 
 fn ty(spec: &Spec, set: &AttrSet, a: &Attr) -> Option<Ty> {
-    let e = effective(spec, set, a);
-    let big = e.byte_order.as_deref() == Some("big-endian");
-    Some(match spec.attr_kind(set, a) {
-        "u8" => Ty::Int("u8", 1, false, false),
-        "u16" => Ty::Int("u16", 2, big, false),
-        "u32" => Ty::Int("u32", 4, big, false),
-        "u64" => Ty::Int("u64", 8, big, false),
-        "s8" => Ty::Int("i8", 1, false, false),
-        "s16" => Ty::Int("i16", 2, big, false),
-        "s32" => Ty::Int("i32", 4, big, false),
-        "s64" => Ty::Int("i64", 8, big, false),
-        "uint" => Ty::Int("u64", 8, false, true),
-        "sint" => Ty::Int("i64", 8, false, true),
-        "flag" => Ty::Flag,
-        "string" => Ty::Str,
-        "nest" => match &e.nested_attributes {
-            Some(n) if spec.set(n).is_ok() => Ty::Nest(n.clone()),
-            _ => Ty::Bytes,
-        },
-        "pad" | "unused" | "" => return None,
-        _ => Ty::Bytes,
+    Some(match spec.value_type(set, a)? {
+        ValueType::Int {
+            rust,
+            width,
+            big_endian,
+            variable,
+        } => Ty::Int(rust, width, big_endian, variable),
+        ValueType::Flag => Ty::Flag,
+        ValueType::Str { .. } => Ty::Str,
+        ValueType::Nest(n) => Ty::Nest(n),
+        ValueType::Binary | ValueType::Other => Ty::Bytes,
     })
 }
 
@@ -71,23 +61,29 @@ fn recursive(spec: &Spec, from: &str, to: &str, seen: &mut Vec<String>) -> bool 
     false
 }
 
-fn field_type(spec: &Spec, set: &AttrSet, a: &Attr, t: &Ty) -> String {
-    let multi = effective(spec, set, a).multi_attr == Some(true);
-    let inner = match t {
+/// A field of a set's struct: its attribute, how it is held, whether it repeats
+/// (`multi-attr`: a `Vec`) and whether it is boxed (a nest that reaches its own set).
+struct Field<'s> {
+    a: &'s Attr,
+    t: Ty,
+    multi: bool,
+    boxed: bool,
+}
+
+fn field_type(f: &Field) -> String {
+    let inner = match &f.t {
         Ty::Int(r, ..) => r.to_string(),
         Ty::Flag => return "bool".into(),
         Ty::Str => "String".into(),
         Ty::Bytes => "Vec<u8>".into(),
         Ty::Nest(n) => struct_name(n),
     };
-    if multi {
-        return format!("Vec<{inner}>");
-    }
-    match t {
-        Ty::Nest(n) if recursive(spec, n, &set.name, &mut Vec::new()) => {
-            format!("Option<Box<{inner}>>")
-        }
-        _ => format!("Option<{inner}>"),
+    if f.multi {
+        format!("Vec<{inner}>")
+    } else if f.boxed {
+        format!("Option<Box<{inner}>>")
+    } else {
+        format!("Option<{inner}>")
     }
 }
 
@@ -98,20 +94,22 @@ fn set_struct(o: &mut String, spec: &Spec, set: &AttrSet) {
     doc(o, "", set.doc.as_deref());
     w(o, "#[derive(Clone, Debug, Default, PartialEq, Eq)]");
     w(o, &format!("pub struct {name} {{"));
-    let fields: Vec<(&Attr, Ty)> = set
+    let fields: Vec<Field> = set
         .attributes
         .iter()
-        .filter_map(|a| ty(spec, set, a).map(|t| (a, t)))
+        .filter_map(|a| {
+            let t = ty(spec, set, a)?;
+            let multi = effective(spec, set, a).multi_attr == Some(true);
+            let boxed = !multi
+                && matches!(&t, Ty::Nest(n) if recursive(spec, n, &set.name, &mut Vec::new()));
+            Some(Field { a, t, multi, boxed })
+        })
         .collect();
-    for (a, t) in &fields {
-        doc(o, "    ", effective(spec, set, a).doc.as_deref());
+    for f in &fields {
+        doc(o, "    ", effective(spec, set, f.a).doc.as_deref());
         w(
             o,
-            &format!(
-                "    pub {}: {},",
-                ident(&a.name),
-                field_type(spec, set, a, t)
-            ),
+            &format!("    pub {}: {},", ident(&f.a.name), field_type(f)),
         );
     }
     w(o, "}");
@@ -129,9 +127,8 @@ fn set_struct(o: &mut String, spec: &Spec, set: &AttrSet) {
     w(o, "");
     w(o, "    /// Appends the attributes that are set.");
     w(o, "    pub fn encode(&self, out: &mut Vec<u8>) {");
-    for (a, t) in &fields {
+    for Field { a, t, multi, .. } in &fields {
         let f = ident(&a.name);
-        let multi = effective(spec, set, a).multi_attr == Some(true);
         let put = |v: &str| -> String {
             match t {
                 Ty::Int(_, _, big, var) => {
@@ -154,7 +151,7 @@ fn set_struct(o: &mut String, spec: &Spec, set: &AttrSet) {
                 w(o, &format!("            put_attr(out, {}, &[]);", c(a)));
                 w(o, "        }");
             }
-            _ if multi => {
+            _ if *multi => {
                 w(o, &format!("        for v in &self.{f} {{"));
                 w(o, &format!("            {};", put("v")));
                 w(o, "        }");
@@ -177,9 +174,8 @@ fn set_struct(o: &mut String, spec: &Spec, set: &AttrSet) {
     w(o, "        let mut me = Self::default();");
     w(o, "        for a in attrs(buf).map_err(malformed)? {");
     w(o, "            match a.kind {");
-    for (a, t) in &fields {
+    for Field { a, t, multi, boxed } in &fields {
         let f = ident(&a.name);
-        let multi = effective(spec, set, a).multi_attr == Some(true);
         let name = &a.name;
         let get = match t {
             Ty::Int(r, n, big, var) => {
@@ -202,10 +198,8 @@ fn set_struct(o: &mut String, spec: &Spec, set: &AttrSet) {
         };
         let store = match t {
             Ty::Flag => format!("me.{f} = true"),
-            _ if multi => format!("me.{f}.push({get})"),
-            Ty::Nest(n) if recursive(spec, n, &set.name, &mut Vec::new()) => {
-                format!("me.{f} = Some(Box::new({get}))")
-            }
+            _ if *multi => format!("me.{f}.push({get})"),
+            _ if *boxed => format!("me.{f} = Some(Box::new({get}))"),
             _ => format!("me.{f} = Some({get})"),
         };
         w(o, &format!("                {} => {store},", c(a)));

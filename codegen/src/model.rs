@@ -897,6 +897,51 @@ impl Spec {
         Ok(())
     }
 
+    /// What an attribute holds, as the generated readers, writers and clients carry it; `None`
+    /// for what holds no data (`pad`, `unused`, an attribute without a type).
+    pub fn value_type(&self, set: &AttrSet, a: &Attr) -> Option<ValueType> {
+        let e = crate::kernel::effective(self, set, a);
+        let big_endian = e.byte_order.as_deref() == Some("big-endian");
+        let int = |rust, width: usize, variable: bool| ValueType::Int {
+            rust,
+            width,
+            big_endian: big_endian && width > 1 && !variable,
+            variable,
+        };
+        Some(match self.attr_kind(set, a) {
+            "u8" => int("u8", 1, false),
+            "u16" => int("u16", 2, false),
+            "u32" => int("u32", 4, false),
+            "u64" => int("u64", 8, false),
+            "s8" => int("i8", 1, false),
+            "s16" => int("i16", 2, false),
+            "s32" => int("i32", 4, false),
+            "s64" => int("i64", 8, false),
+            "uint" => int("u64", 8, true),
+            "sint" => int("i64", 8, true),
+            "flag" => ValueType::Flag,
+            "string" => ValueType::Str {
+                unterminated: e.checks.unterminated_ok == Some(true),
+            },
+            "binary" if e.r#struct.is_none() && e.sub_type.is_none() => ValueType::Binary,
+            "nest" => match &e.nested_attributes {
+                Some(n) if self.set(n).is_ok() => ValueType::Nest(n.clone()),
+                _ => ValueType::Other,
+            },
+            "pad" | "unused" | "" => return None,
+            _ => ValueType::Other,
+        })
+    }
+
+    /// Whether some attribute nests set `name`.
+    pub fn is_nested(&self, name: &str) -> bool {
+        self.attribute_sets.iter().any(|s| {
+            s.attributes
+                .iter()
+                .any(|a| matches!(self.value_type(s, a), Some(ValueType::Nest(n)) if n == name))
+        })
+    }
+
     /// An attribute's type: its own, or in a subset, the one of the set it is a subset of.
     pub fn attr_kind<'a>(&'a self, set: &'a AttrSet, a: &'a Attr) -> &'a str {
         if !a.kind.is_empty() {
@@ -1217,6 +1262,29 @@ impl Op {
             Perm::Anyone
         }
     }
+}
+
+/// What an attribute holds, by its spec type ([`Spec::value_type`]).
+#[derive(Clone, Debug, PartialEq)]
+pub enum ValueType {
+    /// An integer: its Rust type and width in bytes (`uint`/`sint`: `variable`, 4 or 8 on the
+    /// wire, held as 64 bits); `big_endian` for `byte-order: big-endian` (not for one byte).
+    Int {
+        rust: &'static str,
+        width: usize,
+        big_endian: bool,
+        variable: bool,
+    },
+    Flag,
+    Str {
+        unterminated: bool,
+    },
+    /// Plain bytes (a `binary` without `struct` or `sub-type`).
+    Binary,
+    /// A nest of the named set.
+    Nest(String),
+    /// Anything else (`bitfield32`, `indexed-array`, `struct` binaries, ...), carried as bytes.
+    Other,
 }
 
 /// `some-name` as `SOME_NAME`.
