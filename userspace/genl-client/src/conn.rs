@@ -163,6 +163,16 @@ pub struct FamilyInfo {
     pub mcast_groups: Vec<(String, u32)>,
 }
 
+impl FamilyInfo {
+    /// The ID of multicast group `name`, if the family has it.
+    pub fn group(&self, name: &str) -> Option<u32> {
+        self.mcast_groups
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|&(_, id)| id)
+    }
+}
+
 /// One reply message: its command and attributes.
 pub type Reply = (u8, Vec<u8>);
 
@@ -490,11 +500,8 @@ impl FamilyConn {
     pub fn subscribe(&mut self, group: &str) -> Result<()> {
         let id = self
             .family
-            .mcast_groups
-            .iter()
-            .find(|(n, _)| n == group)
-            .ok_or_else(|| NlError::Malformed(format!("no multicast group {group}")))?
-            .1;
+            .group(group)
+            .ok_or_else(|| NlError::Malformed(format!("no multicast group {group}")))?;
         self.conn.subscribe(id)
     }
 

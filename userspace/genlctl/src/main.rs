@@ -287,13 +287,13 @@ fn monitor(
     }
     let (mut conn, info) = connect(spec, "monitor")?;
     for g in &groups {
-        let Some((_, id)) = info.mcast_groups.iter().find(|(n, _)| n == g) else {
+        let Some(id) = info.group(g) else {
             return Err(Fail {
                 status: 1,
                 msg: format!("monitor: the kernel's {} has no group {g}", spec.name),
             });
         };
-        conn.subscribe(*id)
+        conn.subscribe(id)
             .map_err(|e| nl_fail("monitor", spec, None, &[], e))?;
     }
     if ready {
