@@ -9,6 +9,7 @@ import errno
 import os
 import subprocess
 import sys
+import time
 
 from lib.py import ROOT, ksft_eq, ksft_run, ksft_set_prefix, run_as
 
@@ -55,8 +56,19 @@ def main():
         (ready, out.strip().splitlines()))
 
 
+def own_netns(proc, timeout=30):
+    """Waits until PROC has left this process's network namespace: `unshare` makes its own one
+    only after it has started, and a client entering it before would act on the initial one."""
+    deadline = time.monotonic() + timeout
+    while os.readlink(f"/proc/{proc.pid}/ns/net") == os.readlink("/proc/self/ns/net"):
+        if time.monotonic() > deadline or proc.poll() is not None:
+            sys.exit(f"unshare -n made no network namespace within {timeout} s")
+        time.sleep(0.05)
+
+
 if __name__ == "__main__":
     NETNS = subprocess.Popen(["unshare", "-n", "sleep", "600"])
+    own_netns(NETNS)
     try:
         rc = ksft_run(main)
     finally:
