@@ -45,17 +45,26 @@ pub fn generate(root: &Path, spec_path: &str) -> Result<Vec<Output>> {
         kernel_output(&spec, spec_path, &root.join("kmod"))?,
         uapi_output(&spec, spec_path, &root.join("include/uapi")),
     ];
-    if root.join(format!("userspace/{}", spec.name)).is_dir() {
-        out.push(Output {
-            path: root.join(format!("userspace/{}/src/spec.rs", spec.name)),
-            text: user::emit(&spec, spec_path),
-        });
-        out.push(Output {
-            path: root.join(format!("userspace/{}/src/client_gen.rs", spec.name)),
-            text: client::emit(&spec, spec_path),
-        });
+    let crate_dir = root.join(format!("userspace/{}", spec.name));
+    if crate_dir.is_dir() {
+        out.extend(client_outputs(&spec, spec_path, &crate_dir));
     }
     Ok(out)
+}
+
+/// The userspace client's files, in the crate at `dir`: `src/spec.rs` (the numbers) and
+/// `src/client_gen.rs` (the typed client).
+pub fn client_outputs(spec: &Spec, spec_path: &str, dir: &Path) -> [Output; 2] {
+    [
+        Output {
+            path: dir.join("src/spec.rs"),
+            text: user::emit(spec, spec_path),
+        },
+        Output {
+            path: dir.join("src/client_gen.rs"),
+            text: client::emit(spec, spec_path),
+        },
+    ]
 }
 
 /// The C uapi header, at `dir/<uapi-header>` (`dir/linux/<name>.h` by default).

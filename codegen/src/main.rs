@@ -6,6 +6,7 @@
 //! genlkit-codegen [--root DIR] new NAME
 //! genlkit-codegen [--root DIR] --scaffold specs/NAME.yaml ...
 //! genlkit-codegen --out DIR [--uapi-only | --kernel-only] [--scaffold [--layer PATH]] SPEC.yaml ...
+//! genlkit-codegen --out DIR --client-only SPEC.yaml ...
 //! genlkit-codegen --out DIR --kernel-only [--scaffold [--layer PATH]] --family-name NAME SPEC.yaml
 //! genlkit-codegen --policy-dump SPEC.yaml
 //! ```
@@ -14,7 +15,8 @@
 //! (default: every `specs/*.yaml`); the tree is `--root`, else the first directory at or above
 //! the current one that holds `specs/`. The second takes any spec file and writes its C uapi
 //! header to `DIR/<uapi-header>` and its kernel tables to `DIR/<name>/nl_gen.rs` (or only the
-//! one asked for), printing each path written.
+//! one asked for), printing each path written; `--client-only` writes the userspace client's
+//! files instead, `DIR/<name>/src/spec.rs` and `client_gen.rs`.
 //!
 //! `new NAME` starts family NAME in the tree: a spec, a module with working handlers and a
 //! KUnit suite, its Kbuild entries, a guest test and a client crate, then what they generate
@@ -38,6 +40,7 @@ const USAGE: &str = "usage: genlkit-codegen [--root DIR] [--check] [specs/NAME.y
        genlkit-codegen [--root DIR] new NAME
        genlkit-codegen [--root DIR] --scaffold specs/NAME.yaml ...
        genlkit-codegen --out DIR [--uapi-only | --kernel-only] [--scaffold [--layer PATH]] SPEC.yaml ...
+       genlkit-codegen --out DIR --client-only SPEC.yaml ...
        genlkit-codegen --out DIR --kernel-only [--scaffold [--layer PATH]] --family-name NAME SPEC.yaml
        genlkit-codegen --policy-dump SPEC.yaml";
 
@@ -48,6 +51,7 @@ fn main() -> Result<()> {
     let (mut uapi, mut kernel) = (true, true);
     let (mut scaffold, mut layer, mut dump) = (false, None, false);
     let mut family_name = None;
+    let mut client_only = false;
     let mut specs = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -57,6 +61,7 @@ fn main() -> Result<()> {
             "--out" => out = Some(PathBuf::from(args.next().context(USAGE)?)),
             "--uapi-only" => kernel = false,
             "--kernel-only" => uapi = false,
+            "--client-only" => client_only = true,
             "--scaffold" => scaffold = true,
             "--layer" => layer = Some(args.next().context(USAGE)?),
             "--policy-dump" => dump = true,
@@ -86,6 +91,23 @@ fn main() -> Result<()> {
     }
     if family_name.is_some() && (out.is_none() || uapi || specs.len() != 1) {
         bail!("--family-name goes with --out, --kernel-only and one spec\n{USAGE}");
+    }
+    if client_only {
+        let (Some(dir), true, true, false) = (&out, uapi && kernel, !specs.is_empty(), scaffold)
+        else {
+            bail!("--client-only goes with --out and specs, alone\n{USAGE}");
+        };
+        for path in &specs {
+            let spec = genlkit_codegen::load(Path::new(path), path)?;
+            // What the kernel tables refuse (fixed headers, …) the client would send wrong.
+            genlkit_codegen::kernel_output(&spec, path, dir)
+                .with_context(|| format!("{path}: the client"))?;
+            for out in genlkit_codegen::client_outputs(&spec, path, &dir.join(&spec.name)) {
+                write(&out.path, &out.text)?;
+                println!("wrote {}", out.path.display());
+            }
+        }
+        return Ok(());
     }
     if let Some(dir) = out {
         if check || root.is_some() || !(uapi || kernel) || specs.is_empty() {

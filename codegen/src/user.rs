@@ -37,7 +37,9 @@ pub fn emit(spec: &Spec, spec_path: &str) -> String {
         let mut names = Vec::new();
         for (i, e) in d.entries.iter().enumerate() {
             if let Some(doc) = e.doc() {
-                w(&format!("/// {}", doc.trim()));
+                for l in doc.trim().lines() {
+                    w(format!("/// {}", l.trim_end()).trim_end());
+                }
             }
             let n = format!("{}_{}", upper(&d.name), upper(e.name()));
             w(&format!("pub const {n}: u32 = {:#x};", d.entry_value(i)));

@@ -24,7 +24,11 @@
 #   ok spec-corpus: NAME: kernel tables compile
 #       for generated tables: they and the spec's scaffold (`--scaffold`, every op answering
 #       EOPNOTSUPP) build into a module against the test kernel (scripts/lib.sh's kdir), all
-#       specs' modules in one make; SKIP when no kernel is built.
+#       specs' modules in one make; SKIP when no kernel is built;
+#   ok spec-corpus: NAME: userspace client compiles
+#       for generated tables: the typed client (`--client-only`: spec.rs, client_gen.rs) builds
+#       as a crate on userspace/genl-client without a warning, all specs' crates in one cargo
+#       build.
 #
 #   tests/host/spec-corpus.sh [KERNEL_SOURCE_DIR]     (default: scripts/lib.sh's ksrc)
 #
@@ -117,7 +121,9 @@ if ! cargo build -q --release --manifest-path "$GENLKIT_ROOT/Cargo.toml" -p genl
     exit 1
 fi
 gen="${CARGO_TARGET_DIR:-$GENLKIT_ROOT/target}/release/genlkit-codegen"
-rm -rf "$scratch" && mkdir -p "$scratch" "$modules"
+clients="$scratch/clients"
+clients_built=()
+rm -rf "$scratch" && mkdir -p "$scratch" "$modules" "$clients"
 cp -r "$GENLKIT_ROOT/kmod/genl" "$modules/genl"
 built=() # "NAME DIR" of each spec whose tables are generated
 # The kernel build, if any: ynl-policies.py preprocesses the headers of a spec's header
@@ -196,6 +202,16 @@ for spec in "${specs[@]}"; do
         result OK "$name" "kernel tables generated"
         module=$(sed -n "s|^wrote $modules/\([^/]*\)/Kbuild\$|\1|p" <<<"$out")
         built+=("$name $module")
+        # The userspace client, a crate of the scratch workspace built below.
+        if out=$(cd "$ksrc" && "$gen" --out "$clients" --client-only "$rel" 2>&1); then
+            crate=$(sed -n "s|^wrote $clients/\([^/]*\)/src/client_gen.rs\$|\1|p" <<<"$out")
+            printf '[package]\nname = "client-%s"\nversion = "0.0.0"\nedition = "2021"\n\n[dependencies]\ngenl-client = { path = "%s" }\nserde = { version = "1", features = ["derive"] }\n' \
+                "$crate" "$GENLKIT_ROOT/userspace/genl-client" >"$clients/$crate/Cargo.toml"
+            printf '#[rustfmt::skip]\npub mod spec;\n#[rustfmt::skip]\npub mod client_gen;\n' >"$clients/$crate/src/lib.rs"
+            clients_built+=("$name $crate")
+        else
+            result NOTOK "$name" "userspace client compiles" "not generated: $(head -n1 <<<"$out")"
+        fi
         # The policies and ops, against ynl-gen's C for the spec.
         check="kernel policies equal ynl-gen's"
         if ! (cd "$ksrc" && "$gen" --policy-dump "$rel") >"$dir/policies.txt" 2>"$dir/policies.err"; then
@@ -241,6 +257,28 @@ if ((${#built[@]})); then
             fi
         done
     fi
+fi
+
+# The generated clients, one crate each, in one cargo build (versions pinned by the tree's lock).
+if ((${#clients_built[@]})); then
+    members=$(printf '"%s", ' "${clients_built[@]#* }")
+    printf '[workspace]\nresolver = "2"\nmembers = [%s]\n' "${members%, }" >"$clients/Cargo.toml"
+    cp "$GENLKIT_ROOT/Cargo.lock" "$clients/"
+    start=$SECONDS
+    (cd "$clients" && CARGO_TARGET_DIR="$GENLKIT_OUT/spec-corpus-clients-target" \
+        cargo build -q --offline --keep-going --message-format=short) >"$clients/build.log" 2>&1
+    echo "# spec-corpus: ${#clients_built[@]} client crates built in $((SECONDS - start)) s"
+    for b in "${clients_built[@]}"; do
+        name=${b%% *} crate=${b#* }
+        problem=$(grep -m1 -E "^$crate/src/.*: (warning|error)" "$clients/build.log" || true)
+        if [[ -n $problem ]]; then
+            result NOTOK "$name" "userspace client compiles" "$problem (see $clients/build.log)"
+        elif grep -q -E "^error: could not compile \`client-$crate\`" "$clients/build.log"; then
+            result NOTOK "$name" "userspace client compiles" "see $clients/build.log"
+        else
+            result OK "$name" "userspace client compiles"
+        fi
+    done
 fi
 
 if ((skipped)); then

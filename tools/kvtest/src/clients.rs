@@ -41,7 +41,7 @@ enum Outcome {
 fn outcome<T>(r: kvstore::Result<T>, ok: impl FnOnce(T) -> Outcome) -> Outcome {
     match r {
         Ok(v) => ok(v),
-        Err(Error::Kernel(e)) => Outcome::Kernel(e),
+        Err(Error::Kernel(e)) => Outcome::Kernel(*e),
         Err(e) => Outcome::Other(e.to_string()),
     }
 }
@@ -99,7 +99,7 @@ fn kernel(o: &Outcome, errno: i32, attribute: &str) -> std::result::Result<(), S
         Outcome::Kernel(e)
             if e.errno == errno
                 && e.attribute.as_deref() == Some(attribute)
-                && e.message.is_some() =>
+                && e.message().is_some() =>
         {
             Ok(())
         }
@@ -122,6 +122,7 @@ pub fn run(args: ClientsArgs) -> Result<()> {
         value: Some(vec![0, 1, 2, 0xff, 0]),
         flags: Some(EntryFlags::TEXT),
         generation: Some(u64::MAX - 1),
+        ..Default::default()
     };
     let echo_none = Echo::default();
     let too_big = PutRequest::new("x", vec![0u8; 70_000]);

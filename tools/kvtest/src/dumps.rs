@@ -69,7 +69,7 @@ fn dump(rt: &tokio::runtime::Runtime, client: &Client, prefix: &str) -> (usize, 
         let mut n = 0;
         loop {
             match tokio::time::timeout(Duration::from_secs(60), stream.next()).await {
-                Err(_) => return (n, Some(Error::Netlink("hung: no reply for 60 s".into()))),
+                Err(_) => return (n, Some(Error::Malformed("hung: no reply for 60 s".into()))),
                 Ok(None) => return (n, None),
                 Ok(Some(Ok(_))) => n += 1,
                 Ok(Some(Err(e))) => return (n, Some(e)),
@@ -162,7 +162,8 @@ fn faults(args: &DumpsArgs) -> Result<()> {
             (n, None) if n == args.count => whole += 1,
             (0, Some(_)) => before += 1,
             (_, Some(Error::Kernel(e))) if e.in_done => in_done += 1,
-            (_, Some(Error::DumpCut)) => cut += 1,
+            // The kernel could not queue the next round (ENOBUFS): the dump is cut, and says so.
+            (_, Some(Error::Io(e))) if e.raw_os_error() == Some(libc::ENOBUFS) => cut += 1,
             (n, e) => wrong.push(format!("fail-nth {nth}: {n} entries, {e:?}")),
         }
         // The dump made fewer than nth allocations: every one of them was tried.

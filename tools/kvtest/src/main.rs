@@ -3,14 +3,11 @@
 //! for what the client library is too polite for: loading a million entries and checking that
 //! a dump of them arrives whole.
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use clap::{Parser, Subcommand};
-use kvstore::{EntryAttr, KvstoreCmd, KvstoreMessage};
-use netlink_packet_core::{
-    NetlinkHeader, NetlinkMessage, NetlinkPayload, NLM_F_ACK, NLM_F_DUMP, NLM_F_DUMP_INTR,
-    NLM_F_REQUEST,
-};
-use netlink_packet_generic::GenlMessage;
+use genl_client::exchange::{messages, write_request, Expect, Msg};
+use kvstore::{client_gen as gen, spec};
+use netlink_packet_core::{NLMSG_DONE, NLMSG_ERROR, NLM_F_DUMP_INTR};
 use netlink_sys::{protocols::NETLINK_GENERIC, Socket, SocketAddr};
 
 mod clients;
@@ -77,8 +74,8 @@ fn value(i: u32, len: usize) -> Vec<u8> {
     i.to_le_bytes().iter().copied().cycle().take(len).collect()
 }
 
-type Msg = NetlinkMessage<GenlMessage<KvstoreMessage>>;
-
+/// A socket that sends requests in batches, on the client runtime's codec: requests written
+/// by `write_request` with the generated `entry` codec, replies read in place.
 struct Raw {
     sock: Socket,
     family: u16,
@@ -88,7 +85,7 @@ struct Raw {
 
 impl Raw {
     fn open() -> Result<Self> {
-        let family = kvstore::blocking::Client::connect()?.as_async().family_id();
+        let family = kvstore::blocking::Client::connect()?.family_id();
         let mut sock = Socket::new(NETLINK_GENERIC)?;
         sock.bind_auto()?;
         sock.connect(&SocketAddr::new(0, 0))?;
@@ -99,44 +96,49 @@ impl Raw {
             sock,
             family,
             seq: 0,
-            buf: vec![0; 1 << 20],
+            buf: Vec::with_capacity(1 << 20),
         })
     }
 
-    fn encode(&mut self, out: &mut Vec<u8>, cmd: KvstoreCmd, attrs: Vec<EntryAttr>, flags: u16) {
-        let mut genl = GenlMessage::from_payload(KvstoreMessage::new(cmd, attrs));
-        genl.set_resolved_family_id(self.family);
-        let mut header = NetlinkHeader::default();
-        header.flags = NLM_F_REQUEST | flags;
+    /// Appends a request of `entry`'s attributes to `out`.
+    fn encode(
+        &mut self,
+        out: &mut Vec<u8>,
+        cmd: u8,
+        entry: &gen::Entry,
+        expect: Expect,
+    ) -> Result<()> {
         self.seq += 1;
-        header.sequence_number = self.seq;
-        let mut msg = NetlinkMessage::new(header, NetlinkPayload::InnerMessage(genl));
-        msg.finalize();
-        let start = out.len();
-        out.resize(start + msg.buffer_len(), 0);
-        msg.serialize(&mut out[start..]);
+        let mut one = Vec::new();
+        write_request(
+            &mut one,
+            self.family,
+            cmd,
+            spec::FAMILY_VERSION,
+            expect,
+            self.seq,
+            |o| entry.encode(o),
+            |t| format!("type {t}"),
+        )?;
+        out.extend_from_slice(&one);
+        Ok(())
     }
 
-    /// Receives one datagram and returns its messages.
-    fn recv(&mut self) -> Result<Vec<Msg>> {
-        let mut slice = &mut self.buf[..];
-        let n = self.sock.recv(&mut slice, 0)?;
+    /// One datagram: its messages are read with `messages`.
+    fn recv(&mut self) -> Result<&[u8]> {
+        self.buf.clear();
+        let n = self.sock.recv(&mut self.buf, libc::MSG_TRUNC)?;
         if n > self.buf.len() {
             bail!("datagram of {n} bytes truncated to {}", self.buf.len());
         }
-        let mut msgs = Vec::new();
-        let mut off = 0;
-        while off < n {
-            let msg = Msg::deserialize(&self.buf[off..n]).context("undecodable message")?;
-            let len = msg.header.length as usize;
-            if len == 0 {
-                bail!("zero-length netlink message");
-            }
-            off += (len + 3) & !3;
-            msgs.push(msg);
-        }
-        Ok(msgs)
+        Ok(&self.buf)
     }
+}
+
+/// A reply's errno, if it is an error (`NLMSG_ERROR` with a nonzero code).
+fn error_of(m: &Msg) -> Option<std::io::Error> {
+    let code = i32::from_ne_bytes(m.body.get(..4)?.try_into().ok()?);
+    (m.ty == NLMSG_ERROR && code != 0).then(|| std::io::Error::from_raw_os_error(-code))
 }
 
 fn fill(count: u32, prefix: &str, batch: u32, value_len: usize, threads: u32) -> Result<()> {
@@ -165,24 +167,27 @@ fn fill_range(from: u32, to: u32, prefix: &str, batch: u32, value_len: usize) ->
         let n = batch.min(to - sent);
         out.clear();
         for i in sent..sent + n {
-            let attrs = vec![
-                EntryAttr::Key(key(prefix, i).into()),
-                EntryAttr::Value(value(i, value_len)),
-            ];
             // No `mode` attribute: upsert.
-            raw.encode(&mut out, KvstoreCmd::Put, attrs, 0);
+            let entry = gen::Entry {
+                key: Some(key(prefix, i).into()),
+                value: Some(value(i, value_len)),
+                ..Default::default()
+            };
+            raw.encode(&mut out, spec::CMD_PUT, &entry, Expect::Reply)?;
         }
         raw.sock.send(&out, 0)?;
         let mut replies = 0;
         while replies < n {
-            for msg in raw.recv()? {
-                match msg.payload {
-                    NetlinkPayload::InnerMessage(_) => replies += 1,
-                    NetlinkPayload::Error(e) if e.code.is_some() => {
-                        bail!("put #{} failed: {}", msg.header.sequence_number, e.to_io())
-                    }
-                    other => bail!("unexpected reply {other:?}"),
+            let family = raw.family;
+            for msg in messages(raw.recv()?) {
+                let msg = msg?;
+                if let Some(e) = error_of(&msg) {
+                    bail!("put #{} failed: {e}", msg.seq);
                 }
+                if msg.ty != family {
+                    bail!("unexpected reply of type {}", msg.ty);
+                }
+                replies += 1;
             }
         }
         sent += n;
@@ -193,46 +198,41 @@ fn fill_range(from: u32, to: u32, prefix: &str, batch: u32, value_len: usize) ->
 fn dump_check(count: u32, prefix: &str, value_len: usize) -> Result<()> {
     let mut raw = Raw::open()?;
     let mut out = Vec::new();
-    raw.encode(
-        &mut out,
-        KvstoreCmd::Get,
-        vec![EntryAttr::Key(prefix.into())],
-        NLM_F_DUMP | NLM_F_ACK,
-    );
+    let req = gen::Entry {
+        key: Some(prefix.into()),
+        ..Default::default()
+    };
+    raw.encode(&mut out, spec::CMD_GET, &req, Expect::Dump)?;
     raw.sock.send(&out, 0)?;
     let (mut next, mut wrong, mut intr, mut datagrams) = (0u32, 0u64, 0u64, 0u64);
     let mut first_problem = None;
     'outer: loop {
         datagrams += 1;
-        for msg in raw.recv()? {
-            if msg.header.flags & NLM_F_DUMP_INTR != 0 {
+        for msg in messages(raw.recv()?) {
+            let msg = msg?;
+            if msg.flags & NLM_F_DUMP_INTR != 0 {
                 intr += 1;
             }
-            match msg.payload {
-                NetlinkPayload::Done(_) => break 'outer,
-                NetlinkPayload::Error(e) if e.code.is_some() => bail!("dump failed: {}", e.to_io()),
-                NetlinkPayload::InnerMessage(genl) => {
-                    let mut k = None;
-                    let mut v = None;
-                    for a in genl.payload.attrs {
-                        match a {
-                            EntryAttr::Key(s) => k = Some(s),
-                            EntryAttr::Value(b) => v = Some(b),
-                            _ => {}
-                        }
-                    }
+            if let Some(e) = error_of(&msg) {
+                bail!("dump failed: {e}");
+            }
+            match msg.ty {
+                NLMSG_DONE => break 'outer,
+                NLMSG_ERROR => {}
+                _ => {
+                    let e = gen::Entry::decode(msg.genl()?.1)?;
                     let expected = key(prefix, next);
-                    if k.as_deref() != Some(expected.as_bytes())
-                        || v != Some(value(next, value_len))
+                    if e.key.as_deref() != Some(expected.as_bytes())
+                        || e.value != Some(value(next, value_len))
                     {
                         wrong += 1;
                         first_problem.get_or_insert(format!(
-                            "entry #{next}: expected key {expected}, got {k:?}"
+                            "entry #{next}: expected key {expected}, got {:?}",
+                            e.key
                         ));
                     }
                     next += 1;
                 }
-                _ => {}
             }
         }
     }

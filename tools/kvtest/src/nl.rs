@@ -162,7 +162,7 @@ pub fn entry_fields_of(m: &Msg<'_>) -> EntryFields {
 
 /// `EPERM`, `ENOENT`, ... or the number.
 pub fn errno_name(errno: i32) -> String {
-    kvstore::error::errno_name(errno).map_or_else(|| format!("errno{errno}"), str::to_owned)
+    kvstore::errno_name(errno).map_or_else(|| format!("errno{errno}"), str::to_owned)
 }
 
 /// A small seedable PRNG (xorshift64*): reproducible across runs and machines.

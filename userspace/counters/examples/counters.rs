@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
 //! The generated client in use: `counters add NAME [DELTA]`, `get NAME`, `list`,
 //! `batch NAME[=DELTA]...`, `watch COUNT` (notifications of `events`). Prints each reply as
-//! Rust's `{:?}`, one a line; a kernel error as `error: ERRNO: MESSAGE`, exit status 1.
+//! Rust's `{:?}`, one a line; a kernel error as `error: ERRNO: ERROR`, exit status 1.
 
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use counters::{Client, Counter, Item, NlError};
+use counters::{Client, Counter, Item, NlError, NlString};
 
 fn run(args: &[String]) -> counters::Result<()> {
     let mut c = Client::connect()?;
-    let name = |i: usize| args.get(i).cloned();
+    let name = |i: usize| args.get(i).map(NlString::from);
     match args.first().map(String::as_str) {
         Some("add") => {
             let delta = args.get(2).map(|d| d.parse().expect("DELTA: an integer"));
@@ -29,8 +29,8 @@ fn run(args: &[String]) -> counters::Result<()> {
             })?
         ),
         Some("list") => {
-            for counter in c.get_dump()? {
-                println!("{counter:?}");
+            for counter in c.get_dump() {
+                println!("{:?}", counter?);
             }
         }
         Some("batch") => {
@@ -41,7 +41,7 @@ fn run(args: &[String]) -> counters::Result<()> {
                         .split_once('=')
                         .map_or((a.as_str(), None), |(n, d)| (n, Some(d)));
                     Item {
-                        name: Some(n.into()),
+                        name: Some(NlString::from(n)),
                         delta: d.map(|d| d.parse().expect("DELTA")),
                         ..Default::default()
                     }
@@ -82,8 +82,10 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match run(&args) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(NlError::Kernel { errno, extack }) => {
-            println!("error: {errno}: {}", extack.msg.unwrap_or_default());
+        Err(NlError::Kernel(k)) => {
+            // The errno, then the error as the runtime renders it: extack message, the
+            // attribute by its spec names, the policy's limit.
+            println!("error: {}: {k}", k.errno);
             ExitCode::FAILURE
         }
         Err(e) => {

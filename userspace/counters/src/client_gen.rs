@@ -1,46 +1,56 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
 //! Typed client of the `counters` Generic Netlink family, on `genl-client`.
 //!
+//! Named 64-bit counters per network namespace: genlkit's second example
+//! family, made from this spec by following the README's recipe.
+//!
 //! Generated from specs/counters.yaml by genlkit-codegen; do not edit.
 
 use std::time::Instant;
 
-use genl_client::attr::{attrs, put_attr};
+use genl_client::attr::{iter_attrs, put_attr};
 #[allow(unused_imports)] // what the spec's types need
-use genl_client::typed::{fixed, get_str, get_var, malformed, put_nest, put_str, put_var};
-use genl_client::{FamilyConn, Result};
+use genl_client::typed::{fixed, get_enum, get_str, get_var, malformed, put_bytes, put_nest, put_str, put_var};
+use genl_client::{AsyncFamilyConn, Dump, FamilyConn, FamilyInfo, FamilyNames, Notice, NlString, Result, SetNames};
 
 use crate::spec;
 
 /// Attribute set `counter`.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct Counter {
     /// The counter's name, 1 to 63 bytes.
-    pub name: Option<String>,
+    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
+    pub name: Option<NlString>,
     /// The counter's value.
+    #[serde(rename = "value", skip_serializing_if = "Option::is_none")]
     pub value: Option<u64>,
     /// What `add` adds (default 1); the value wraps around at 2^64.
+    #[serde(rename = "delta", skip_serializing_if = "Option::is_none")]
     pub delta: Option<u64>,
     /// How many adds the socket that sent this one has made, this one
     /// included: each socket's own count, kept while the socket is open.
+    #[serde(rename = "sock-adds", skip_serializing_if = "Option::is_none")]
     pub sock_adds: Option<u64>,
     /// One counter of `add-batch`: its name and delta in the request, its
     /// name and new value in the reply.
+    #[serde(rename = "item", skip_serializing_if = "Vec::is_empty")]
     pub item: Vec<Item>,
 }
 
 impl Counter {
     /// The attributes that are set, as a request carries them.
-    pub fn encoded(&self) -> Vec<u8> {
+    pub fn encoded(&self) -> Result<Vec<u8>> {
         let mut out = Vec::new();
-        self.encode(&mut out);
-        out
+        self.encode(&mut out)?;
+        Ok(out)
     }
 
-    /// Appends the attributes that are set.
-    pub fn encode(&self, out: &mut Vec<u8>) {
+    /// Appends the attributes that are set; one that cannot be sent (a string with a
+    /// NUL, a value over 64 KiB) is an error naming it.
+    pub fn encode(&self, out: &mut Vec<u8>) -> Result<()> {
         if let Some(v) = &self.name {
-            put_str(out, spec::COUNTER_NAME, v);
+            put_str(out, spec::COUNTER_NAME, "name", v.as_bytes())?;
         }
         if let Some(v) = &self.value {
             put_attr(out, spec::COUNTER_VALUE, &v.to_ne_bytes());
@@ -52,17 +62,19 @@ impl Counter {
             put_attr(out, spec::COUNTER_SOCK_ADDS, &v.to_ne_bytes());
         }
         for v in &self.item {
-            put_nest(out, spec::COUNTER_ITEM, |out| v.encode(out));
+            put_nest(out, spec::COUNTER_ITEM, "item", |out| v.encode(out))?;
         }
+        Ok(())
     }
 
     /// Decodes attributes; those the spec does not name are skipped, a repeated one keeps
     /// its last value unless it is a `multi-attr`.
     pub fn decode(buf: &[u8]) -> Result<Self> {
         let mut me = Self::default();
-        for a in attrs(buf).map_err(malformed)? {
+        for a in iter_attrs(buf) {
+            let a = a.map_err(malformed)?;
             match a.kind {
-                spec::COUNTER_NAME => me.name = Some(get_str(a.payload, "name")?),
+                spec::COUNTER_NAME => me.name = Some(get_str(a.payload)),
                 spec::COUNTER_VALUE => me.value = Some(u64::from_ne_bytes(fixed::<8>(a.payload, "value")?)),
                 spec::COUNTER_DELTA => me.delta = Some(u64::from_ne_bytes(fixed::<8>(a.payload, "delta")?)),
                 spec::COUNTER_SOCK_ADDS => me.sock_adds = Some(u64::from_ne_bytes(fixed::<8>(a.payload, "sock-adds")?)),
@@ -75,28 +87,33 @@ impl Counter {
 }
 
 /// Attribute set `item`.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct Item {
     /// The counter's name, 1 to 63 bytes.
-    pub name: Option<String>,
+    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
+    pub name: Option<NlString>,
     /// The counter's value.
+    #[serde(rename = "value", skip_serializing_if = "Option::is_none")]
     pub value: Option<u64>,
     /// What `add` adds (default 1); the value wraps around at 2^64.
+    #[serde(rename = "delta", skip_serializing_if = "Option::is_none")]
     pub delta: Option<u64>,
 }
 
 impl Item {
     /// The attributes that are set, as a request carries them.
-    pub fn encoded(&self) -> Vec<u8> {
+    pub fn encoded(&self) -> Result<Vec<u8>> {
         let mut out = Vec::new();
-        self.encode(&mut out);
-        out
+        self.encode(&mut out)?;
+        Ok(out)
     }
 
-    /// Appends the attributes that are set.
-    pub fn encode(&self, out: &mut Vec<u8>) {
+    /// Appends the attributes that are set; one that cannot be sent (a string with a
+    /// NUL, a value over 64 KiB) is an error naming it.
+    pub fn encode(&self, out: &mut Vec<u8>) -> Result<()> {
         if let Some(v) = &self.name {
-            put_str(out, spec::ITEM_NAME, v);
+            put_str(out, spec::ITEM_NAME, "name", v.as_bytes())?;
         }
         if let Some(v) = &self.value {
             put_attr(out, spec::ITEM_VALUE, &v.to_ne_bytes());
@@ -104,15 +121,17 @@ impl Item {
         if let Some(v) = &self.delta {
             put_attr(out, spec::ITEM_DELTA, &v.to_ne_bytes());
         }
+        Ok(())
     }
 
     /// Decodes attributes; those the spec does not name are skipped, a repeated one keeps
     /// its last value unless it is a `multi-attr`.
     pub fn decode(buf: &[u8]) -> Result<Self> {
         let mut me = Self::default();
-        for a in attrs(buf).map_err(malformed)? {
+        for a in iter_attrs(buf) {
+            let a = a.map_err(malformed)?;
             match a.kind {
-                spec::ITEM_NAME => me.name = Some(get_str(a.payload, "name")?),
+                spec::ITEM_NAME => me.name = Some(get_str(a.payload)),
                 spec::ITEM_VALUE => me.value = Some(u64::from_ne_bytes(fixed::<8>(a.payload, "value")?)),
                 spec::ITEM_DELTA => me.delta = Some(u64::from_ne_bytes(fixed::<8>(a.payload, "delta")?)),
                 _ => {}
@@ -122,36 +141,69 @@ impl Item {
     }
 }
 
-/// A notification of the family.
+/// The family's attribute names: what errors are named with.
+pub static NAMES: FamilyNames = FamilyNames {
+    sets: &[
+        SetNames { name: "counter", attrs: &[(1, "name", None), (2, "value", None), (3, "delta", None), (4, "pad", None), (5, "sock-adds", None), (6, "item", Some(1))] },
+        SetNames { name: "item", attrs: &[(1, "name", None), (2, "value", None), (3, "delta", None), (4, "pad", None)] },
+    ],
+    ops: &[(1, 0), (2, 0), (4, 0)],
+};
+
+/// What a subscriber receives: a notification of the family, or news of its socket or
+/// of the family itself.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Notification {
     /// A counter changed.
     ChangedNtf(Counter),
     /// A command this client does not know, with its attributes.
     Unknown(u8, Vec<u8>),
+    /// The socket's receive queue overflowed (ENOBUFS): notifications were lost.
+    Overflow,
+    /// The family left (its module was unloaded).
+    FamilyGone,
+    /// The family is back, its groups joined again: what happened meanwhile was not seen.
+    FamilyBack(FamilyInfo),
 }
 
 impl Notification {
-    fn decode(cmd: u8, attrs: Vec<u8>) -> Result<Self> {
+    /// Decodes a message of the family, by its command.
+    pub fn decode(cmd: u8, attrs: &[u8]) -> Result<Self> {
         Ok(match cmd {
-            3 => Notification::ChangedNtf(Counter::decode(&attrs)?),
-            _ => Notification::Unknown(cmd, attrs),
+            3 => Notification::ChangedNtf(Counter::decode(attrs)?),
+            _ => Notification::Unknown(cmd, attrs.to_vec()),
+        })
+    }
+
+    /// What a subscriber received, as the family's notification or news.
+    pub fn from_notice(n: Notice) -> Result<Self> {
+        Ok(match n {
+            Notice::Message(cmd, attrs) => Notification::decode(cmd, &attrs)?,
+            Notice::Overflow => Notification::Overflow,
+            Notice::FamilyGone => Notification::FamilyGone,
+            Notice::FamilyBack(info) => Notification::FamilyBack(info),
         })
     }
 }
 
 /// A connection to the `counters` family.
+#[derive(Debug)]
 pub struct Client(FamilyConn);
 
 impl Client {
     /// Connects and resolves the family; `NlError::NotLoaded` when it is not registered.
     pub fn connect() -> Result<Self> {
-        FamilyConn::connect(spec::FAMILY_NAME, spec::FAMILY_VERSION).map(Client)
+        Ok(Client(FamilyConn::connect(spec::FAMILY_NAME, spec::FAMILY_VERSION)?.with_names(&NAMES)))
     }
 
     /// The family's ID.
     pub fn family_id(&self) -> u16 {
         self.0.id()
+    }
+
+    /// The connection, for what the typed methods do not cover.
+    pub fn conn(&mut self) -> &mut FamilyConn {
+        &mut self.0
     }
 
     /// `add` do.
@@ -160,7 +212,7 @@ impl Client {
     ///
     /// Request: `[name, delta]`; reply: `[name, value, sock-adds]`.
     pub fn add(&mut self, req: &Counter) -> Result<Counter> {
-        Counter::decode(&self.0.do_reply(1, &req.encoded())?)
+        self.0.do_reply(1, |out| req.encode(out), Counter::decode)
     }
 
     /// `get` do.
@@ -169,7 +221,7 @@ impl Client {
     ///
     /// Request: `[name]`; reply: `[name, value]`.
     pub fn get(&mut self, req: &Counter) -> Result<Counter> {
-        Counter::decode(&self.0.do_reply(2, &req.encoded())?)
+        self.0.do_reply(2, |out| req.encode(out), Counter::decode)
     }
 
     /// `get` dump.
@@ -177,8 +229,11 @@ impl Client {
     /// Get one counter, or dump all of them in name order.
     ///
     /// Request: `[]`; reply: `[name, value]`.
-    pub fn get_dump(&mut self) -> Result<Vec<Counter>> {
-        self.0.dump(2, &[])?.iter().map(|a| Counter::decode(a)).collect()
+    ///
+    /// The replies are read as the iterator is; it ends with the kernel's error, or with
+    /// `NlError::DumpInterrupted` after every reply when the objects changed meanwhile.
+    pub fn get_dump(&mut self) -> Dump<'_, Counter> {
+        self.0.dump(2, |_| Ok(()), Counter::decode)
     }
 
     /// `add-batch` do.
@@ -189,7 +244,7 @@ impl Client {
     ///
     /// Request: `[item]`; reply: `[item]`.
     pub fn add_batch(&mut self, req: &Counter) -> Result<Counter> {
-        Counter::decode(&self.0.do_reply(4, &req.encoded())?)
+        self.0.do_reply(4, |out| req.encode(out), Counter::decode)
     }
 
     /// Joins multicast group `group` (by its spec name).
@@ -199,13 +254,79 @@ impl Client {
 
     /// The notifications of the next datagram, waiting up to `deadline` (`None`: it passed).
     pub fn notifications(&mut self, deadline: Option<Instant>) -> Result<Option<Vec<Notification>>> {
-        let Some(msgs) = self.0.notifications(deadline)? else {
+        let Some(notices) = self.0.notices(deadline)? else {
             return Ok(None);
         };
-        msgs.into_iter()
-            .map(|(cmd, a)| Notification::decode(cmd, a))
-            .collect::<Result<_>>()
-            .map(Some)
+        notices.into_iter().map(Notification::from_notice).collect::<Result<_>>().map(Some)
+    }
+}
+
+/// An asynchronous connection to the `counters` family, on tokio.
+#[derive(Debug)]
+pub struct AsyncClient(AsyncFamilyConn);
+
+impl AsyncClient {
+    /// Connects and resolves the family; `NlError::NotLoaded` when it is not registered.
+    pub async fn connect() -> Result<Self> {
+        Ok(AsyncClient(AsyncFamilyConn::connect(spec::FAMILY_NAME, spec::FAMILY_VERSION).await?.with_names(&NAMES)))
+    }
+
+    /// The family's ID.
+    pub fn family_id(&self) -> u16 {
+        self.0.id()
+    }
+
+    /// The connection, for what the typed methods do not cover.
+    pub fn conn(&mut self) -> &mut AsyncFamilyConn {
+        &mut self.0
+    }
+
+    /// `add` do.
+    ///
+    /// Add delta to a counter, creating it at 0 first if needed.
+    ///
+    /// Request: `[name, delta]`; reply: `[name, value, sock-adds]`.
+    pub async fn add(&mut self, req: &Counter) -> Result<Counter> {
+        self.0.do_reply(1, |out| req.encode(out), Counter::decode).await
+    }
+
+    /// `get` do.
+    ///
+    /// Get one counter, or dump all of them in name order.
+    ///
+    /// Request: `[name]`; reply: `[name, value]`.
+    pub async fn get(&mut self, req: &Counter) -> Result<Counter> {
+        self.0.do_reply(2, |out| req.encode(out), Counter::decode).await
+    }
+
+    /// `get` dump.
+    ///
+    /// Get one counter, or dump all of them in name order.
+    ///
+    /// Request: `[]`; reply: `[name, value]`.
+    pub async fn get_dump(&mut self) -> Result<Vec<Counter>> {
+        self.0.dump(2, |_| Ok(()), Counter::decode).await
+    }
+
+    /// `add-batch` do.
+    ///
+    /// Add to up to 64 counters at once, all or none: one `item` per add,
+    /// with a name and a delta (default 1), applied in order. The reply
+    /// has one `item` per add with the counter's name and new value.
+    ///
+    /// Request: `[item]`; reply: `[item]`.
+    pub async fn add_batch(&mut self, req: &Counter) -> Result<Counter> {
+        self.0.do_reply(4, |out| req.encode(out), Counter::decode).await
+    }
+
+    /// Joins multicast group `group` (by its spec name).
+    pub fn subscribe(&mut self, group: &str) -> Result<()> {
+        self.0.subscribe(group)
+    }
+
+    /// The notifications of the next datagram, awaited.
+    pub async fn notifications(&mut self) -> Result<Vec<Notification>> {
+        self.0.notices().await?.into_iter().map(Notification::from_notice).collect()
     }
 }
 

@@ -8,4 +8,4 @@ mod client_gen;
 pub mod spec;
 
 pub use client_gen::*;
-pub use genl_client::{NlError, Result};
+pub use genl_client::{NlError, NlString, Result};

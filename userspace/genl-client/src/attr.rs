@@ -30,41 +30,94 @@ pub struct RawAttr<'a> {
     pub full_len: usize,
 }
 
-/// The attributes in `buf`; an attribute running past the end is an error.
-pub fn attrs(buf: &[u8]) -> Result<Vec<RawAttr<'_>>, AttrError> {
-    let mut out = Vec::new();
-    let mut off = 0;
-    while off < buf.len() {
+/// The attributes in `buf`, walked without allocating; an attribute running past the end is
+/// an error, after which the walk ends.
+pub fn iter_attrs(buf: &[u8]) -> AttrIter<'_> {
+    AttrIter { buf, off: 0 }
+}
+
+/// See [`iter_attrs`].
+#[derive(Clone, Debug)]
+pub struct AttrIter<'a> {
+    buf: &'a [u8],
+    off: usize,
+}
+
+impl<'a> Iterator for AttrIter<'a> {
+    type Item = Result<RawAttr<'a>, AttrError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let (buf, off) = (self.buf, self.off);
+        if off >= buf.len() {
+            return None;
+        }
+        self.off = buf.len(); // an error ends the walk
         if buf.len() - off < 4 {
-            return Err(AttrError(format!(
+            return Some(Err(AttrError(format!(
                 "{} stray bytes after the attributes",
                 buf.len() - off
-            )));
+            ))));
         }
         let len = u16::from_ne_bytes([buf[off], buf[off + 1]]) as usize;
         let ty = u16::from_ne_bytes([buf[off + 2], buf[off + 3]]);
         if len < 4 || off + len > buf.len() {
-            return Err(AttrError(format!(
+            return Some(Err(AttrError(format!(
                 "attribute type {} has a bad length {len}",
                 ty & NLA_TYPE_MASK
-            )));
+            ))));
         }
-        out.push(RawAttr {
+        let full_len = (len + 3) & !3;
+        self.off = off + full_len;
+        Some(Ok(RawAttr {
             kind: ty & NLA_TYPE_MASK,
             nested: ty & NLA_F_NESTED != 0,
             payload: &buf[off + 4..off + len],
             offset: off,
-            full_len: (len + 3) & !3,
-        });
-        off += (len + 3) & !3;
+            full_len,
+        }))
     }
-    Ok(out)
 }
 
+/// The attributes in `buf`; an attribute running past the end is an error.
+pub fn attrs(buf: &[u8]) -> Result<Vec<RawAttr<'_>>, AttrError> {
+    iter_attrs(buf).collect()
+}
+
+/// The largest payload an attribute holds: `nla_len` is 16 bits and counts the header.
+pub const MAX_PAYLOAD: usize = u16::MAX as usize - 4;
+
 /// Appends an attribute of type `ty` (flags included) with `payload`, padded to 4 bytes.
+///
+/// A payload over [`MAX_PAYLOAD`] is written with a length of 0, which no walk accepts: the
+/// request is then refused before it is sent ([`check_request`]) instead of going out with a
+/// wrapped length.
 pub fn put_attr(out: &mut Vec<u8>, ty: u16, payload: &[u8]) {
-    out.extend_from_slice(&((payload.len() + 4) as u16).to_ne_bytes());
+    let len = if payload.len() > MAX_PAYLOAD {
+        0
+    } else {
+        (payload.len() + 4) as u16
+    };
+    out.reserve(payload.len() + 8);
+    out.extend_from_slice(&len.to_ne_bytes());
     out.extend_from_slice(&ty.to_ne_bytes());
     out.extend_from_slice(payload);
     out.resize((out.len() + 3) & !3, 0);
+}
+
+/// Refuses request attributes that do not walk: one put over [`MAX_PAYLOAD`] (or inside a
+/// nest that is) shows here as a bad length.
+pub fn check_request(attrs: &[u8], name: impl Fn(u16) -> String) -> Result<(), String> {
+    let mut off = 0;
+    while off + 4 <= attrs.len() {
+        let len = u16::from_ne_bytes([attrs[off], attrs[off + 1]]) as usize;
+        let ty = u16::from_ne_bytes([attrs[off + 2], attrs[off + 3]]) & NLA_TYPE_MASK;
+        if len < 4 {
+            return Err(format!(
+                "attribute `{}` is over {MAX_PAYLOAD} bytes, the most a netlink attribute holds",
+                name(ty)
+            ));
+        }
+        off += (len + 3) & !3;
+    }
+    Ok(())
 }

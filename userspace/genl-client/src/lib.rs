@@ -4,12 +4,34 @@
 //! (`userspace/<family>/`, typed from the spec at build time) share.
 //!
 //! - [`attr`]: attributes as bytes, walked and appended;
-//! - [`conn`]: a blocking socket set up as the kernel's YNL sets its own, family resolution,
-//!   requests (do and dump, errors with their extended ack), notifications, policy dumps;
+//! - [`exchange`]: the one message codec: requests written into a reused buffer, replies read
+//!   in place, a request's progress through them (replies, ack, `NLMSG_DONE`, errors);
+//! - [`conn`]: a blocking socket set up as the kernel's YNL sets its own, the controller
+//!   (family resolution, policy dumps, families coming and going);
+//! - [`family`]: a connection bound to one family (cached ID, named errors, dumps as
+//!   iterators, subscriptions that survive a module reload);
+//! - [`nonblocking`]: the same, awaited on tokio;
+//! - [`error`]: the kernel's errors with their whole extended ack;
+//! - [`names`]: a family's attribute names, for those errors;
 //! - [`typed`]: typed values to and from payloads, for the generated clients.
 
 pub mod attr;
 pub mod conn;
+pub mod error;
+pub mod exchange;
+pub mod family;
+pub mod names;
+pub mod nonblocking;
+pub mod string;
 pub mod typed;
 
-pub use conn::*;
+pub use conn::{
+    deadline, AttrPolicy, Conn, FamilyInfo, Notice, PolicyDump, Reply,
+    REQUEST_ATTRS_OFFSET as ATTRS_OFFSET,
+};
+pub use error::{errno_name, strerror, Extack, KernelError, NlError, PolicyLimit, Result};
+pub use exchange::Expect;
+pub use family::{Dump, FamilyConn};
+pub use names::{FamilyNames, SetNames};
+pub use nonblocking::{dump_stream, AsyncConn, AsyncFamilyConn};
+pub use string::NlString;

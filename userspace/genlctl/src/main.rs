@@ -105,7 +105,8 @@ fn nl_fail(what: &str, spec: &Spec, op: Option<&Op>, req_attrs: &[u8], e: NlErro
             status: 3,
             msg: format!("{what}: family {name} is not loaded (the controller does not know it)"),
         },
-        NlError::Kernel { errno, extack } => {
+        NlError::Kernel(k) => {
+            let nl::KernelError { errno, extack, .. } = *k;
             let mut msg = format!("{what}: {} (errno {errno})", nl::strerror(errno));
             if let Some(m) = &extack.msg {
                 msg += &format!(": {m}");
@@ -146,6 +147,15 @@ fn nl_fail(what: &str, spec: &Spec, op: Option<&Op>, req_attrs: &[u8], e: NlErro
                     None => format!(" [missing attribute: type {t}]"),
                 };
             }
+            // The limit the policy put on the attribute, by the spec's names for it.
+            if let Some(p) = extack
+                .policy
+                .as_ref()
+                .map(|p| p.to_string())
+                .filter(|p| !p.is_empty())
+            {
+                msg += &format!(" [limit: {p}]");
+            }
             Fail { status: 1, msg }
         }
         NlError::Io(e) => Fail {
@@ -155,6 +165,10 @@ fn nl_fail(what: &str, spec: &Spec, op: Option<&Op>, req_attrs: &[u8], e: NlErro
         NlError::Malformed(m) => Fail {
             status: 1,
             msg: format!("{what}: {m}"),
+        },
+        e @ (NlError::DumpInterrupted | NlError::InvalidRequest(_)) => Fail {
+            status: 1,
+            msg: format!("{what}: {e}"),
         },
     }
 }
@@ -489,7 +503,7 @@ fn policy(spec: &Spec, op: Option<&str>, dump_mode: bool, as_json: bool) -> Resu
             .ok_or_else(|| usage(format!("{}: no requests to it", op.name)))?;
         // ENODATA: the op has no policy at all.
         let dump = match conn.policy(info.id, cmd) {
-            Err(NlError::Kernel { errno, .. }) if errno == libc::ENODATA => Default::default(),
+            Err(NlError::Kernel(k)) if k.errno == libc::ENODATA => Default::default(),
             r => r.map_err(|e| nl_fail("policy", spec, None, &[], e))?,
         };
         let render = |idx: Option<u32>| {

@@ -61,7 +61,7 @@ fn status_of(e: &anyhow::Error) -> Status {
         return Status::Usage;
     }
     match e.chain().find_map(|c| c.downcast_ref::<Error>()) {
-        Some(Error::NotLoaded) => Status::NotLoaded,
+        Some(Error::NotLoaded(_)) => Status::NotLoaded,
         // kvstore answers ENOENT only for a key it does not hold (the controller's ENOENT,
         // for an unknown family, is `NotLoaded`).
         Some(Error::Kernel(k)) if k.errno == libc::ENOENT => Status::NotFound,
@@ -241,6 +241,7 @@ async fn run(cli: Cli) -> Result<()> {
                 value: value.map(|v| v.0),
                 flags,
                 generation,
+                ..Default::default()
             };
             let reply = client.echo(&req).await?;
             if json {
@@ -558,11 +559,14 @@ mod tests {
     fn errors_map_to_their_exit_status() {
         let kernel = |errno: i32| {
             let e = kvstore::KernelError::new(-errno, Default::default());
-            anyhow::Error::from(Error::Kernel(e)).context("line 3")
+            anyhow::Error::from(Error::from(e)).context("line 3")
         };
         assert_eq!(status_of(&kernel(libc::ENOENT)), Status::NotFound);
         assert_eq!(status_of(&kernel(libc::EPERM)), Status::Failed);
-        assert_eq!(status_of(&Error::NotLoaded.into()), Status::NotLoaded);
+        assert_eq!(
+            status_of(&Error::NotLoaded("kvstore".into()).into()),
+            Status::NotLoaded
+        );
         assert_eq!(status_of(&UsageError("x".into()).into()), Status::Usage);
         assert_eq!(status_of(&anyhow::anyhow!("other")), Status::Failed);
     }

@@ -1,76 +1,254 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
 //! Typed client of the `kvstore` Generic Netlink family, on `genl-client`.
 //!
+//! A small key-value store per network namespace, served by the genlkit
+//! example module. Changes bump the store's generation and are multicast
+//! to the "notify" group.
+//!
 //! Generated from specs/kvstore.yaml by genlkit-codegen; do not edit.
 
 use std::time::Instant;
 
-use genl_client::attr::{attrs, put_attr};
+use genl_client::attr::{iter_attrs, put_attr};
 #[allow(unused_imports)] // what the spec's types need
-use genl_client::typed::{fixed, get_str, get_var, malformed, put_nest, put_str, put_var};
-use genl_client::{FamilyConn, Result};
+use genl_client::typed::{fixed, get_enum, get_str, get_var, malformed, put_bytes, put_nest, put_str, put_var};
+use genl_client::{AsyncFamilyConn, Dump, FamilyConn, FamilyInfo, FamilyNames, Notice, NlString, Result, SetNames};
 
 use crate::spec;
 
+/// Flags `entry-flags`: a set of its bits; bits the spec does not name are kept.
+///
+/// Client-defined hints stored with an entry; undefined bits are rejected.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct EntryFlags(pub u32);
+
+impl EntryFlags {
+    pub const NONE: Self = Self(0);
+    /// The value is UTF-8 text.
+    pub const TEXT: Self = Self(0x1);
+    /// The value is compressed by the client.
+    pub const COMPRESSED: Self = Self(0x2);
+    /// Every bit the spec names, with its name.
+    pub const NAMED: &[(Self, &str)] = &[(Self::TEXT, "text"), (Self::COMPRESSED, "compressed")];
+
+    /// Whether all bits of `other` are set.
+    pub const fn contains(self, other: Self) -> bool {
+        self.0 & other.0 == other.0
+    }
+
+    /// The names of the bits set; bits the spec does not name, as one hex number.
+    pub fn names(self) -> Vec<String> {
+        let mut rest = self.0;
+        let mut out = Vec::new();
+        for (bit, name) in Self::NAMED {
+            if self.contains(*bit) {
+                out.push(name.to_string());
+                rest &= !bit.0;
+            }
+        }
+        if rest != 0 {
+            out.push(format!("{rest:#x}"));
+        }
+        out
+    }
+}
+
+impl std::ops::BitOr for EntryFlags {
+    type Output = Self;
+    fn bitor(self, rhs: Self) -> Self {
+        Self(self.0 | rhs.0)
+    }
+}
+
+impl std::fmt::Display for EntryFlags {
+    /// `a,b`, or `none`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.names() {
+            n if n.is_empty() => f.write_str("none"),
+            n => f.write_str(&n.join(",")),
+        }
+    }
+}
+
+impl std::str::FromStr for EntryFlags {
+    type Err = String;
+
+    /// Names or numbers (`12`, `0xc`) joined by commas, or `none`.
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        let mut v = Self::NONE;
+        for word in s.split(',').map(str::trim).filter(|w| !w.is_empty() && *w != "none") {
+            let bits = match Self::NAMED.iter().find(|(_, n)| *n == word) {
+                Some((bit, _)) => bit.0,
+                None => match word.strip_prefix("0x") {
+                    Some(hex) => u32::from_str_radix(hex, 16),
+                    None => word.parse(),
+                }
+                .map_err(|_| format!("unknown entry-flags flag `{word}` (known: text, compressed)"))?,
+            };
+            v.0 |= bits;
+        }
+        Ok(v)
+    }
+}
+
+impl serde::Serialize for EntryFlags {
+    /// As the names of its bits, as ynl prints flags.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_seq(self.names())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EntryFlags {
+    /// From the names of its bits (or numbers), or one number.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        #[derive(serde::Deserialize)]
+        #[serde(untagged)]
+        enum Repr {
+            Bits(u32),
+            Names(Vec<String>),
+        }
+        match Repr::deserialize(d)? {
+            Repr::Bits(b) => Ok(Self(b)),
+            Repr::Names(n) => n.join(",").parse().map_err(serde::de::Error::custom),
+        }
+    }
+}
+
+/// Enum `put-mode`.
+///
+/// How a put treats an existing or a missing entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum PutMode {
+    /// Create the entry, or overwrite it when it exists (the default).
+    #[serde(rename = "upsert")]
+    Upsert,
+    /// Only create the entry; EEXIST when it exists.
+    #[serde(rename = "create")]
+    Create,
+    /// Only overwrite the entry; ENOENT when it does not exist.
+    #[serde(rename = "replace")]
+    Replace,
+}
+
+impl PutMode {
+    /// Every value, in the spec's order.
+    pub const ALL: &[PutMode] = &[PutMode::Upsert, PutMode::Create, PutMode::Replace];
+
+    /// The value on the wire.
+    pub const fn value(self) -> u32 {
+        match self {
+            PutMode::Upsert => 0,
+            PutMode::Create => 1,
+            PutMode::Replace => 2,
+        }
+    }
+
+    /// The variant of a value on the wire, if the spec names it.
+    pub const fn from_value(v: u32) -> Option<Self> {
+        match v {
+            0 => Some(PutMode::Upsert),
+            1 => Some(PutMode::Create),
+            2 => Some(PutMode::Replace),
+            _ => None,
+        }
+    }
+
+    /// The spec's name of the value.
+    pub const fn name(self) -> &'static str {
+        match self {
+            PutMode::Upsert => "upsert",
+            PutMode::Create => "create",
+            PutMode::Replace => "replace",
+        }
+    }
+}
+
+impl std::fmt::Display for PutMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl std::str::FromStr for PutMode {
+    type Err = String;
+
+    /// By the spec's name.
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        Self::ALL.iter().copied().find(|v| v.name() == s).ok_or_else(|| {
+            format!("unknown put-mode `{s}` (known: upsert, create, replace)")
+        })
+    }
+}
+
 /// Attribute set `entry`.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct Entry {
     /// The entry's key, 1 to 255 bytes (terminating NUL not counted).
-    pub key: Option<String>,
+    #[serde(rename = "key", skip_serializing_if = "Option::is_none")]
+    pub key: Option<NlString>,
     /// The entry's value, up to 65000 bytes: an entry with the longest key and
     /// value still fits one 64 KiB netlink message (a dump sends one entry per
     /// message, so readers need 64 KiB receive buffers, as YNL's are).
+    #[serde(rename = "value", skip_serializing_if = "Option::is_none")]
     pub value: Option<Vec<u8>>,
-    pub flags: Option<u32>,
+    #[serde(rename = "flags", skip_serializing_if = "Option::is_none")]
+    pub flags: Option<EntryFlags>,
     /// The store's change counter after the operation; bumped on every change.
+    #[serde(rename = "generation", skip_serializing_if = "Option::is_none")]
     pub generation: Option<u64>,
+    #[serde(rename = "stats", skip_serializing_if = "Option::is_none")]
     pub stats: Option<Stats>,
     /// How a put treats an existing or a missing entry; absent means upsert.
-    pub mode: Option<u32>,
+    #[serde(rename = "mode", skip_serializing_if = "Option::is_none")]
+    pub mode: Option<PutMode>,
 }
 
 impl Entry {
     /// The attributes that are set, as a request carries them.
-    pub fn encoded(&self) -> Vec<u8> {
+    pub fn encoded(&self) -> Result<Vec<u8>> {
         let mut out = Vec::new();
-        self.encode(&mut out);
-        out
+        self.encode(&mut out)?;
+        Ok(out)
     }
 
-    /// Appends the attributes that are set.
-    pub fn encode(&self, out: &mut Vec<u8>) {
+    /// Appends the attributes that are set; one that cannot be sent (a string with a
+    /// NUL, a value over 64 KiB) is an error naming it.
+    pub fn encode(&self, out: &mut Vec<u8>) -> Result<()> {
         if let Some(v) = &self.key {
-            put_str(out, spec::ENTRY_KEY, v);
+            put_str(out, spec::ENTRY_KEY, "key", v.as_bytes())?;
         }
         if let Some(v) = &self.value {
-            put_attr(out, spec::ENTRY_VALUE, v);
+            put_bytes(out, spec::ENTRY_VALUE, "value", v)?;
         }
         if let Some(v) = &self.flags {
-            put_attr(out, spec::ENTRY_FLAGS, &v.to_ne_bytes());
+            put_attr(out, spec::ENTRY_FLAGS, &v.0.to_ne_bytes());
         }
         if let Some(v) = &self.generation {
             put_attr(out, spec::ENTRY_GENERATION, &v.to_ne_bytes());
         }
         if let Some(v) = &self.stats {
-            put_nest(out, spec::ENTRY_STATS, |out| v.encode(out));
+            put_nest(out, spec::ENTRY_STATS, "stats", |out| v.encode(out))?;
         }
         if let Some(v) = &self.mode {
-            put_attr(out, spec::ENTRY_MODE, &v.to_ne_bytes());
+            put_attr(out, spec::ENTRY_MODE, &v.value().to_ne_bytes());
         }
+        Ok(())
     }
 
     /// Decodes attributes; those the spec does not name are skipped, a repeated one keeps
     /// its last value unless it is a `multi-attr`.
     pub fn decode(buf: &[u8]) -> Result<Self> {
         let mut me = Self::default();
-        for a in attrs(buf).map_err(malformed)? {
+        for a in iter_attrs(buf) {
+            let a = a.map_err(malformed)?;
             match a.kind {
-                spec::ENTRY_KEY => me.key = Some(get_str(a.payload, "key")?),
+                spec::ENTRY_KEY => me.key = Some(get_str(a.payload)),
                 spec::ENTRY_VALUE => me.value = Some(a.payload.to_vec()),
-                spec::ENTRY_FLAGS => me.flags = Some(u32::from_ne_bytes(fixed::<4>(a.payload, "flags")?)),
+                spec::ENTRY_FLAGS => me.flags = Some(EntryFlags(u32::from_ne_bytes(fixed::<4>(a.payload, "flags")?))),
                 spec::ENTRY_GENERATION => me.generation = Some(u64::from_ne_bytes(fixed::<8>(a.payload, "generation")?)),
                 spec::ENTRY_STATS => me.stats = Some(Stats::decode(a.payload)?),
-                spec::ENTRY_MODE => me.mode = Some(u32::from_ne_bytes(fixed::<4>(a.payload, "mode")?)),
+                spec::ENTRY_MODE => me.mode = Some(get_enum(u32::from_ne_bytes(fixed::<4>(a.payload, "mode")?), "mode", PutMode::from_value)?),
                 _ => {}
             }
         }
@@ -79,42 +257,57 @@ impl Entry {
 }
 
 /// Attribute set `stats`.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct Stats {
     /// Entries in the store.
+    #[serde(rename = "entries", skip_serializing_if = "Option::is_none")]
     pub entries: Option<u64>,
     /// Bytes of keys and values in the store.
+    #[serde(rename = "bytes", skip_serializing_if = "Option::is_none")]
     pub bytes: Option<u64>,
     /// Limit on entries (module parameter max_entries).
+    #[serde(rename = "max-entries", skip_serializing_if = "Option::is_none")]
     pub max_entries: Option<u64>,
     /// Limit on memory (module parameter max_bytes; see memory).
+    #[serde(rename = "max-bytes", skip_serializing_if = "Option::is_none")]
     pub max_bytes: Option<u64>,
+    #[serde(rename = "echo-count", skip_serializing_if = "Option::is_none")]
     pub echo_count: Option<u64>,
+    #[serde(rename = "put-count", skip_serializing_if = "Option::is_none")]
     pub put_count: Option<u64>,
+    #[serde(rename = "get-count", skip_serializing_if = "Option::is_none")]
     pub get_count: Option<u64>,
+    #[serde(rename = "del-count", skip_serializing_if = "Option::is_none")]
     pub del_count: Option<u64>,
     /// Dumps started.
+    #[serde(rename = "dump-count", skip_serializing_if = "Option::is_none")]
     pub dump_count: Option<u64>,
+    #[serde(rename = "stats-count", skip_serializing_if = "Option::is_none")]
     pub stats_count: Option<u64>,
     /// Notifications multicast to at least one listener.
+    #[serde(rename = "notify-sent", skip_serializing_if = "Option::is_none")]
     pub notify_sent: Option<u64>,
     /// Notifications that could not be allocated or sent.
+    #[serde(rename = "notify-dropped", skip_serializing_if = "Option::is_none")]
     pub notify_dropped: Option<u64>,
     /// Bytes of memory the entries occupy: tree nodes, keys and values, as the
     /// allocator sizes them. What max-bytes limits.
+    #[serde(rename = "memory", skip_serializing_if = "Option::is_none")]
     pub memory: Option<u64>,
 }
 
 impl Stats {
     /// The attributes that are set, as a request carries them.
-    pub fn encoded(&self) -> Vec<u8> {
+    pub fn encoded(&self) -> Result<Vec<u8>> {
         let mut out = Vec::new();
-        self.encode(&mut out);
-        out
+        self.encode(&mut out)?;
+        Ok(out)
     }
 
-    /// Appends the attributes that are set.
-    pub fn encode(&self, out: &mut Vec<u8>) {
+    /// Appends the attributes that are set; one that cannot be sent (a string with a
+    /// NUL, a value over 64 KiB) is an error naming it.
+    pub fn encode(&self, out: &mut Vec<u8>) -> Result<()> {
         if let Some(v) = &self.entries {
             put_attr(out, spec::STATS_ENTRIES, &v.to_ne_bytes());
         }
@@ -154,13 +347,15 @@ impl Stats {
         if let Some(v) = &self.memory {
             put_attr(out, spec::STATS_MEMORY, &v.to_ne_bytes());
         }
+        Ok(())
     }
 
     /// Decodes attributes; those the spec does not name are skipped, a repeated one keeps
     /// its last value unless it is a `multi-attr`.
     pub fn decode(buf: &[u8]) -> Result<Self> {
         let mut me = Self::default();
-        for a in attrs(buf).map_err(malformed)? {
+        for a in iter_attrs(buf) {
+            let a = a.map_err(malformed)?;
             match a.kind {
                 spec::STATS_ENTRIES => me.entries = Some(u64::from_ne_bytes(fixed::<8>(a.payload, "entries")?)),
                 spec::STATS_BYTES => me.bytes = Some(u64::from_ne_bytes(fixed::<8>(a.payload, "bytes")?)),
@@ -182,7 +377,17 @@ impl Stats {
     }
 }
 
-/// A notification of the family.
+/// The family's attribute names: what errors are named with.
+pub static NAMES: FamilyNames = FamilyNames {
+    sets: &[
+        SetNames { name: "entry", attrs: &[(1, "key", None), (2, "value", None), (3, "flags", None), (4, "generation", None), (5, "stats", Some(1)), (6, "pad", None), (7, "mode", None)] },
+        SetNames { name: "stats", attrs: &[(1, "entries", None), (2, "bytes", None), (3, "max-entries", None), (4, "max-bytes", None), (5, "echo-count", None), (6, "put-count", None), (7, "get-count", None), (8, "del-count", None), (9, "dump-count", None), (10, "stats-count", None), (11, "notify-sent", None), (12, "notify-dropped", None), (13, "pad", None), (14, "memory", None)] },
+    ],
+    ops: &[(1, 0), (2, 0), (3, 0), (4, 0), (5, 0)],
+};
+
+/// What a subscriber receives: a notification of the family, or news of its socket or
+/// of the family itself.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Notification {
     /// An entry was created or replaced.
@@ -191,30 +396,53 @@ pub enum Notification {
     DelNtf(Entry),
     /// A command this client does not know, with its attributes.
     Unknown(u8, Vec<u8>),
+    /// The socket's receive queue overflowed (ENOBUFS): notifications were lost.
+    Overflow,
+    /// The family left (its module was unloaded).
+    FamilyGone,
+    /// The family is back, its groups joined again: what happened meanwhile was not seen.
+    FamilyBack(FamilyInfo),
 }
 
 impl Notification {
-    fn decode(cmd: u8, attrs: Vec<u8>) -> Result<Self> {
+    /// Decodes a message of the family, by its command.
+    pub fn decode(cmd: u8, attrs: &[u8]) -> Result<Self> {
         Ok(match cmd {
-            6 => Notification::NewNtf(Entry::decode(&attrs)?),
-            7 => Notification::DelNtf(Entry::decode(&attrs)?),
-            _ => Notification::Unknown(cmd, attrs),
+            6 => Notification::NewNtf(Entry::decode(attrs)?),
+            7 => Notification::DelNtf(Entry::decode(attrs)?),
+            _ => Notification::Unknown(cmd, attrs.to_vec()),
+        })
+    }
+
+    /// What a subscriber received, as the family's notification or news.
+    pub fn from_notice(n: Notice) -> Result<Self> {
+        Ok(match n {
+            Notice::Message(cmd, attrs) => Notification::decode(cmd, &attrs)?,
+            Notice::Overflow => Notification::Overflow,
+            Notice::FamilyGone => Notification::FamilyGone,
+            Notice::FamilyBack(info) => Notification::FamilyBack(info),
         })
     }
 }
 
 /// A connection to the `kvstore` family.
+#[derive(Debug)]
 pub struct Client(FamilyConn);
 
 impl Client {
     /// Connects and resolves the family; `NlError::NotLoaded` when it is not registered.
     pub fn connect() -> Result<Self> {
-        FamilyConn::connect(spec::FAMILY_NAME, spec::FAMILY_VERSION).map(Client)
+        Ok(Client(FamilyConn::connect(spec::FAMILY_NAME, spec::FAMILY_VERSION)?.with_names(&NAMES)))
     }
 
     /// The family's ID.
     pub fn family_id(&self) -> u16 {
         self.0.id()
+    }
+
+    /// The connection, for what the typed methods do not cover.
+    pub fn conn(&mut self) -> &mut FamilyConn {
+        &mut self.0
     }
 
     /// `echo` do.
@@ -223,7 +451,7 @@ impl Client {
     ///
     /// Request: `[key, value, flags, generation]`; reply: `[key, value, flags, generation]`.
     pub fn echo(&mut self, req: &Entry) -> Result<Entry> {
-        Entry::decode(&self.0.do_reply(1, &req.encoded())?)
+        self.0.do_reply(1, |out| req.encode(out), Entry::decode)
     }
 
     /// `put` do.
@@ -233,7 +461,7 @@ impl Client {
     ///
     /// Request: `[key, value, flags, mode]`; reply: `[key, value, flags, generation]`.
     pub fn put(&mut self, req: &Entry) -> Result<Entry> {
-        Entry::decode(&self.0.do_reply(2, &req.encoded())?)
+        self.0.do_reply(2, |out| req.encode(out), Entry::decode)
     }
 
     /// `get` do.
@@ -242,7 +470,7 @@ impl Client {
     ///
     /// Request: `[key]`; reply: `[key, value, flags]`.
     pub fn get(&mut self, req: &Entry) -> Result<Entry> {
-        Entry::decode(&self.0.do_reply(3, &req.encoded())?)
+        self.0.do_reply(3, |out| req.encode(out), Entry::decode)
     }
 
     /// `get` dump.
@@ -250,8 +478,11 @@ impl Client {
     /// Get one entry by key, or dump all entries in key order (optionally under a key prefix).
     ///
     /// Request: `[key]`; reply: `[key, value, flags]`.
-    pub fn get_dump(&mut self, req: &Entry) -> Result<Vec<Entry>> {
-        self.0.dump(3, &req.encoded())?.iter().map(|a| Entry::decode(a)).collect()
+    ///
+    /// The replies are read as the iterator is; it ends with the kernel's error, or with
+    /// `NlError::DumpInterrupted` after every reply when the objects changed meanwhile.
+    pub fn get_dump(&mut self, req: &Entry) -> Dump<'_, Entry> {
+        self.0.dump(3, |out| req.encode(out), Entry::decode)
     }
 
     /// `del` do.
@@ -260,7 +491,7 @@ impl Client {
     ///
     /// Request: `[key]`; reply: `[key, generation]`.
     pub fn del(&mut self, req: &Entry) -> Result<Entry> {
-        Entry::decode(&self.0.do_reply(4, &req.encoded())?)
+        self.0.do_reply(4, |out| req.encode(out), Entry::decode)
     }
 
     /// `stats` do.
@@ -269,7 +500,7 @@ impl Client {
     ///
     /// Request: `[]`; reply: `[generation, stats]`.
     pub fn stats(&mut self) -> Result<Entry> {
-        Entry::decode(&self.0.do_reply(5, &[])?)
+        self.0.do_reply(5, |_| Ok(()), Entry::decode)
     }
 
     /// Joins multicast group `group` (by its spec name).
@@ -279,13 +510,96 @@ impl Client {
 
     /// The notifications of the next datagram, waiting up to `deadline` (`None`: it passed).
     pub fn notifications(&mut self, deadline: Option<Instant>) -> Result<Option<Vec<Notification>>> {
-        let Some(msgs) = self.0.notifications(deadline)? else {
+        let Some(notices) = self.0.notices(deadline)? else {
             return Ok(None);
         };
-        msgs.into_iter()
-            .map(|(cmd, a)| Notification::decode(cmd, a))
-            .collect::<Result<_>>()
-            .map(Some)
+        notices.into_iter().map(Notification::from_notice).collect::<Result<_>>().map(Some)
+    }
+}
+
+/// An asynchronous connection to the `kvstore` family, on tokio.
+#[derive(Debug)]
+pub struct AsyncClient(AsyncFamilyConn);
+
+impl AsyncClient {
+    /// Connects and resolves the family; `NlError::NotLoaded` when it is not registered.
+    pub async fn connect() -> Result<Self> {
+        Ok(AsyncClient(AsyncFamilyConn::connect(spec::FAMILY_NAME, spec::FAMILY_VERSION).await?.with_names(&NAMES)))
+    }
+
+    /// The family's ID.
+    pub fn family_id(&self) -> u16 {
+        self.0.id()
+    }
+
+    /// The connection, for what the typed methods do not cover.
+    pub fn conn(&mut self) -> &mut AsyncFamilyConn {
+        &mut self.0
+    }
+
+    /// `echo` do.
+    ///
+    /// Return the request's attributes unchanged (latency probe).
+    ///
+    /// Request: `[key, value, flags, generation]`; reply: `[key, value, flags, generation]`.
+    pub async fn echo(&mut self, req: &Entry) -> Result<Entry> {
+        self.0.do_reply(1, |out| req.encode(out), Entry::decode).await
+    }
+
+    /// `put` do.
+    ///
+    /// Create or replace an entry, as the mode attribute says (absent: upsert,
+    /// create or overwrite); the reply carries the entry and the new generation.
+    ///
+    /// Request: `[key, value, flags, mode]`; reply: `[key, value, flags, generation]`.
+    pub async fn put(&mut self, req: &Entry) -> Result<Entry> {
+        self.0.do_reply(2, |out| req.encode(out), Entry::decode).await
+    }
+
+    /// `get` do.
+    ///
+    /// Get one entry by key, or dump all entries in key order (optionally under a key prefix).
+    ///
+    /// Request: `[key]`; reply: `[key, value, flags]`.
+    pub async fn get(&mut self, req: &Entry) -> Result<Entry> {
+        self.0.do_reply(3, |out| req.encode(out), Entry::decode).await
+    }
+
+    /// `get` dump.
+    ///
+    /// Get one entry by key, or dump all entries in key order (optionally under a key prefix).
+    ///
+    /// Request: `[key]`; reply: `[key, value, flags]`.
+    pub async fn get_dump(&mut self, req: &Entry) -> Result<Vec<Entry>> {
+        self.0.dump(3, |out| req.encode(out), Entry::decode).await
+    }
+
+    /// `del` do.
+    ///
+    /// Remove an entry by key.
+    ///
+    /// Request: `[key]`; reply: `[key, generation]`.
+    pub async fn del(&mut self, req: &Entry) -> Result<Entry> {
+        self.0.do_reply(4, |out| req.encode(out), Entry::decode).await
+    }
+
+    /// `stats` do.
+    ///
+    /// Counters and limits of the caller's namespace's store.
+    ///
+    /// Request: `[]`; reply: `[generation, stats]`.
+    pub async fn stats(&mut self) -> Result<Entry> {
+        self.0.do_reply(5, |_| Ok(()), Entry::decode).await
+    }
+
+    /// Joins multicast group `group` (by its spec name).
+    pub fn subscribe(&mut self, group: &str) -> Result<()> {
+        self.0.subscribe(group)
+    }
+
+    /// The notifications of the next datagram, awaited.
+    pub async fn notifications(&mut self) -> Result<Vec<Notification>> {
+        self.0.notices().await?.into_iter().map(Notification::from_notice).collect()
     }
 }
 

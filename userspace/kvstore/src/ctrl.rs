@@ -2,21 +2,18 @@
 //! What the generic netlink controller (nlctrl) reports about the family:
 //! `CTRL_CMD_GETFAMILY` and the `CTRL_CMD_GETPOLICY` dump.
 
-use futures::StreamExt;
-use netlink_packet_core::{NetlinkMessage, NetlinkPayload, NLM_F_DUMP, NLM_F_REQUEST};
+use genl_client::{conn::parse_ctrl, typed::put_str, Expect};
 use netlink_packet_generic::{
-    ctrl::{
-        nlas::{GenlCtrlAttrs, McastGrpAttrs, NlPolicyTypeAttrs, OpAttrs, OppolicyIndexAttr},
-        GenlCtrl, GenlCtrlCmd,
-    },
-    GenlMessage,
+    constants::GENL_ID_CTRL,
+    ctrl::nlas::{GenlCtrlAttrs, McastGrpAttrs, NlPolicyTypeAttrs, OpAttrs, OppolicyIndexAttr},
 };
 
-use crate::{
-    error::{Error, KernelError, Result},
-    extack::Extack,
-    spec, Client,
-};
+use crate::{spec, Client, Error, Result};
+
+const CTRL_CMD_GETFAMILY: u8 = 3;
+const CTRL_CMD_GETPOLICY: u8 = 10;
+const CTRL_VERSION: u8 = 2;
+const CTRL_ATTR_FAMILY_NAME: u16 = 2;
 
 /// `GENL_ADMIN_PERM`
 pub const GENL_ADMIN_PERM: u32 = 0x01;
@@ -99,38 +96,39 @@ pub struct FamilyInfo {
     pub policy_error: Option<String>,
 }
 
-fn ctrl_request(cmd: GenlCtrlCmd, flags: u16) -> NetlinkMessage<GenlMessage<GenlCtrl>> {
-    let genl = GenlMessage::from_payload(GenlCtrl {
-        cmd,
-        nlas: vec![GenlCtrlAttrs::FamilyName(spec::FAMILY_NAME.to_owned())],
-    });
-    let mut nl = NetlinkMessage::from(genl);
-    nl.header.flags = NLM_F_REQUEST | flags;
-    nl.finalize();
-    nl
-}
-
-/// Runs an nlctrl request and collects the replies' attributes.
-async fn ctrl(client: &Client, cmd: GenlCtrlCmd, flags: u16) -> Result<Vec<Vec<GenlCtrlAttrs>>> {
-    let mut handle = client.genetlink_handle().clone();
-    let mut replies = handle.send_request(ctrl_request(cmd, flags))?;
+/// Runs an nlctrl request about the family and collects the replies' attributes.
+async fn ctrl(client: &Client, cmd: u8, dump: bool) -> Result<Vec<Vec<GenlCtrlAttrs>>> {
+    let mut conn = client.conn().await;
     let mut out = Vec::new();
-    while let Some(msg) = replies.next().await {
-        let msg = msg?;
-        match msg.payload {
-            NetlinkPayload::InnerMessage(genl) => out.push(genl.payload.nlas),
-            NetlinkPayload::Error(e) if e.code.is_some() => {
-                if e.raw_code().abs() == 2 && cmd == GenlCtrlCmd::GetFamily {
-                    return Err(Error::NotLoaded);
-                }
-                return Err(
-                    KernelError::new(e.raw_code(), Extack::parse(&e, msg.header.flags)).into(),
-                );
-            }
-            _ => {}
+    let expect = if dump { Expect::Dump } else { Expect::Reply };
+    let r = conn
+        .conn()
+        .exchange(
+            GENL_ID_CTRL,
+            cmd,
+            CTRL_VERSION,
+            expect,
+            |o| {
+                put_str(
+                    o,
+                    CTRL_ATTR_FAMILY_NAME,
+                    "family-name",
+                    spec::FAMILY_NAME.as_bytes(),
+                )
+            },
+            |t| format!("type {t}"),
+            |c, a| {
+                out.push(parse_ctrl(c, a)?);
+                Ok(())
+            },
+        )
+        .await;
+    match r {
+        Err(Error::Kernel(k)) if k.errno == libc::ENOENT && cmd == CTRL_CMD_GETFAMILY => {
+            Err(Error::NotLoaded(spec::FAMILY_NAME.into()))
         }
+        r => r.map(|()| out),
     }
-    Ok(out)
 }
 
 fn nla_type_name(t: &netlink_packet_generic::ctrl::nlas::NlaType) -> &'static str {
@@ -207,7 +205,7 @@ impl Client {
     /// controller reports them.
     pub async fn family_info(&self) -> Result<FamilyInfo> {
         let mut info = FamilyInfo::default();
-        for attrs in ctrl(self, GenlCtrlCmd::GetFamily, 0).await? {
+        for attrs in ctrl(self, CTRL_CMD_GETFAMILY, false).await? {
             for attr in attrs {
                 match attr {
                     GenlCtrlAttrs::FamilyId(id) => info.id = id,
@@ -254,7 +252,7 @@ impl Client {
                 }
             }
         }
-        match ctrl(self, GenlCtrlCmd::GetPolicy, NLM_F_DUMP).await {
+        match ctrl(self, CTRL_CMD_GETPOLICY, true).await {
             Ok(replies) => {
                 for attr in replies.into_iter().flatten() {
                     match attr {

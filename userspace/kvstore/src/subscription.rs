@@ -1,21 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
-//! Subscription to the `notify` multicast group.
+//! Subscription to the `notify` multicast group, on a socket of its own.
 
 use std::{
+    collections::VecDeque,
     pin::Pin,
     task::{Context, Poll},
 };
 
-use futures::{channel::mpsc::UnboundedReceiver, Stream, StreamExt};
-use genetlink::{message::RawGenlMessage, GenetlinkHandle};
-use netlink_packet_core::{NetlinkMessage, NetlinkPayload};
-use netlink_packet_generic::{
-    constants::GENL_ID_CTRL,
-    ctrl::{nlas::GenlCtrlAttrs, GenlCtrl, GenlCtrlCmd},
-};
-use netlink_sys::{AsyncSocket, SocketAddr};
+use futures::{Stream, StreamExt};
+use genl_client::{AsyncFamilyConn, Result};
 
-use crate::{error::Result, message::KvstoreMessage, spec, types::Event};
+use crate::{
+    client_gen::{Notification, NAMES},
+    spec,
+    types::Event,
+};
 
 /// Options of [`crate::Client::subscribe`].
 #[derive(Clone, Debug, Default)]
@@ -27,61 +26,66 @@ pub struct SubscribeOptions {
 
 /// A stream of [`Event`]s from the `notify` group.
 ///
-/// When the socket's receive buffer overflows the kernel drops
-/// notifications and the stream yields [`Event::Overflow`]; the subscriber
-/// must then resynchronise (e.g. re-dump with [`crate::Client::list`]).
-/// The socket also listens to the controller's `notify` group: when the module is unloaded the
-/// stream yields [`Event::FamilyGone`], and [`Event::FamilyBack`] when it is loaded again (the
-/// subscriber then subscribes anew, as the kernel dropped this one's membership).
-/// The stream ends if the socket fails. Dropping it closes the socket.
+/// When the socket's receive buffer overflows the kernel drops notifications and the stream
+/// yields [`Event::Overflow`]; the subscriber must then resynchronise (e.g. re-dump with
+/// [`crate::Client::list`]). The socket also listens to the controller: when the module is
+/// unloaded the stream yields [`Event::FamilyGone`], and [`Event::FamilyBack`] when it is
+/// loaded again, by which time the subscription has joined the new `notify` group (the kernel
+/// dropped the old membership). An error ends the stream. Dropping it closes the socket.
 pub struct Subscription {
-    rx: UnboundedReceiver<(NetlinkMessage<RawGenlMessage>, SocketAddr)>,
-    family_id: u16,
     group: u32,
-    task: tokio::task::JoinHandle<()>,
-    _handle: GenetlinkHandle,
+    events: Pin<Box<dyn Stream<Item = Result<Event>> + Send>>,
 }
 
 impl std::fmt::Debug for Subscription {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Subscription")
-            .field("family_id", &self.family_id)
             .field("group", &self.group)
             .finish()
     }
 }
 
 impl Subscription {
-    pub(crate) fn new(family_id: u16, group: u32, opts: SubscribeOptions) -> Result<Self> {
-        let (mut conn, handle, rx) = genetlink::new_connection()?;
-        let socket = conn.socket_mut().socket_mut();
-        socket.bind_auto()?;
+    pub(crate) async fn new(opts: SubscribeOptions) -> Result<Self> {
+        let mut conn = AsyncFamilyConn::connect(spec::FAMILY_NAME, spec::FAMILY_VERSION)
+            .await?
+            .with_names(&NAMES);
         if let Some(size) = opts.rcvbuf {
-            socket.set_rx_buf_sz(size)?;
+            conn.conn().socket().set_rx_buf_sz(size)?;
         }
-        socket.add_membership(group)?;
-        // nlctrl's one group, `notify`, has the controller's family ID as its ID
-        // (`net/netlink/genetlink.c`).
-        socket.add_membership(GENL_ID_CTRL.into())?;
-        let task = tokio::spawn(conn);
-        Ok(Self {
-            rx,
-            family_id,
+        conn.subscribe(spec::MCGRP_NOTIFY)?;
+        let group = conn.info().group(spec::MCGRP_NOTIFY).unwrap_or_default();
+        let events = futures::stream::unfold(
+            (Some(conn), VecDeque::new()),
+            |(mut conn, mut queue)| async move {
+                loop {
+                    if let Some(e) = queue.pop_front() {
+                        return Some((e, (conn, queue)));
+                    }
+                    let c = conn.as_mut()?;
+                    match c.notices().await {
+                        Ok(notices) => queue.extend(
+                            notices
+                                .into_iter()
+                                .map(|n| Notification::from_notice(n).and_then(Event::from_gen)),
+                        ),
+                        Err(e) => {
+                            queue.push_back(Err(e));
+                            conn = None; // the error ends the stream
+                        }
+                    }
+                }
+            },
+        );
+        Ok(Subscription {
             group,
-            task,
-            _handle: handle,
+            events: Box::pin(events),
         })
     }
 
-    /// The multicast group ID subscribed to.
+    /// The multicast group ID subscribed to (when the subscription was made).
     pub fn group(&self) -> u32 {
         self.group
-    }
-}
-
-impl Drop for Subscription {
-    fn drop(&mut self) {
-        self.task.abort();
     }
 }
 
@@ -89,40 +93,6 @@ impl Stream for Subscription {
     type Item = Result<Event>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        loop {
-            let Some((msg, _addr)) = futures::ready!(self.rx.poll_next_unpin(cx)) else {
-                return Poll::Ready(None);
-            };
-            match msg.payload {
-                NetlinkPayload::Overrun(_) => return Poll::Ready(Some(Ok(Event::Overflow))),
-                NetlinkPayload::InnerMessage(raw) if raw.family_id == self.family_id => {
-                    let event = raw
-                        .parse_into_genlmsg::<KvstoreMessage>()
-                        .map_err(Into::into)
-                        .and_then(|genl| Event::try_from(genl.payload));
-                    return Poll::Ready(Some(event));
-                }
-                NetlinkPayload::InnerMessage(raw) if raw.family_id == GENL_ID_CTRL => {
-                    if let Some(event) = family_event(raw) {
-                        return Poll::Ready(Some(Ok(event)));
-                    }
-                }
-                _ => continue,
-            }
-        }
-    }
-}
-
-/// The controller's announcement of our family leaving or coming back, if `raw` is one.
-fn family_event(raw: RawGenlMessage) -> Option<Event> {
-    let ctrl = raw.parse_into_genlmsg::<GenlCtrl>().ok()?.payload;
-    let ours = ctrl
-        .nlas
-        .iter()
-        .any(|a| matches!(a, GenlCtrlAttrs::FamilyName(n) if n == spec::FAMILY_NAME));
-    match ctrl.cmd {
-        GenlCtrlCmd::DelFamily if ours => Some(Event::FamilyGone),
-        GenlCtrlCmd::NewFamily if ours => Some(Event::FamilyBack),
-        _ => None,
+        self.events.poll_next_unpin(cx)
     }
 }
