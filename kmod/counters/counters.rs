@@ -39,6 +39,10 @@ module! {
             default: 65536,
             description: "Most counters per network namespace",
         },
+        dump_error_after: u64 {
+            default: 0,
+            description: "Fault injection for tests: dumps fail with EIO after N counters (0: off)",
+        },
     },
 }
 
@@ -194,22 +198,30 @@ impl CountersOps for State {
         req.send_reply(reply)
     }
 
-    /// The name to resume at: the first one that did not fit the last round.
-    type GetDumpCursor = Option<Name>;
+    /// The name to resume at (the first one that did not fit the last round), and how many
+    /// entries the dump has sent (for `dump_error_after`).
+    type GetDumpCursor = (Option<Name>, u64);
 
-    fn get_dump_start(&self, _req: &Request<'_>) -> Result<Option<Name>> {
-        Ok(None)
+    fn get_dump_start(&self, _req: &Request<'_>) -> Result<(Option<Name>, u64)> {
+        Ok((None, 0))
     }
 
     fn get_dump(
         &self,
-        _req: &Request<'_>,
-        resume: &mut Option<Name>,
+        req: &Request<'_>,
+        (resume, sent): &mut (Option<Name>, u64),
         out: &mut DumpWriter<'_>,
     ) -> Result {
+        let fail_at = module_parameters::dump_error_after.value();
         let mut counters = self.counters.lock();
         out.put_tree(&mut counters.tree, resume, |entry, name, value| {
-            put_counter(entry, name.as_bytes(), *value)
+            if fail_at != 0 && *sent == fail_at {
+                // The core sends the entries kept, then NLMSG_DONE with the error and extack.
+                return Err(req.reject(EIO, c"injected dump error (dump_error_after)"));
+            }
+            put_counter(entry, name.as_bytes(), *value)?;
+            *sent += 1;
+            Ok(())
         })
     }
 }

@@ -3,13 +3,14 @@
 # modules: counters
 """counters, the second family (made from specs/counters.yaml by the README's recipe),
 through the kernel's YNL library and its CLI: every op, errors, permissions, namespaces,
-notifications, the max_counters bound. Prints `ok counters: NAME` / `not ok counters: NAME: ...` per check (lib/py)."""
+notifications, the max_counters bound, a dump that fails midway (the error in NLMSG_DONE).
+Prints `ok counters: NAME` / `not ok counters: NAME: ...` per check (lib/py)."""
 import errno
 import json
 import sys
 
-from lib.py import (NOBODY, family, ksft_eq, ksft_run, ksft_set_prefix, nl_error, reload_module, run_as,
-                    ynl_cli)
+from lib.py import (NOBODY, Netlink, family, ksft_eq, ksft_run, ksft_set_prefix, nl_error, raw_dump,
+                    reload_module, run_as, ynl_cli)
 
 
 def main():
@@ -109,6 +110,34 @@ def main():
             [i["value"] for i in y.do("add-batch", {"item": [{"name": "c0"}, {"name": "c1", "delta": 2}]})["item"]])
     ksft_eq("... an existing counter still counts", 2, y.do("add", {"name": "c4"})["value"])
     ksft_eq("... and nothing was added", 5, len(y.dump("get", {})))
+
+    # A dump that fails midway (the test-only dump_error_after): the core sends the entries
+    # written, then NLMSG_DONE carrying the error and the extack; YNL raises at it.
+    reload_module("counters", "dump_error_after=2")
+    y = family("counters")
+    get, name = y.ops["get"].req_value, y.attr_sets["counter"]["name"].value
+    names = [f"d{i}" for i in range(5)]
+    for n in names[:2]:
+        y.do("add", {"name": n})
+    ksft_eq("dump_error_after=2: a dump of 2 counters does not fail", names[:2], [c["name"] for c in y.dump("get", {})])
+    for n in names[2:]:
+        y.do("add", {"name": n})
+    injected = "injected dump error (dump_error_after)"
+    e, ext = nl_error(lambda: y.dump("get", {}))
+    ksft_eq("dump_error_after=2: a dump of 5 counters fails with EIO and the extack message",
+            (errno.EIO, injected), (e, ext.get("msg")))
+    entries, end, e, ext = raw_dump(y, get)
+    ksft_eq("dump_error_after=2, raw: 2 entries, then NLMSG_DONE with EIO and the extack message",
+            (["d0", "d1"], Netlink.NLMSG_DONE, errno.EIO, injected),
+            ([a.get(name, b"").rstrip(b"\0").decode() for a in entries], end, e, ext.get("msg")))
+    reload_module("counters")
+    y = family("counters")
+    for n in names:
+        y.do("add", {"name": n})
+    ksft_eq("dump_error_after=0 (the default): the dump has all 5", names, [c["name"] for c in y.dump("get", {})])
+    entries, end, e, ext = raw_dump(y, get)
+    ksft_eq("dump_error_after=0, raw: 5 entries, then NLMSG_DONE with 0 and no extack",
+            (names, Netlink.NLMSG_DONE, 0, {}), ([a.get(name, b"").rstrip(b"\0").decode() for a in entries], end, e, ext))
     reload_module("counters")
 
 

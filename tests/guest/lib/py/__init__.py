@@ -10,7 +10,8 @@ from .consts import KSRC, OUT, ROOT, SCHEMA, module_path, spec_path
 from .ksft import KsftSkipEx, ksft_defer, ksft_eq, ksft_exit, ksft_fail, ksft_pass, \
     ksft_pr, ksft_raises, ksft_run, ksft_set_prefix, ksft_skip, ksft_true, skip
 from .ynl import NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE, Netlink, NlError, \
-    YnlException, YnlFamily, family, forget_family_ids, nl_error, raw_request, run_as, ynl_cli
+    YnlException, YnlFamily, family, forget_family_ids, nl_error, raw_dump, raw_request, run_as, \
+    ynl_cli
 from .utils import NOBODY, reload_module
 
 __all__ = [
@@ -18,7 +19,7 @@ __all__ = [
     "KsftSkipEx", "ksft_defer", "ksft_eq", "ksft_exit", "ksft_fail", "ksft_pass", "ksft_pr",
     "ksft_raises", "ksft_run", "ksft_set_prefix", "ksft_skip", "ksft_true", "skip",
     "NLM_F_APPEND", "NLM_F_CREATE", "NLM_F_EXCL", "NLM_F_REPLACE", "Netlink", "NlError",
-    "YnlException", "YnlFamily", "family", "forget_family_ids", "nl_error", "raw_request",
+    "YnlException", "YnlFamily", "family", "forget_family_ids", "nl_error", "raw_dump", "raw_request",
     "run_as", "ynl_cli",
     "NOBODY", "reload_module",
 ]

@@ -87,6 +87,39 @@ def _attrs(data, start, end):
         start += (alen + 3) & ~3
 
 
+def _extack(data, start, end):
+    """The extack attributes in data[start:end], with raw_request's keys."""
+    ext = {}
+    for atype, d in _attrs(data, start, end):
+        if atype == Netlink.NLMSGERR_ATTR_MSG:
+            ext["msg"] = d.rstrip(b"\0").decode()
+        elif atype == Netlink.NLMSGERR_ATTR_OFFS:
+            ext["bad-attr-offs"] = struct.unpack_from("I", d)[0]
+        elif atype == Netlink.NLMSGERR_ATTR_MISS_TYPE:
+            ext["miss-type"] = struct.unpack_from("I", d)[0]
+        elif atype == Netlink.NLMSGERR_ATTR_MISS_NEST:
+            ext["miss-nest"] = struct.unpack_from("I", d)[0]
+    return ext
+
+
+def _error_of(data, off, length, mflags):
+    """(errno, extack) of the NLMSG_ERROR message at data[off:off + length]."""
+    err = -struct.unpack_from("i", data, off + 16)[0]
+    # struct nlmsgerr: the error, then the request's header (and, unless capped, its
+    # payload), then the extack attributes.
+    req_len = 16 if mflags & Netlink.NLM_F_CAPPED else struct.unpack_from("I", data, off + 20)[0]
+    tlvs = off + 20 + ((req_len + 3) & ~3)
+    return err, _extack(data, tlvs, off + length) if mflags & Netlink.NLM_F_ACK_TLVS else {}
+
+
+def _genl_socket(timeout):
+    s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, Netlink.NETLINK_GENERIC)
+    s.setsockopt(Netlink.SOL_NETLINK, Netlink.NETLINK_EXT_ACK, 1)
+    s.setsockopt(Netlink.SOL_NETLINK, Netlink.NETLINK_CAP_ACK, 1)
+    s.settimeout(timeout)
+    return s
+
+
 def raw_request(fam, cmd, attrs, flags=0, reserved=0, version=1, timeout=30):
     """Sends one generic netlink request built by hand, for what YNL will not encode (wrong
     attribute types, unknown attributes, reserved bits, undefined commands ...).
@@ -102,10 +135,7 @@ def raw_request(fam, cmd, attrs, flags=0, reserved=0, version=1, timeout=30):
     seq = 1
     msg = struct.pack("IHHII", 16 + len(body), family_id,
                       Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK | flags, seq, 0) + body
-    with socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, Netlink.NETLINK_GENERIC) as s:
-        s.setsockopt(Netlink.SOL_NETLINK, Netlink.NETLINK_EXT_ACK, 1)
-        s.setsockopt(Netlink.SOL_NETLINK, Netlink.NETLINK_CAP_ACK, 1)
-        s.settimeout(timeout)
+    with _genl_socket(timeout) as s:
         s.sendto(msg, (0, 0))
         try:
             while True:  # a reply may come before the ACK, in its own datagram
@@ -116,24 +146,49 @@ def raw_request(fam, cmd, attrs, flags=0, reserved=0, version=1, timeout=30):
                     if length < 16:
                         break
                     if mtype == Netlink.NLMSG_ERROR and mseq == seq:
-                        err = -struct.unpack_from("i", data, off + 16)[0]
-                        # struct nlmsgerr: the error, then the request's header (and, unless
-                        # capped, its payload), then the extack attributes.
-                        req_len = 16 if mflags & Netlink.NLM_F_CAPPED else struct.unpack_from("I", data, off + 20)[0]
-                        tlvs = off + 20 + ((req_len + 3) & ~3)
-                        ext = {}
-                        if mflags & Netlink.NLM_F_ACK_TLVS:
-                            for atype, d in _attrs(data, tlvs, off + length):
-                                if atype == Netlink.NLMSGERR_ATTR_MSG:
-                                    ext["msg"] = d.rstrip(b"\0").decode()
-                                elif atype == Netlink.NLMSGERR_ATTR_OFFS:
-                                    ext["bad-attr-offs"] = struct.unpack_from("I", d)[0]
-                                elif atype == Netlink.NLMSGERR_ATTR_MISS_TYPE:
-                                    ext["miss-type"] = struct.unpack_from("I", d)[0]
-                                elif atype == Netlink.NLMSGERR_ATTR_MISS_NEST:
-                                    ext["miss-nest"] = struct.unpack_from("I", d)[0]
-                        return err, ext
+                        return _error_of(data, off, length, mflags)
                     off += (length + 3) & ~3
         except socket.timeout:
             ksft_pr(f"raw_request: no ACK within {timeout} s (family {family_id}, cmd {cmd})")
             return None, {}
+
+
+def raw_dump(fam, cmd, version=1, timeout=30):
+    """Sends a dump request for command CMD, without attributes, and reads the dump to its
+    end, message by message: what YNL does not show when a dump fails midway (it raises at the
+    error, and the entries read before it are lost).
+
+    FAM is a YnlFamily or a family ID. Returns (entries, end, errno, extack): the top-level
+    attributes of each entry, in order, as {type: bytes}; the type of the message that ended
+    the dump (NLMSG_DONE, or NLMSG_ERROR when it failed to start) with its errno (0 for
+    success) and extack (keys as raw_request's); end None if the dump does not end within
+    TIMEOUT seconds."""
+    family_id = fam if isinstance(fam, int) else fam.nlproto.family_id
+    seq = 1
+    msg = struct.pack("IHHIIBBH", 20, family_id, Netlink.NLM_F_REQUEST | Netlink.NLM_F_DUMP, seq, 0,
+                      cmd, version, 0)
+    entries = []
+    with _genl_socket(timeout) as s:
+        s.sendto(msg, (0, 0))
+        try:
+            while True:
+                data = s.recv(1 << 18)
+                off = 0
+                while off + 16 <= len(data):
+                    length, mtype, mflags, mseq = struct.unpack_from("IHHI", data, off)
+                    if length < 16:
+                        break
+                    if mseq == seq:
+                        if mtype == Netlink.NLMSG_ERROR:
+                            return (entries, mtype, *_error_of(data, off, length, mflags))
+                        if mtype == Netlink.NLMSG_DONE:
+                            # The dump's result, then, with NLM_F_ACK_TLVS, the extack.
+                            err = -struct.unpack_from("i", data, off + 16)[0]
+                            ext = _extack(data, off + 20, off + length) if mflags & Netlink.NLM_F_ACK_TLVS else {}
+                            return entries, mtype, err, ext
+                        if mtype == family_id:  # after the genetlink header (4 bytes)
+                            entries.append(dict(_attrs(data, off + 20, off + length)))
+                    off += (length + 3) & ~3
+        except socket.timeout:
+            ksft_pr(f"raw_dump: the dump did not end within {timeout} s (family {family_id}, cmd {cmd})")
+            return entries, None, None, {}
