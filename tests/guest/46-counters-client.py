@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 
-from lib.py import ROOT, ksft_eq, ksft_run, ksft_set_prefix, run_as
+from lib.py import ROOT, ksft_eq, ksft_run, ksft_set_prefix, reload_module, run_as
 
 CLIENT = f"{ROOT}/target/release/examples/counters"
 
@@ -36,10 +36,18 @@ def main():
     rc, out = client("list")
     ksft_eq("the dump lists them in name order", (0, ["new", "rx", "x" * 63]),
             (rc, [line.split('"')[1] for line in out.splitlines()]))
-    ksft_eq("a kernel error: errno and extack message", (1, f"error: {errno.ENOENT}: no such counter"),
+    ksft_eq("a kernel error: errno, extack message, the attribute by its spec name",
+            (1, f"error: {errno.ENOENT}: No such file or directory (ENOENT): no such counter"
+                " [attribute: name]"),
             client("get", "nope"))
-    ksft_eq("a policy error inside a nest", (1, f"error: {errno.EINVAL}: name must not be empty"),
+    ksft_eq("a policy error inside a nest, named through it",
+            (1, f"error: {errno.EINVAL}: Invalid argument (EINVAL): name must not be empty"
+                " [attribute: item.name]"),
             client("batch", "ok", ""))
+    ksft_eq("the policy's limit, as the kernel sent it back",
+            (1, f"error: {errno.EINVAL}: Invalid argument (EINVAL): Attribute failed policy"
+                " validation [attribute: name] [limit: max-len 63]"),
+            client("add", "y" * 64))
     # YNL, in the same namespace, sees what the client wrote.
     _, out = run_as(["nsenter", f"--net=/proc/{NETNS.pid}/ns/net"],
                     "print(sorted((c['name'], c['value']) for c in y.dump('get', {})))", "counters")
@@ -54,6 +62,34 @@ def main():
         'ChangedNtf(Counter { name: Some("rx"), value: Some(8), delta: None, sock_adds: None, item: [] })',
         'ChangedNtf(Counter { name: Some("ev"), value: Some(4), delta: None, sock_adds: None, item: [] })']),
         (ready, out.strip().splitlines()))
+
+    # An error the kernel puts in NLMSG_DONE after entries (the test-only dump_error_after):
+    # the entries, then the error, never a short list that looks whole.
+    reload_module("counters", "dump_error_after=2")
+    for name in ("d1", "d2", "d3"):
+        client("add", name)
+    rc, out = client("list")
+    ksft_eq("a dump failing midway: its entries, then the error carried in NLMSG_DONE",
+            (1, ["d1", "d2", f"error: {errno.EIO}: Input/output error (EIO): injected dump error"
+                             " (dump_error_after) (at the end of the dump)"]),
+            (rc, [line.split('"')[1] if line.startswith("Counter") else line
+                  for line in out.splitlines()]))
+    reload_module("counters")
+
+    # The module reloaded under a subscriber: told it left and came back, its group joined
+    # again under the new ID, and the next change arrives.
+    watch = subprocess.Popen(["nsenter", f"--net=/proc/{NETNS.pid}/ns/net", CLIENT, "watch", "3"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    ready = watch.stderr.readline().strip()
+    reload = [subprocess.run(cmd, capture_output=True, text=True).returncode
+              for cmd in (["rmmod", "counters"], ["insmod", f"{ROOT}/kmod/counters/counters.ko"])]
+    client("add", "back", "2")
+    out, _ = watch.communicate(timeout=60)
+    lines = out.strip().splitlines()
+    ksft_eq("a subscriber across rmmod/insmod: gone, back, then the next notification",
+            ("ready", [0, 0], ["FamilyGone", "FamilyBack(",
+             'ChangedNtf(Counter { name: Some("back"), value: Some(2), delta: None, sock_adds: None, item: [] })']),
+            (ready, reload, [lines[0], lines[1][:len("FamilyBack(")], *lines[2:]] if len(lines) == 3 else lines))
 
 
 def own_netns(proc, timeout=30):

@@ -61,7 +61,7 @@ for kind, op, req in STEPS:
         ext = e.nl_msg.extack or {}
         out.append({"errno": e.error, "msg": ext.get("msg"), "bad-attr": ext.get("bad-attr"),
                     "miss-type": ext.get("miss-type"), "miss-nest": ext.get("miss-nest"),
-                    "miss-nest-path": miss_nest_path(y, op, req, ext)})
+                    "miss-nest-path": miss_nest_path(y, op, req, ext), "policy": ext.get("policy")})
 
 ntfs = [json.dumps(n, cls=YnlEncoder) for n in listener.poll_ntf(duration=1)]
 print(json.dumps({"steps": out, "ntfs": ntfs}))
@@ -138,6 +138,13 @@ def expected_error_line(op, ynl):
         # ynl leaves a nest's missing type a number, with the nest's offset; genlctl names both
         # (the path to the nest, and the attribute of its set): what the step expects.
         line += f" [missing attribute: {ynl['miss-nest-path']}]"
+    # The policy's limit ynl decoded (NLMSGERR_ATTR_POLICY), by the spec's names for the checks.
+    names = (("min-value", "min-value"), ("max-value", "max-value"), ("min-length", "min-len"),
+             ("max-length", "max-len"), ("mask", "mask"))
+    limit = [f"{spec} {hex(v) if key == 'mask' else v}" for key, spec in names
+             if (v := (ynl.get("policy") or {}).get(key)) is not None]
+    if limit:
+        line += f" [limit: {', '.join(limit)}]"
     return line
 
 
