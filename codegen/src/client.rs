@@ -8,6 +8,8 @@
 //!   `bool`, a string an `NlString`: bytes, as the kernel takes them), with `encode` and
 //!   `decode` (attributes the spec does not know are skipped, as ynl does; one that does not
 //!   parse is an error naming it) and serde by spec names;
+//! - `<Set>Ref<'a>`: the set read in place, each accessor walking its attributes (the zero-copy
+//!   path: `<op>_ref` for a do's reply, `<op>_dump_each` for a dump's);
 //! - `NAMES`: the attribute names the runtime names errors with;
 //! - `Client` (blocking) and `AsyncClient` (tokio): `connect`, one method per op (a do returns
 //!   the reply's set, a dump an iterator of them, or a `Vec` awaited), `subscribe` to a
@@ -88,29 +90,8 @@ fn variant(name: &str) -> String {
     }
 }
 
-/// Whether set `name` reaches itself through nests: its field then holds a `Box`.
-fn recursive(spec: &Spec, from: &str, to: &str, seen: &mut Vec<String>) -> bool {
-    let Ok(set) = spec.set(from) else {
-        return false;
-    };
-    for a in &set.attributes {
-        if let Some(Ty::Nest(n)) = ty(spec, set, a) {
-            if n == to {
-                return true;
-            }
-            if !seen.contains(&n) {
-                seen.push(n.clone());
-                if recursive(spec, &n, to, seen) {
-                    return true;
-                }
-            }
-        }
-    }
-    false
-}
-
 /// A field of a set's struct: its attribute, how it is held, whether it repeats
-/// (`multi-attr`: a `Vec`) and whether it is boxed (a nest that reaches its own set).
+/// (`multi-attr`: a `Vec`) and whether it is boxed (a nest).
 struct Field<'s> {
     a: &'s Attr,
     t: Ty,
@@ -124,8 +105,9 @@ fn fields<'s>(spec: &'s Spec, set: &'s AttrSet) -> Vec<Field<'s>> {
         .filter_map(|a| {
             let t = ty(spec, set, a)?;
             let multi = effective(spec, set, a).multi_attr == Some(true);
-            let boxed = !multi
-                && matches!(&t, Ty::Nest(n) if recursive(spec, n, &set.name, &mut Vec::new()));
+            // A nest is boxed, so that a set's struct stays small (it is moved as a reply is
+            // decoded) and a set may reach itself.
+            let boxed = !multi && matches!(&t, Ty::Nest(_));
             Some(Field { a, t, multi, boxed })
         })
         .collect()
@@ -206,7 +188,7 @@ fn put(t: &Ty, c: &str, name: &str, v: &str) -> String {
             if var {
                 format!("put_var(out, {c}, {raw} as i128)")
             } else {
-                format!("put_attr(out, {c}, &{}.{bytes}())", cast(&raw, from, r))
+                format!("put_attr(out, {c}, &({}).{bytes}())", cast(&raw, from, r))
             }
         }
         Ty::Str => format!("put_str(out, {c}, \"{name}\", {v}.as_bytes())?"),
@@ -217,38 +199,38 @@ fn put(t: &Ty, c: &str, name: &str, v: &str) -> String {
 }
 
 /// The expression that reads a value of attribute `name` from `a.payload`.
-fn get(t: &Ty, name: &str) -> String {
+fn get(t: &Ty, name: &str, p: &str) -> String {
     match t {
         Ty::Int(r, n, big, var) => {
             if *var {
                 let signed = r.starts_with('i');
-                format!("get_var(a.payload, \"{name}\", {signed})? as {r}")
+                format!("get_var({p}, \"{name}\", {signed})? as {r}")
             } else {
                 let from = if *big {
                     "from_be_bytes"
                 } else {
                     "from_ne_bytes"
                 };
-                format!("{r}::{from}(fixed::<{n}>(a.payload, \"{name}\")?)")
+                format!("{r}::{from}(fixed::<{n}>({p}, \"{name}\")?)")
             }
         }
         Ty::Enum(e, int) => {
             let Ty::Int(r, ..) = **int else {
                 unreachable!()
             };
-            let raw = cast(&get(int, name), r, "u32");
+            let raw = cast(&get(int, name, p), r, "u32");
             format!("get_enum({raw}, \"{name}\", {e}::from_value)?")
         }
         Ty::Flags(f, held, int) => {
             let Ty::Int(r, ..) = **int else {
                 unreachable!()
             };
-            format!("{f}({})", cast(&get(int, name), r, held))
+            format!("{f}({})", cast(&get(int, name, p), r, held))
         }
         Ty::Flag => "true".into(),
-        Ty::Str => "get_str(a.payload)".into(),
-        Ty::Bytes => "a.payload.to_vec()".into(),
-        Ty::Nest(n) => format!("{}::decode(a.payload)?", struct_name(n)),
+        Ty::Str => format!("get_str({p})"),
+        Ty::Bytes => format!("{p}.to_vec()"),
+        Ty::Nest(n) => format!("{}::decode({p})?", struct_name(n)),
     }
 }
 
@@ -354,7 +336,7 @@ fn set_struct(o: &mut String, spec: &Spec, set: &AttrSet) {
     w(o, "            match a.kind {");
     for Field { a, t, multi, boxed } in &fields {
         let f = ident(&a.name);
-        let get = get(t, &a.name);
+        let get = get(t, &a.name, "a.payload");
         let store = match t {
             Ty::Flag => format!("me.{f} = true"),
             _ if *multi => format!("me.{f}.push({get})"),
@@ -368,6 +350,114 @@ fn set_struct(o: &mut String, spec: &Spec, set: &AttrSet) {
     w(o, "        }");
     w(o, "        Ok(me)");
     w(o, "    }");
+    w(o, "}");
+    w(o, "");
+}
+
+/// `<Set>Ref<'a>`: the set read in place, each accessor walking the attributes it was made
+/// from; nothing is copied or allocated (the zero-copy path: a do's reply in the connection's
+/// buffer, a dump's replies as they are read).
+fn set_view(o: &mut String, spec: &Spec, set: &AttrSet) {
+    let name = struct_name(&set.name);
+    let c = |a: &Attr| format!("spec::{}_{}", upper(&set.name), upper(&a.name));
+    w(
+        o,
+        &format!(
+            "/// Attribute set `{}`, read in place: each accessor walks the attributes, nothing",
+            set.name
+        ),
+    );
+    w(
+        o,
+        &format!("/// is copied. [`{name}Ref::to_owned`] decodes the whole [`{name}`]."),
+    );
+    w(o, "#[derive(Clone, Copy, Debug)]");
+    w(o, &format!("pub struct {name}Ref<'a>(pub &'a [u8]);"));
+    w(o, "");
+    w(o, &format!("impl<'a> {name}Ref<'a> {{"));
+    w(
+        o,
+        &format!("    /// The whole set, owned: [`{name}::decode`]."),
+    );
+    w(
+        o,
+        &format!("    pub fn to_owned(&self) -> Result<{name}> {{"),
+    );
+    w(o, &format!("        {name}::decode(self.0)"));
+    w(o, "    }");
+    for f in fields(spec, set) {
+        let (a, t) = (f.a, &f.t);
+        let m = ident(&a.name);
+        let ty = c(a);
+        w(o, "");
+        doc(
+            o,
+            "    ",
+            effective(spec, set, a)
+                .doc
+                .as_deref()
+                .or(Some(&format!("`{}`.", a.name))),
+        );
+        match t {
+            _ if f.multi => {
+                let (item, map) = match t {
+                    Ty::Str => ("&'a [u8]".to_owned(), "Ok(str_bytes(p))".to_owned()),
+                    Ty::Bytes => ("&'a [u8]".to_owned(), "Ok(p)".to_owned()),
+                    Ty::Nest(n) => (
+                        format!("{}Ref<'a>", struct_name(n)),
+                        format!("Ok({}Ref(p))", struct_name(n)),
+                    ),
+                    Ty::Flag => ("bool".to_owned(), "Ok(true)".to_owned()),
+                    _ => (value_type(t), format!("Ok({})", get(t, &a.name, "p"))),
+                };
+                w(
+                    o,
+                    &format!(
+                        "    pub fn {m}(&self) -> impl Iterator<Item = Result<{item}>> + 'a {{"
+                    ),
+                );
+                w(
+                    o,
+                    &format!("        all_attrs(self.0, {ty}).map(|p| -> Result<{item}> {{"),
+                );
+                w(o, "            let p = p?;");
+                w(o, &format!("            {map}"));
+                w(o, "        })");
+                w(o, "    }");
+            }
+            Ty::Flag => {
+                w(o, &format!("    pub fn {m}(&self) -> Result<bool> {{"));
+                w(
+                    o,
+                    &format!("        Ok(find_attr(self.0, {ty})?.is_some())"),
+                );
+                w(o, "    }");
+            }
+            _ => {
+                let (ret, val) = match t {
+                    Ty::Str => ("&'a [u8]".to_owned(), "str_bytes(p)".to_owned()),
+                    Ty::Bytes => ("&'a [u8]".to_owned(), "p".to_owned()),
+                    Ty::Nest(n) => (
+                        format!("{}Ref<'a>", struct_name(n)),
+                        format!("{}Ref(p)", struct_name(n)),
+                    ),
+                    _ => (value_type(t), get(t, &a.name, "p")),
+                };
+                w(
+                    o,
+                    &format!("    pub fn {m}(&self) -> Result<Option<{ret}>> {{"),
+                );
+                w(
+                    o,
+                    &format!("        let Some(p) = find_attr(self.0, {ty})? else {{"),
+                );
+                w(o, "            return Ok(None);");
+                w(o, "        };");
+                w(o, &format!("        Ok(Some({val}))"));
+                w(o, "    }");
+            }
+        }
+    }
     w(o, "}");
     w(o, "");
 }
@@ -837,6 +927,37 @@ fn client(o: &mut String, spec: &Spec, asy: bool) {
             );
             w(o, &format!("        {body}"));
             w(o, "    }");
+            if asy {
+                continue;
+            }
+            // The zero-copy forms: the reply read in place, each dump reply handed over in place.
+            match (mode, m.reply.is_some()) {
+                ("dump", _) => {
+                    w(o, "");
+                    w(o, &format!("    /// `{}` dump, each reply read in place by `f` as it arrives (nothing copied); the", op.name));
+                    w(o, "    /// result as the iterator's end.");
+                    w(o, &format!("    pub fn {method}_each(&mut self{arg}, mut f: impl FnMut({t}Ref<'_>) -> Result<()>) -> Result<()> {{"));
+                    w(o, &format!("        self.0.exchange({cmd}, Expect::Dump, {enc}, |_, a| f({t}Ref(a)))"));
+                    w(o, "    }");
+                }
+                (_, true) => {
+                    w(o, "");
+                    w(o, &format!("    /// `{}` do, the reply read in place: borrowed from the connection's buffer until its", op.name));
+                    w(o, "    /// next request (nothing copied).");
+                    w(
+                        o,
+                        &format!(
+                            "    pub fn {method}_ref(&mut self{arg}) -> Result<{t}Ref<'_>> {{"
+                        ),
+                    );
+                    w(
+                        o,
+                        &format!("        self.0.do_in_place({cmd}, {enc}).map({t}Ref)"),
+                    );
+                    w(o, "    }");
+                }
+                _ => {}
+            }
         }
     }
     w(o, "");
@@ -910,10 +1031,10 @@ pub fn emit(spec: &Spec, spec_path: &str) -> String {
     w(o, "#[allow(unused_imports)] // what the spec's types need");
     w(
         o,
-        "use genl_client::typed::{fixed, get_enum, get_str, get_var, malformed, put_bytes, put_nest, put_str, put_var};",
+        "use genl_client::typed::{all_attrs, find_attr, fixed, get_enum, get_str, get_var, malformed, put_bytes, put_nest, put_str, put_var, str_bytes};",
     );
     w(o, "#[allow(unused_imports)] // what the spec's ops need");
-    w(o, "use genl_client::{AsyncFamilyConn, Dump, FamilyConn, FamilyInfo, FamilyNames, Notice, NlString, Result, SetNames};");
+    w(o, "use genl_client::{AsyncFamilyConn, Dump, Expect, FamilyConn, FamilyInfo, FamilyNames, Notice, NlString, Result, SetNames};");
     w(o, "");
     w(o, "use crate::spec;");
     w(o, "");
@@ -926,6 +1047,7 @@ pub fn emit(spec: &Spec, spec_path: &str) -> String {
     }
     for set in &spec.attribute_sets {
         set_struct(o, spec, set);
+        set_view(o, spec, set);
     }
     names_table(o, spec);
 

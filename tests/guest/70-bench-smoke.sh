@@ -29,6 +29,10 @@ for section in "1. echo round trip" "2. get dump" "3. put" "4. notifications" "r
     expect_match "bench smoke: table has '$section'" "$section" "$out"
 done
 expect_match "bench smoke: every echo variant measured" "nlctrl GETFAMILY, raw loop +[0-9]" "$out"
+expect_match "bench smoke: echo through the client library in place measured" \
+    "kvstore, library in place +[0-9]" "$out"
+expect_match "bench smoke: dumps through the client library measured" \
+    "client library: +[0-9]+ entries/s read in place" "$out"
 # kvbench fails (above) if any put to the C twin fails; these check the rows were measured.
 expect_match "bench smoke: C twin put measured" "raw loop, one at a time, C twin +[0-9]" "$out"
 expect_match "bench smoke: put ratio kvstore/C twin reported" \

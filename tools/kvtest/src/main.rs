@@ -118,7 +118,7 @@ impl Raw {
             expect,
             self.seq,
             |o| entry.encode(o),
-            |t| format!("type {t}"),
+            None,
         )?;
         out.extend_from_slice(&one);
         Ok(())

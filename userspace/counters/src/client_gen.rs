@@ -10,8 +10,9 @@ use std::time::Instant;
 
 use genl_client::attr::{iter_attrs, put_attr};
 #[allow(unused_imports)] // what the spec's types need
-use genl_client::typed::{fixed, get_enum, get_str, get_var, malformed, put_bytes, put_nest, put_str, put_var};
-use genl_client::{AsyncFamilyConn, Dump, FamilyConn, FamilyInfo, FamilyNames, Notice, NlString, Result, SetNames};
+use genl_client::typed::{all_attrs, find_attr, fixed, get_enum, get_str, get_var, malformed, put_bytes, put_nest, put_str, put_var, str_bytes};
+#[allow(unused_imports)] // what the spec's ops need
+use genl_client::{AsyncFamilyConn, Dump, Expect, FamilyConn, FamilyInfo, FamilyNames, Notice, NlString, Result, SetNames};
 
 use crate::spec;
 
@@ -86,6 +87,60 @@ impl Counter {
     }
 }
 
+/// Attribute set `counter`, read in place: each accessor walks the attributes, nothing
+/// is copied. [`CounterRef::to_owned`] decodes the whole [`Counter`].
+#[derive(Clone, Copy, Debug)]
+pub struct CounterRef<'a>(pub &'a [u8]);
+
+impl<'a> CounterRef<'a> {
+    /// The whole set, owned: [`Counter::decode`].
+    pub fn to_owned(&self) -> Result<Counter> {
+        Counter::decode(self.0)
+    }
+
+    /// The counter's name, 1 to 63 bytes.
+    pub fn name(&self) -> Result<Option<&'a [u8]>> {
+        let Some(p) = find_attr(self.0, spec::COUNTER_NAME)? else {
+            return Ok(None);
+        };
+        Ok(Some(str_bytes(p)))
+    }
+
+    /// The counter's value.
+    pub fn value(&self) -> Result<Option<u64>> {
+        let Some(p) = find_attr(self.0, spec::COUNTER_VALUE)? else {
+            return Ok(None);
+        };
+        Ok(Some(u64::from_ne_bytes(fixed::<8>(p, "value")?)))
+    }
+
+    /// What `add` adds (default 1); the value wraps around at 2^64.
+    pub fn delta(&self) -> Result<Option<u64>> {
+        let Some(p) = find_attr(self.0, spec::COUNTER_DELTA)? else {
+            return Ok(None);
+        };
+        Ok(Some(u64::from_ne_bytes(fixed::<8>(p, "delta")?)))
+    }
+
+    /// How many adds the socket that sent this one has made, this one
+    /// included: each socket's own count, kept while the socket is open.
+    pub fn sock_adds(&self) -> Result<Option<u64>> {
+        let Some(p) = find_attr(self.0, spec::COUNTER_SOCK_ADDS)? else {
+            return Ok(None);
+        };
+        Ok(Some(u64::from_ne_bytes(fixed::<8>(p, "sock-adds")?)))
+    }
+
+    /// One counter of `add-batch`: its name and delta in the request, its
+    /// name and new value in the reply.
+    pub fn item(&self) -> impl Iterator<Item = Result<ItemRef<'a>>> + 'a {
+        all_attrs(self.0, spec::COUNTER_ITEM).map(|p| -> Result<ItemRef<'a>> {
+            let p = p?;
+            Ok(ItemRef(p))
+        })
+    }
+}
+
 /// Attribute set `item`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -138,6 +193,42 @@ impl Item {
             }
         }
         Ok(me)
+    }
+}
+
+/// Attribute set `item`, read in place: each accessor walks the attributes, nothing
+/// is copied. [`ItemRef::to_owned`] decodes the whole [`Item`].
+#[derive(Clone, Copy, Debug)]
+pub struct ItemRef<'a>(pub &'a [u8]);
+
+impl<'a> ItemRef<'a> {
+    /// The whole set, owned: [`Item::decode`].
+    pub fn to_owned(&self) -> Result<Item> {
+        Item::decode(self.0)
+    }
+
+    /// The counter's name, 1 to 63 bytes.
+    pub fn name(&self) -> Result<Option<&'a [u8]>> {
+        let Some(p) = find_attr(self.0, spec::ITEM_NAME)? else {
+            return Ok(None);
+        };
+        Ok(Some(str_bytes(p)))
+    }
+
+    /// The counter's value.
+    pub fn value(&self) -> Result<Option<u64>> {
+        let Some(p) = find_attr(self.0, spec::ITEM_VALUE)? else {
+            return Ok(None);
+        };
+        Ok(Some(u64::from_ne_bytes(fixed::<8>(p, "value")?)))
+    }
+
+    /// What `add` adds (default 1); the value wraps around at 2^64.
+    pub fn delta(&self) -> Result<Option<u64>> {
+        let Some(p) = find_attr(self.0, spec::ITEM_DELTA)? else {
+            return Ok(None);
+        };
+        Ok(Some(u64::from_ne_bytes(fixed::<8>(p, "delta")?)))
     }
 }
 
@@ -215,6 +306,12 @@ impl Client {
         self.0.do_reply(1, |out| req.encode(out), Counter::decode)
     }
 
+    /// `add` do, the reply read in place: borrowed from the connection's buffer until its
+    /// next request (nothing copied).
+    pub fn add_ref(&mut self, req: &Counter) -> Result<CounterRef<'_>> {
+        self.0.do_in_place(1, |out| req.encode(out)).map(CounterRef)
+    }
+
     /// `get` do.
     ///
     /// Get one counter, or dump all of them in name order.
@@ -222,6 +319,12 @@ impl Client {
     /// Request: `[name]`; reply: `[name, value]`.
     pub fn get(&mut self, req: &Counter) -> Result<Counter> {
         self.0.do_reply(2, |out| req.encode(out), Counter::decode)
+    }
+
+    /// `get` do, the reply read in place: borrowed from the connection's buffer until its
+    /// next request (nothing copied).
+    pub fn get_ref(&mut self, req: &Counter) -> Result<CounterRef<'_>> {
+        self.0.do_in_place(2, |out| req.encode(out)).map(CounterRef)
     }
 
     /// `get` dump.
@@ -236,6 +339,12 @@ impl Client {
         self.0.dump(2, |_| Ok(()), Counter::decode)
     }
 
+    /// `get` dump, each reply read in place by `f` as it arrives (nothing copied); the
+    /// result as the iterator's end.
+    pub fn get_dump_each(&mut self, mut f: impl FnMut(CounterRef<'_>) -> Result<()>) -> Result<()> {
+        self.0.exchange(2, Expect::Dump, |_| Ok(()), |_, a| f(CounterRef(a)))
+    }
+
     /// `add-batch` do.
     ///
     /// Add to up to 64 counters at once, all or none: one `item` per add,
@@ -245,6 +354,12 @@ impl Client {
     /// Request: `[item]`; reply: `[item]`.
     pub fn add_batch(&mut self, req: &Counter) -> Result<Counter> {
         self.0.do_reply(4, |out| req.encode(out), Counter::decode)
+    }
+
+    /// `add-batch` do, the reply read in place: borrowed from the connection's buffer until its
+    /// next request (nothing copied).
+    pub fn add_batch_ref(&mut self, req: &Counter) -> Result<CounterRef<'_>> {
+        self.0.do_in_place(4, |out| req.encode(out)).map(CounterRef)
     }
 
     /// Joins multicast group `group` (by its spec name).

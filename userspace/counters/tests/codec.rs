@@ -140,3 +140,13 @@ fn errors_are_named_through_nests() {
         (Some("item.name"), true)
     );
 }
+
+#[test]
+fn repeated_nests_read_in_place() {
+    let bytes = counter().encoded().unwrap();
+    let names: Vec<Vec<u8>> = counters::CounterRef(&bytes)
+        .item()
+        .map(|i| i.unwrap().name().unwrap().unwrap().to_vec())
+        .collect();
+    assert_eq!(names, [b"a".to_vec(), b"b".to_vec()]);
+}

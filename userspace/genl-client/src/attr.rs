@@ -32,6 +32,7 @@ pub struct RawAttr<'a> {
 
 /// The attributes in `buf`, walked without allocating; an attribute running past the end is
 /// an error, after which the walk ends.
+#[inline]
 pub fn iter_attrs(buf: &[u8]) -> AttrIter<'_> {
     AttrIter { buf, off: 0 }
 }
@@ -46,35 +47,49 @@ pub struct AttrIter<'a> {
 impl<'a> Iterator for AttrIter<'a> {
     type Item = Result<RawAttr<'a>, AttrError>;
 
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         let (buf, off) = (self.buf, self.off);
-        if off >= buf.len() {
-            return None;
-        }
-        self.off = buf.len(); // an error ends the walk
-        if buf.len() - off < 4 {
-            return Some(Err(AttrError(format!(
-                "{} stray bytes after the attributes",
-                buf.len() - off
-            ))));
-        }
-        let len = u16::from_ne_bytes([buf[off], buf[off + 1]]) as usize;
-        let ty = u16::from_ne_bytes([buf[off + 2], buf[off + 3]]);
-        if len < 4 || off + len > buf.len() {
-            return Some(Err(AttrError(format!(
-                "attribute type {} has a bad length {len}",
-                ty & NLA_TYPE_MASK
-            ))));
+        let rest = buf.get(off..).filter(|r| !r.is_empty())?;
+        let (len, ty) = match rest {
+            [l0, l1, t0, t1, ..] => (
+                u16::from_ne_bytes([*l0, *l1]) as usize,
+                u16::from_ne_bytes([*t0, *t1]),
+            ),
+            _ => return Some(Err(self.stray())),
+        };
+        if len < 4 || len > rest.len() {
+            return Some(Err(self.bad_length(ty, len)));
         }
         let full_len = (len + 3) & !3;
         self.off = off + full_len;
         Some(Ok(RawAttr {
             kind: ty & NLA_TYPE_MASK,
             nested: ty & NLA_F_NESTED != 0,
-            payload: &buf[off + 4..off + len],
+            payload: &rest[4..len],
             offset: off,
             full_len,
         }))
+    }
+}
+
+impl AttrIter<'_> {
+    /// Ends the walk with bytes too few for a header.
+    #[cold]
+    fn stray(&mut self) -> AttrError {
+        let left = self.buf.len() - self.off;
+        self.off = self.buf.len();
+        AttrError(format!("{left} stray bytes after the attributes"))
+    }
+
+    /// Ends the walk with an attribute whose length does not fit.
+    #[cold]
+    fn bad_length(&mut self, ty: u16, len: usize) -> AttrError {
+        self.off = self.buf.len();
+        AttrError(format!(
+            "attribute type {} has a bad length {len}",
+            ty & NLA_TYPE_MASK
+        ))
     }
 }
 
@@ -91,6 +106,7 @@ pub const MAX_PAYLOAD: usize = u16::MAX as usize - 4;
 /// A payload over [`MAX_PAYLOAD`] is written with a length of 0, which no walk accepts: the
 /// request is then refused before it is sent ([`check_request`]) instead of going out with a
 /// wrapped length.
+#[inline] // across crates, so that a payload of known size is copied without a call
 pub fn put_attr(out: &mut Vec<u8>, ty: u16, payload: &[u8]) {
     let len = if payload.len() > MAX_PAYLOAD {
         0
@@ -101,7 +117,7 @@ pub fn put_attr(out: &mut Vec<u8>, ty: u16, payload: &[u8]) {
     out.extend_from_slice(&len.to_ne_bytes());
     out.extend_from_slice(&ty.to_ne_bytes());
     out.extend_from_slice(payload);
-    out.resize((out.len() + 3) & !3, 0);
+    out.extend_from_slice(&[0; 3][..(4 - payload.len() % 4) % 4]);
 }
 
 /// Refuses request attributes that do not walk: one put over [`MAX_PAYLOAD`] (or inside a

@@ -45,8 +45,9 @@ impl Expect {
 }
 
 /// Writes a request of family `family` into `buf`: the headers, then what `encode` appends.
-/// Its attributes are checked to walk (one over 64 KiB does not); `name` names an attribute
-/// type for that error.
+/// With `check`, its attributes are checked to walk (one put over 64 KiB does not), `check`
+/// naming an attribute type for that error: for attributes made by hand; the generated
+/// encoders and `typed`'s check what they write themselves.
 #[allow(clippy::too_many_arguments)] // the header fields, as `struct nlmsghdr` and `genlmsghdr` have them
 pub fn write_request(
     buf: &mut Vec<u8>,
@@ -56,12 +57,14 @@ pub fn write_request(
     expect: Expect,
     seq: u32,
     encode: impl FnOnce(&mut Vec<u8>) -> Result<()>,
-    name: impl Fn(u16) -> String,
+    check: Option<&dyn Fn(u16) -> String>,
 ) -> Result<()> {
     buf.clear();
-    buf.resize(ATTRS_OFFSET, 0); // nlmsg_pid 0, genlmsghdr.reserved 0
+    buf.extend_from_slice(&[0; ATTRS_OFFSET]); // nlmsg_pid 0, genlmsghdr.reserved 0
     encode(buf)?;
-    check_request(&buf[ATTRS_OFFSET..], name).map_err(NlError::InvalidRequest)?;
+    if let Some(name) = check {
+        check_request(&buf[ATTRS_OFFSET..], name).map_err(NlError::InvalidRequest)?;
+    }
     let len = u32::try_from(buf.len())
         .map_err(|_| NlError::InvalidRequest(format!("a request of {} bytes", buf.len())))?;
     buf[..4].copy_from_slice(&len.to_ne_bytes());
@@ -107,25 +110,39 @@ impl<'a> Msg<'a> {
 
 /// The messages of a datagram; a length that does not fit ends the walk with an error.
 pub fn messages(datagram: &[u8]) -> impl Iterator<Item = Result<Msg<'_>>> {
+    raw_messages(datagram).map(|m| m.map_err(BadLength::into_error))
+}
+
+/// A message whose length does not fit the datagram: its length, and the bytes left.
+#[derive(Clone, Copy, Debug)]
+struct BadLength(usize, usize);
+
+impl BadLength {
+    #[cold]
+    fn into_error(self) -> NlError {
+        NlError::Malformed(format!(
+            "a message of length {} in {} bytes",
+            self.0, self.1
+        ))
+    }
+}
+
+/// [`messages`] with a small error, for the loop every reply goes through.
+#[inline]
+fn raw_messages(datagram: &[u8]) -> impl Iterator<Item = Result<Msg<'_>, BadLength>> {
     let mut off = 0;
     std::iter::from_fn(move || {
-        if datagram.len().saturating_sub(off) < NLMSG_HDRLEN {
-            return None;
-        }
-        let h = &datagram[off..];
-        let len = u32::from_ne_bytes(h[..4].try_into().unwrap()) as usize;
+        let h = datagram.get(off..).filter(|h| h.len() >= NLMSG_HDRLEN)?;
+        let len = u32::from_ne_bytes([h[0], h[1], h[2], h[3]]) as usize;
         if len < NLMSG_HDRLEN || len > h.len() {
             off = datagram.len();
-            return Some(Err(NlError::Malformed(format!(
-                "a message of length {len} in {} bytes",
-                h.len()
-            ))));
+            return Some(Err(BadLength(len, h.len())));
         }
         off += (len + 3) & !3;
         Some(Ok(Msg {
             ty: u16::from_ne_bytes([h[4], h[5]]),
             flags: u16::from_ne_bytes([h[6], h[7]]),
-            seq: u32::from_ne_bytes(h[8..12].try_into().unwrap()),
+            seq: u32::from_ne_bytes([h[8], h[9], h[10], h[11]]),
             body: &h[NLMSG_HDRLEN..len],
         }))
     })
@@ -138,6 +155,8 @@ pub struct Exchange {
     expect: Expect,
     interrupted: bool,
     done: bool,
+    /// Where the reply's attributes are in the datagram that held them (`Expect::Reply`).
+    last_reply: Option<std::ops::Range<usize>>,
 }
 
 impl Exchange {
@@ -147,7 +166,14 @@ impl Exchange {
             expect,
             interrupted: false,
             done: false,
+            last_reply: None,
         }
+    }
+
+    /// Where the reply's attributes were in the datagram fed last, if it held it
+    /// (`Expect::Reply`).
+    pub fn last_reply(&self) -> Option<std::ops::Range<usize>> {
+        self.last_reply.clone()
     }
 
     /// Whether the request is complete (its reply, ack, `NLMSG_DONE` or error was seen).
@@ -166,8 +192,9 @@ impl Exchange {
         datagram: &[u8],
         on_reply: &mut dyn FnMut(u8, &[u8]) -> Result<()>,
     ) -> Result<()> {
-        for m in messages(datagram) {
-            let m = m?;
+        self.last_reply = None;
+        for m in raw_messages(datagram) {
+            let m = m.map_err(BadLength::into_error)?;
             if m.seq != self.seq || self.done {
                 continue;
             }
@@ -196,11 +223,17 @@ impl Exchange {
                     }
                 }
                 _ => {
-                    let (cmd, attrs) = m.genl()?;
+                    let [cmd, _, _, _, attrs @ ..] = m.body else {
+                        return Err(m.genl().unwrap_err());
+                    };
                     if self.expect == Expect::Reply {
                         self.done = true;
+                        // An offset of a subslice of `datagram`, for a caller that reads the
+                        // reply in place after this returns.
+                        let start = attrs.as_ptr() as usize - datagram.as_ptr() as usize;
+                        self.last_reply = Some(start..start + attrs.len());
                     }
-                    on_reply(cmd, attrs)?;
+                    on_reply(*cmd, attrs)?;
                 }
             }
         }
@@ -239,7 +272,7 @@ mod tests {
                 o.extend([4, 0, 1, 0]);
                 Ok(())
             },
-            |t| t.to_string(),
+            Some(&|t| t.to_string()),
         )
         .unwrap();
         assert_eq!(b.len(), 24);
@@ -269,7 +302,7 @@ mod tests {
                 put_attr(o, 2, &big);
                 Ok(())
             },
-            |t| format!("t{t}"),
+            Some(&|t| format!("t{t}")),
         )
         .unwrap_err();
         assert!(

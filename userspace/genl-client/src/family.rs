@@ -49,9 +49,11 @@ pub(crate) fn named<T>(names: &FamilyNames, cmd: u8, request: &[u8], r: Result<T
     })
 }
 
-/// Whether `e` is the genetlink core's answer to a family ID it does not know.
+/// Whether `e` is the genetlink core's answer to a family ID it does not know: ENOENT with
+/// no extended ack, before any reply (not at the end of a dump).
 pub(crate) fn unknown_family(e: &NlError) -> bool {
-    matches!(e, NlError::Kernel(k) if k.errno == libc::ENOENT && k.extack == Default::default())
+    matches!(e, NlError::Kernel(k)
+        if k.errno == libc::ENOENT && k.extack == Default::default() && !k.in_done)
 }
 
 impl FamilyConn {
@@ -99,19 +101,10 @@ impl FamilyConn {
         encode: impl Fn(&mut Vec<u8>) -> Result<()>,
         mut on_reply: impl FnMut(u8, &[u8]) -> Result<()>,
     ) -> Result<()> {
-        let replied = std::sync::atomic::AtomicBool::new(false);
-        let mut on = |c: u8, a: &[u8]| {
-            replied.store(true, std::sync::atomic::Ordering::Relaxed);
-            on_reply(c, a)
-        };
-        let r = self.exchange_once(cmd, expect, &encode, &mut on);
+        let r = self.exchange_once(cmd, expect, &encode, &mut on_reply);
         match r {
-            Err(e)
-                if unknown_family(&e)
-                    && !replied.load(std::sync::atomic::Ordering::Relaxed)
-                    && self.reresolve()? =>
-            {
-                self.exchange_once(cmd, expect, &encode, &mut on)
+            Err(e) if unknown_family(&e) && self.reresolve()? => {
+                self.exchange_once(cmd, expect, &encode, &mut on_reply)
             }
             r => r,
         }
@@ -135,11 +128,8 @@ impl FamilyConn {
         expect: Expect,
         encode: &dyn Fn(&mut Vec<u8>) -> Result<()>,
     ) -> Result<Exchange> {
-        let names = self.names;
         self.conn
-            .start(self.family.id, cmd, self.version, expect, encode, |t| {
-                names.top_name(cmd, t)
-            })
+            .start(self.family.id, cmd, self.version, expect, encode, None)
     }
 
     /// Names the attribute a kernel error points at, from the request still in the buffer.
@@ -171,6 +161,38 @@ impl FamilyConn {
             Ok(())
         })?;
         out.ok_or_else(|| NlError::Malformed("no reply".into()))
+    }
+
+    /// A do with a reply, the reply's attributes read in place: they stay in the
+    /// connection's receive buffer, borrowed, until its next request (the zero-copy path).
+    pub fn do_in_place(
+        &mut self,
+        cmd: u8,
+        encode: impl Fn(&mut Vec<u8>) -> Result<()>,
+    ) -> Result<&[u8]> {
+        let mut ex = None;
+        let r = match self.exchange_kept(cmd, &encode, &mut ex) {
+            Err(e) if unknown_family(&e) && self.reresolve()? => {
+                self.exchange_kept(cmd, &encode, &mut ex)
+            }
+            r => r,
+        };
+        r?;
+        ex.as_ref()
+            .and_then(|ex| self.conn.reply_of(ex))
+            .ok_or_else(|| NlError::Malformed("no reply".into()))
+    }
+
+    /// A do with a reply, its `Exchange` kept in `ex` for the caller to read the reply from.
+    fn exchange_kept(
+        &mut self,
+        cmd: u8,
+        encode: &dyn Fn(&mut Vec<u8>) -> Result<()>,
+        ex: &mut Option<Exchange>,
+    ) -> Result<()> {
+        let e = ex.insert(self.start(cmd, Expect::Reply, encode)?);
+        let r = self.conn.finish(e, &mut |_, _| Ok(()));
+        self.named(cmd, r)
     }
 
     /// A do the kernel only acks.

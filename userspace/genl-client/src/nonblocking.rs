@@ -76,7 +76,7 @@ impl AsyncConn {
         version: u8,
         expect: Expect,
         encode: impl FnOnce(&mut Vec<u8>) -> Result<()>,
-        name: impl Fn(u16) -> String,
+        check: Option<&(dyn Fn(u16) -> String + Sync)>,
     ) -> Result<Exchange> {
         self.seq = self.seq.wrapping_add(1).max(1);
         write_request(
@@ -87,7 +87,7 @@ impl AsyncConn {
             expect,
             self.seq,
             encode,
-            name,
+            check.map(|c| c as &dyn Fn(u16) -> String),
         )?;
         // A netlink send to the kernel is handled in the sender's context: it does not wait.
         self.fd.get_ref().send(&self.tx, 0)?;
@@ -112,10 +112,10 @@ impl AsyncConn {
         version: u8,
         expect: Expect,
         encode: impl FnOnce(&mut Vec<u8>) -> Result<()>,
-        name: impl Fn(u16) -> String,
+        check: Option<&(dyn Fn(u16) -> String + Sync)>,
         mut on_reply: impl FnMut(u8, &[u8]) -> Result<()> + Send,
     ) -> Result<()> {
-        let mut ex = self.start(family, cmd, version, expect, encode, name)?;
+        let mut ex = self.start(family, cmd, version, expect, encode, check)?;
         while !ex.done() {
             self.feed(&mut ex, &mut on_reply).await?;
         }
@@ -132,7 +132,7 @@ impl AsyncConn {
                 2,
                 Expect::Reply,
                 |o| put_str(o, 2, "name", name.as_bytes()), // CTRL_ATTR_FAMILY_NAME
-                |t| format!("type {t}"),
+                None,
                 |_, a| {
                     info = Some(FamilyInfo::parse(a)?);
                     Ok(())
@@ -244,20 +244,18 @@ impl AsyncFamilyConn {
         encode: impl Fn(&mut Vec<u8>) -> Result<()> + Sync,
         mut on_reply: impl FnMut(u8, &[u8]) -> Result<()> + Send,
     ) -> Result<()> {
-        let replied = std::sync::atomic::AtomicBool::new(false);
-        let mut on = |c: u8, a: &[u8]| {
-            replied.store(true, std::sync::atomic::Ordering::Relaxed);
-            on_reply(c, a)
-        };
-        let r = self.exchange_once(cmd, expect, &encode, &mut on).await;
+        let r = self
+            .exchange_once(cmd, expect, &encode, &mut on_reply)
+            .await;
         match r {
-            Err(e) if unknown_family(&e) && !replied.load(std::sync::atomic::Ordering::Relaxed) => {
+            Err(e) if unknown_family(&e) => {
                 let info = self.conn.resolve(&self.name).await?;
                 if info.id == self.family.id {
                     return Err(e);
                 }
                 self.family = info;
-                self.exchange_once(cmd, expect, &encode, &mut on).await
+                self.exchange_once(cmd, expect, &encode, &mut on_reply)
+                    .await
             }
             r => r,
         }
@@ -289,11 +287,8 @@ impl AsyncFamilyConn {
         expect: Expect,
         encode: &(dyn Fn(&mut Vec<u8>) -> Result<()> + Sync),
     ) -> Result<Exchange> {
-        let names = self.names;
         self.conn
-            .start(self.family.id, cmd, self.version, expect, encode, |t| {
-                names.top_name(cmd, t)
-            })
+            .start(self.family.id, cmd, self.version, expect, encode, None)
     }
 
     /// [`crate::FamilyConn::do_reply`], awaited.

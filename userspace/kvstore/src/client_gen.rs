@@ -11,8 +11,9 @@ use std::time::Instant;
 
 use genl_client::attr::{iter_attrs, put_attr};
 #[allow(unused_imports)] // what the spec's types need
-use genl_client::typed::{fixed, get_enum, get_str, get_var, malformed, put_bytes, put_nest, put_str, put_var};
-use genl_client::{AsyncFamilyConn, Dump, FamilyConn, FamilyInfo, FamilyNames, Notice, NlString, Result, SetNames};
+use genl_client::typed::{all_attrs, find_attr, fixed, get_enum, get_str, get_var, malformed, put_bytes, put_nest, put_str, put_var, str_bytes};
+#[allow(unused_imports)] // what the spec's ops need
+use genl_client::{AsyncFamilyConn, Dump, Expect, FamilyConn, FamilyInfo, FamilyNames, Notice, NlString, Result, SetNames};
 
 use crate::spec;
 
@@ -75,7 +76,7 @@ impl std::str::FromStr for EntryFlags {
 
     /// Names or numbers (`12`, `0xc`) joined by commas, or `none`.
     fn from_str(s: &str) -> std::result::Result<Self, String> {
-        let mut v = Self::NONE;
+        let mut v = Self(0);
         for word in s.split(',').map(str::trim).filter(|w| !w.is_empty() && *w != "none") {
             let bits = match Self::NAMED.iter().find(|(_, n)| *n == word) {
                 Some((bit, _)) => bit.0,
@@ -198,7 +199,7 @@ pub struct Entry {
     #[serde(rename = "generation", skip_serializing_if = "Option::is_none")]
     pub generation: Option<u64>,
     #[serde(rename = "stats", skip_serializing_if = "Option::is_none")]
-    pub stats: Option<Stats>,
+    pub stats: Option<Box<Stats>>,
     /// How a put treats an existing or a missing entry; absent means upsert.
     #[serde(rename = "mode", skip_serializing_if = "Option::is_none")]
     pub mode: Option<PutMode>,
@@ -222,7 +223,7 @@ impl Entry {
             put_bytes(out, spec::ENTRY_VALUE, "value", v)?;
         }
         if let Some(v) = &self.flags {
-            put_attr(out, spec::ENTRY_FLAGS, &v.0.to_ne_bytes());
+            put_attr(out, spec::ENTRY_FLAGS, &(v.0).to_ne_bytes());
         }
         if let Some(v) = &self.generation {
             put_attr(out, spec::ENTRY_GENERATION, &v.to_ne_bytes());
@@ -231,7 +232,7 @@ impl Entry {
             put_nest(out, spec::ENTRY_STATS, "stats", |out| v.encode(out))?;
         }
         if let Some(v) = &self.mode {
-            put_attr(out, spec::ENTRY_MODE, &v.value().to_ne_bytes());
+            put_attr(out, spec::ENTRY_MODE, &(v.value()).to_ne_bytes());
         }
         Ok(())
     }
@@ -247,12 +248,74 @@ impl Entry {
                 spec::ENTRY_VALUE => me.value = Some(a.payload.to_vec()),
                 spec::ENTRY_FLAGS => me.flags = Some(EntryFlags(u32::from_ne_bytes(fixed::<4>(a.payload, "flags")?))),
                 spec::ENTRY_GENERATION => me.generation = Some(u64::from_ne_bytes(fixed::<8>(a.payload, "generation")?)),
-                spec::ENTRY_STATS => me.stats = Some(Stats::decode(a.payload)?),
+                spec::ENTRY_STATS => me.stats = Some(Box::new(Stats::decode(a.payload)?)),
                 spec::ENTRY_MODE => me.mode = Some(get_enum(u32::from_ne_bytes(fixed::<4>(a.payload, "mode")?), "mode", PutMode::from_value)?),
                 _ => {}
             }
         }
         Ok(me)
+    }
+}
+
+/// Attribute set `entry`, read in place: each accessor walks the attributes, nothing
+/// is copied. [`EntryRef::to_owned`] decodes the whole [`Entry`].
+#[derive(Clone, Copy, Debug)]
+pub struct EntryRef<'a>(pub &'a [u8]);
+
+impl<'a> EntryRef<'a> {
+    /// The whole set, owned: [`Entry::decode`].
+    pub fn to_owned(&self) -> Result<Entry> {
+        Entry::decode(self.0)
+    }
+
+    /// The entry's key, 1 to 255 bytes (terminating NUL not counted).
+    pub fn key(&self) -> Result<Option<&'a [u8]>> {
+        let Some(p) = find_attr(self.0, spec::ENTRY_KEY)? else {
+            return Ok(None);
+        };
+        Ok(Some(str_bytes(p)))
+    }
+
+    /// The entry's value, up to 65000 bytes: an entry with the longest key and
+    /// value still fits one 64 KiB netlink message (a dump sends one entry per
+    /// message, so readers need 64 KiB receive buffers, as YNL's are).
+    pub fn value(&self) -> Result<Option<&'a [u8]>> {
+        let Some(p) = find_attr(self.0, spec::ENTRY_VALUE)? else {
+            return Ok(None);
+        };
+        Ok(Some(p))
+    }
+
+    /// `flags`.
+    pub fn flags(&self) -> Result<Option<EntryFlags>> {
+        let Some(p) = find_attr(self.0, spec::ENTRY_FLAGS)? else {
+            return Ok(None);
+        };
+        Ok(Some(EntryFlags(u32::from_ne_bytes(fixed::<4>(p, "flags")?))))
+    }
+
+    /// The store's change counter after the operation; bumped on every change.
+    pub fn generation(&self) -> Result<Option<u64>> {
+        let Some(p) = find_attr(self.0, spec::ENTRY_GENERATION)? else {
+            return Ok(None);
+        };
+        Ok(Some(u64::from_ne_bytes(fixed::<8>(p, "generation")?)))
+    }
+
+    /// `stats`.
+    pub fn stats(&self) -> Result<Option<StatsRef<'a>>> {
+        let Some(p) = find_attr(self.0, spec::ENTRY_STATS)? else {
+            return Ok(None);
+        };
+        Ok(Some(StatsRef(p)))
+    }
+
+    /// How a put treats an existing or a missing entry; absent means upsert.
+    pub fn mode(&self) -> Result<Option<PutMode>> {
+        let Some(p) = find_attr(self.0, spec::ENTRY_MODE)? else {
+            return Ok(None);
+        };
+        Ok(Some(get_enum(u32::from_ne_bytes(fixed::<4>(p, "mode")?), "mode", PutMode::from_value)?))
     }
 }
 
@@ -377,6 +440,123 @@ impl Stats {
     }
 }
 
+/// Attribute set `stats`, read in place: each accessor walks the attributes, nothing
+/// is copied. [`StatsRef::to_owned`] decodes the whole [`Stats`].
+#[derive(Clone, Copy, Debug)]
+pub struct StatsRef<'a>(pub &'a [u8]);
+
+impl<'a> StatsRef<'a> {
+    /// The whole set, owned: [`Stats::decode`].
+    pub fn to_owned(&self) -> Result<Stats> {
+        Stats::decode(self.0)
+    }
+
+    /// Entries in the store.
+    pub fn entries(&self) -> Result<Option<u64>> {
+        let Some(p) = find_attr(self.0, spec::STATS_ENTRIES)? else {
+            return Ok(None);
+        };
+        Ok(Some(u64::from_ne_bytes(fixed::<8>(p, "entries")?)))
+    }
+
+    /// Bytes of keys and values in the store.
+    pub fn bytes(&self) -> Result<Option<u64>> {
+        let Some(p) = find_attr(self.0, spec::STATS_BYTES)? else {
+            return Ok(None);
+        };
+        Ok(Some(u64::from_ne_bytes(fixed::<8>(p, "bytes")?)))
+    }
+
+    /// Limit on entries (module parameter max_entries).
+    pub fn max_entries(&self) -> Result<Option<u64>> {
+        let Some(p) = find_attr(self.0, spec::STATS_MAX_ENTRIES)? else {
+            return Ok(None);
+        };
+        Ok(Some(u64::from_ne_bytes(fixed::<8>(p, "max-entries")?)))
+    }
+
+    /// Limit on memory (module parameter max_bytes; see memory).
+    pub fn max_bytes(&self) -> Result<Option<u64>> {
+        let Some(p) = find_attr(self.0, spec::STATS_MAX_BYTES)? else {
+            return Ok(None);
+        };
+        Ok(Some(u64::from_ne_bytes(fixed::<8>(p, "max-bytes")?)))
+    }
+
+    /// `echo-count`.
+    pub fn echo_count(&self) -> Result<Option<u64>> {
+        let Some(p) = find_attr(self.0, spec::STATS_ECHO_COUNT)? else {
+            return Ok(None);
+        };
+        Ok(Some(u64::from_ne_bytes(fixed::<8>(p, "echo-count")?)))
+    }
+
+    /// `put-count`.
+    pub fn put_count(&self) -> Result<Option<u64>> {
+        let Some(p) = find_attr(self.0, spec::STATS_PUT_COUNT)? else {
+            return Ok(None);
+        };
+        Ok(Some(u64::from_ne_bytes(fixed::<8>(p, "put-count")?)))
+    }
+
+    /// `get-count`.
+    pub fn get_count(&self) -> Result<Option<u64>> {
+        let Some(p) = find_attr(self.0, spec::STATS_GET_COUNT)? else {
+            return Ok(None);
+        };
+        Ok(Some(u64::from_ne_bytes(fixed::<8>(p, "get-count")?)))
+    }
+
+    /// `del-count`.
+    pub fn del_count(&self) -> Result<Option<u64>> {
+        let Some(p) = find_attr(self.0, spec::STATS_DEL_COUNT)? else {
+            return Ok(None);
+        };
+        Ok(Some(u64::from_ne_bytes(fixed::<8>(p, "del-count")?)))
+    }
+
+    /// Dumps started.
+    pub fn dump_count(&self) -> Result<Option<u64>> {
+        let Some(p) = find_attr(self.0, spec::STATS_DUMP_COUNT)? else {
+            return Ok(None);
+        };
+        Ok(Some(u64::from_ne_bytes(fixed::<8>(p, "dump-count")?)))
+    }
+
+    /// `stats-count`.
+    pub fn stats_count(&self) -> Result<Option<u64>> {
+        let Some(p) = find_attr(self.0, spec::STATS_STATS_COUNT)? else {
+            return Ok(None);
+        };
+        Ok(Some(u64::from_ne_bytes(fixed::<8>(p, "stats-count")?)))
+    }
+
+    /// Notifications multicast to at least one listener.
+    pub fn notify_sent(&self) -> Result<Option<u64>> {
+        let Some(p) = find_attr(self.0, spec::STATS_NOTIFY_SENT)? else {
+            return Ok(None);
+        };
+        Ok(Some(u64::from_ne_bytes(fixed::<8>(p, "notify-sent")?)))
+    }
+
+    /// Notifications that could not be allocated or sent.
+    pub fn notify_dropped(&self) -> Result<Option<u64>> {
+        let Some(p) = find_attr(self.0, spec::STATS_NOTIFY_DROPPED)? else {
+            return Ok(None);
+        };
+        Ok(Some(u64::from_ne_bytes(fixed::<8>(p, "notify-dropped")?)))
+    }
+
+    /// Bytes of memory the entries occupy: tree nodes, keys and values, as the
+    /// allocator sizes them. What max-bytes limits.
+    pub fn memory(&self) -> Result<Option<u64>> {
+        let Some(p) = find_attr(self.0, spec::STATS_MEMORY)? else {
+            return Ok(None);
+        };
+        Ok(Some(u64::from_ne_bytes(fixed::<8>(p, "memory")?)))
+    }
+}
+
 /// The family's attribute names: what errors are named with.
 pub static NAMES: FamilyNames = FamilyNames {
     sets: &[
@@ -454,6 +634,12 @@ impl Client {
         self.0.do_reply(1, |out| req.encode(out), Entry::decode)
     }
 
+    /// `echo` do, the reply read in place: borrowed from the connection's buffer until its
+    /// next request (nothing copied).
+    pub fn echo_ref(&mut self, req: &Entry) -> Result<EntryRef<'_>> {
+        self.0.do_in_place(1, |out| req.encode(out)).map(EntryRef)
+    }
+
     /// `put` do.
     ///
     /// Create or replace an entry, as the mode attribute says (absent: upsert,
@@ -464,6 +650,12 @@ impl Client {
         self.0.do_reply(2, |out| req.encode(out), Entry::decode)
     }
 
+    /// `put` do, the reply read in place: borrowed from the connection's buffer until its
+    /// next request (nothing copied).
+    pub fn put_ref(&mut self, req: &Entry) -> Result<EntryRef<'_>> {
+        self.0.do_in_place(2, |out| req.encode(out)).map(EntryRef)
+    }
+
     /// `get` do.
     ///
     /// Get one entry by key, or dump all entries in key order (optionally under a key prefix).
@@ -471,6 +663,12 @@ impl Client {
     /// Request: `[key]`; reply: `[key, value, flags]`.
     pub fn get(&mut self, req: &Entry) -> Result<Entry> {
         self.0.do_reply(3, |out| req.encode(out), Entry::decode)
+    }
+
+    /// `get` do, the reply read in place: borrowed from the connection's buffer until its
+    /// next request (nothing copied).
+    pub fn get_ref(&mut self, req: &Entry) -> Result<EntryRef<'_>> {
+        self.0.do_in_place(3, |out| req.encode(out)).map(EntryRef)
     }
 
     /// `get` dump.
@@ -485,6 +683,12 @@ impl Client {
         self.0.dump(3, |out| req.encode(out), Entry::decode)
     }
 
+    /// `get` dump, each reply read in place by `f` as it arrives (nothing copied); the
+    /// result as the iterator's end.
+    pub fn get_dump_each(&mut self, req: &Entry, mut f: impl FnMut(EntryRef<'_>) -> Result<()>) -> Result<()> {
+        self.0.exchange(3, Expect::Dump, |out| req.encode(out), |_, a| f(EntryRef(a)))
+    }
+
     /// `del` do.
     ///
     /// Remove an entry by key.
@@ -494,6 +698,12 @@ impl Client {
         self.0.do_reply(4, |out| req.encode(out), Entry::decode)
     }
 
+    /// `del` do, the reply read in place: borrowed from the connection's buffer until its
+    /// next request (nothing copied).
+    pub fn del_ref(&mut self, req: &Entry) -> Result<EntryRef<'_>> {
+        self.0.do_in_place(4, |out| req.encode(out)).map(EntryRef)
+    }
+
     /// `stats` do.
     ///
     /// Counters and limits of the caller's namespace's store.
@@ -501,6 +711,12 @@ impl Client {
     /// Request: `[]`; reply: `[generation, stats]`.
     pub fn stats(&mut self) -> Result<Entry> {
         self.0.do_reply(5, |_| Ok(()), Entry::decode)
+    }
+
+    /// `stats` do, the reply read in place: borrowed from the connection's buffer until its
+    /// next request (nothing copied).
+    pub fn stats_ref(&mut self) -> Result<EntryRef<'_>> {
+        self.0.do_in_place(5, |_| Ok(())).map(EntryRef)
     }
 
     /// Joins multicast group `group` (by its spec name).

@@ -116,7 +116,7 @@ async fn ctrl(client: &Client, cmd: u8, dump: bool) -> Result<Vec<Vec<GenlCtrlAt
                     spec::FAMILY_NAME.as_bytes(),
                 )
             },
-            |t| format!("type {t}"),
+            None,
             |c, a| {
                 out.push(parse_ctrl(c, a)?);
                 Ok(())

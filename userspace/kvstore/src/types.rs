@@ -185,7 +185,7 @@ impl StatsReply {
         let e = gen::Entry::decode(attrs)?;
         Ok(StatsReply {
             generation: need(e.generation, "stats", "generation")?,
-            stats: need(e.stats, "stats", "stats")?.into(),
+            stats: (*need(e.stats, "stats", "stats")?).into(),
         })
     }
 }

@@ -11,12 +11,12 @@ fn every_attribute() -> gen::Entry {
         value: Some(vec![0, 1, 2, 0xff, 0x80]),
         flags: Some(EntryFlags::TEXT | EntryFlags(0x40)),
         generation: Some(0x0102_0304_0506_0708),
-        stats: Some(gen::Stats {
+        stats: Some(Box::new(gen::Stats {
             entries: Some(1),
             notify_dropped: Some(u64::MAX),
             memory: Some(7),
             ..Default::default()
-        }),
+        })),
         mode: Some(PutMode::Replace),
     }
 }
@@ -46,7 +46,7 @@ fn wire_format_is_the_kernels() {
     assert_eq!(bytes, want);
     // The stats nest has NLA_F_NESTED set.
     let nest = gen::Entry {
-        stats: Some(gen::Stats::default()),
+        stats: Some(Box::default()),
         ..Default::default()
     }
     .encoded()
@@ -140,4 +140,71 @@ fn async_calls_are_send(c: &kvstore::Client, echo: &kvstore::Echo) {
     send(c.list(b"p"));
     send(c.list_consistent(b"p", 3));
     send(c.subscribe(Default::default()));
+}
+
+#[test]
+fn a_set_read_in_place_reads_what_decoding_does() {
+    let e = every_attribute();
+    let bytes = e.encoded().unwrap();
+    let r = gen::EntryRef(&bytes);
+    assert_eq!(r.key().unwrap(), Some(&b"some/key\xff"[..]));
+    assert_eq!(r.value().unwrap(), Some(&[0, 1, 2, 0xff, 0x80][..]));
+    assert_eq!(r.flags().unwrap(), e.flags);
+    assert_eq!(r.generation().unwrap(), e.generation);
+    assert_eq!(r.mode().unwrap(), e.mode);
+    assert_eq!(r.stats().unwrap().unwrap().memory().unwrap(), Some(7));
+    assert_eq!(r.to_owned().unwrap(), e);
+    let mut bad = Vec::new();
+    put_attr(&mut bad, spec::ENTRY_GENERATION, &[1, 2, 3]);
+    let err = gen::EntryRef(&bad).generation().unwrap_err();
+    assert!(
+        matches!(&err, Error::Malformed(m) if m.contains("generation")),
+        "{err:?}"
+    );
+}
+
+/// What the runtime's codec costs per echo, without a kernel: the request written as
+/// `FamilyConn` writes it, a reply read in place as `echo_ref` reads it, 100k times. Counted
+/// with callgrind (docs/bench.md):
+/// `cargo test --release -p kvstore --test codec --no-run`, then
+/// `valgrind --tool=callgrind target/release/deps/codec-* cost_probe --ignored --test-threads 1`.
+#[test]
+#[ignore]
+fn cost_probe() {
+    use genl_client::exchange::{write_request, Exchange, Expect};
+    let req = gen::Entry {
+        key: Some("b00000000".into()),
+        value: Some(vec![1; 8]),
+        flags: Some(EntryFlags(0)),
+        generation: Some(1),
+        ..Default::default()
+    };
+    let attrs = req.encoded().unwrap();
+    let mut reply = ((20 + attrs.len()) as u32).to_ne_bytes().to_vec();
+    reply.extend(0x20u16.to_ne_bytes());
+    reply.extend([0; 10]);
+    reply.extend([spec::CMD_ECHO, 1, 0, 0]);
+    reply.extend(&attrs);
+    let (mut tx, mut sum) = (Vec::new(), 0);
+    for seq in 0..100_000u32 {
+        write_request(
+            &mut tx,
+            0x20,
+            spec::CMD_ECHO,
+            1,
+            Expect::Reply,
+            seq,
+            |o| req.encode(o),
+            None,
+        )
+        .unwrap();
+        reply[8..12].copy_from_slice(&seq.to_ne_bytes());
+        let mut ex = Exchange::new(seq, Expect::Reply);
+        ex.feed(&reply, &mut |_, _| Ok(())).unwrap();
+        sum += gen::EntryRef(&reply[ex.last_reply().unwrap()])
+            .generation()
+            .unwrap()
+            .unwrap();
+    }
+    assert_eq!(sum, 100_000);
 }
