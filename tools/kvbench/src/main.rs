@@ -182,6 +182,36 @@ fn summarize(runs: Vec<ThreadRun>) -> EchoStats {
 }
 
 /// One request at a time on a raw socket: send the pre-encoded request, wait for its reply.
+/// Runs `warmup` then `iters` requests (`run`, timed; `check`, its result checked after), the
+/// timed ones started together with the other threads' at `barrier`.
+fn timed<T>(
+    warmup: usize,
+    iters: usize,
+    barrier: &Barrier,
+    mut run: impl FnMut(usize) -> Result<T>,
+    mut check: impl FnMut(T) -> Result<()>,
+) -> Result<ThreadRun> {
+    let mut lat = Vec::with_capacity(iters);
+    let mut start = Instant::now();
+    for i in 0..warmup + iters {
+        if i == warmup {
+            barrier.wait();
+            start = Instant::now();
+        }
+        let t0 = Instant::now();
+        let out = run(i)?;
+        if i >= warmup {
+            lat.push(t0.elapsed().as_nanos() as u64);
+        }
+        check(out)?;
+    }
+    Ok(ThreadRun {
+        lat_ns: lat,
+        start,
+        end: Instant::now(),
+    })
+}
+
 fn raw_loop(
     req: &[u8],
     reply_ty: u16,
@@ -192,37 +222,23 @@ fn raw_loop(
     let sock = Sock::open()?;
     let mut req = req.to_vec();
     let mut buf = RecvBuf::new(64 << 10);
-    let mut lat = Vec::with_capacity(iters);
-    let mut start = Instant::now();
-    for i in 0..warmup + iters {
-        if i == warmup {
-            barrier.wait();
-            start = Instant::now();
-        }
+    let mut run = |i: usize| -> Result<()> {
         let seq = i as u32 + 1;
         set_seq(&mut req, seq);
-        let t0 = Instant::now();
         sock.send(&req)?;
-        'reply: loop {
+        loop {
             let data = sock.recv(&mut buf)?;
             for m in messages(data) {
                 match m.error() {
                     Some(0) => {}
                     Some(e) => bail!("request failed: errno {}", -e),
-                    None if m.seq == seq && m.ty == reply_ty => break 'reply,
+                    None if m.seq == seq && m.ty == reply_ty => return Ok(()),
                     None => {}
                 }
             }
         }
-        if i >= warmup {
-            lat.push(t0.elapsed().as_nanos() as u64);
-        }
-    }
-    Ok(ThreadRun {
-        lat_ns: lat,
-        start,
-        end: Instant::now(),
-    })
+    };
+    timed(warmup, iters, barrier, &mut run, |()| Ok(()))
 }
 
 /// Resolves a family on a socket of its own; `None` if it is not registered.
@@ -245,37 +261,31 @@ fn echo_request(family: u16) -> Vec<u8> {
     b.buf
 }
 
-fn client_echo_loop(warmup: usize, iters: usize, barrier: &Barrier) -> Result<ThreadRun> {
-    let client = kvstore::blocking::Client::connect()?;
-    let req = kvstore::Echo {
+/// The echo the client loops send: every attribute the raw loop's request has.
+fn client_echo_request() -> kvstore::Echo {
+    kvstore::Echo {
         key: Some(key('b', 0).into()),
         value: Some(value(0).to_vec()),
         flags: Some(kvstore::EntryFlags(0)),
         generation: Some(1),
         ..Default::default()
-    };
-    let mut lat = Vec::with_capacity(iters);
-    let mut start = Instant::now();
-    for i in 0..warmup + iters {
-        if i == warmup {
-            barrier.wait();
-            start = Instant::now();
-        }
-        let t0 = Instant::now();
-        let reply = client.echo(&req)?;
-        if i >= warmup {
-            lat.push(t0.elapsed().as_nanos() as u64);
-        }
-        ensure!(
-            reply.generation == Some(1),
-            "echo reply differs from the request"
-        );
     }
-    Ok(ThreadRun {
-        lat_ns: lat,
-        start,
-        end: Instant::now(),
-    })
+}
+
+/// Echo through the blocking client, the reply decoded into an owned `Echo`.
+fn client_echo_loop(warmup: usize, iters: usize, barrier: &Barrier) -> Result<ThreadRun> {
+    let client = kvstore::blocking::Client::connect()?;
+    let req = client_echo_request();
+    timed(
+        warmup,
+        iters,
+        barrier,
+        |_| Ok(client.echo(&req)?),
+        |reply| {
+            ensure!(reply == req, "echo reply differs from the request");
+            Ok(())
+        },
+    )
 }
 
 const ECHO_VARIANTS: [&str; 5] = [
@@ -286,37 +296,22 @@ const ECHO_VARIANTS: [&str; 5] = [
     "kvstore, library in place",
 ];
 
-/// Echo through the generated client's zero-copy form: the reply read in place.
+/// Echo through the generated client's zero-copy form: the reply read in place, checked as the
+/// raw loop checks its reply, by its size (the attributes sent back).
 fn client_echo_in_place_loop(warmup: usize, iters: usize, barrier: &Barrier) -> Result<ThreadRun> {
     let mut client = kvstore::client_gen::Client::connect()?;
-    let req = kvstore::Echo {
-        key: Some(key('b', 0).into()),
-        value: Some(value(0).to_vec()),
-        flags: Some(kvstore::EntryFlags(0)),
-        generation: Some(1),
-        ..Default::default()
-    };
+    let req = client_echo_request();
     let req_size = req.encoded()?.len();
-    let mut lat = Vec::with_capacity(iters);
-    let mut start = Instant::now();
-    for i in 0..warmup + iters {
-        if i == warmup {
-            barrier.wait();
-            start = Instant::now();
-        }
-        let t0 = Instant::now();
-        // Checked as the raw loop checks its reply, by its size: the attributes sent back.
-        let size = client.echo_ref(&req)?.0.len();
-        if i >= warmup {
-            lat.push(t0.elapsed().as_nanos() as u64);
-        }
-        ensure!(size == req_size, "echo reply differs from the request");
-    }
-    Ok(ThreadRun {
-        lat_ns: lat,
-        start,
-        end: Instant::now(),
-    })
+    timed(
+        warmup,
+        iters,
+        barrier,
+        |_| Ok(client.echo_ref(&req)?.0.len()),
+        |size| {
+            ensure!(size == req_size, "echo reply differs from the request");
+            Ok(())
+        },
+    )
 }
 
 fn echo_bench(p: &Params, kv: &Family, ct: &Family) -> Result<Vec<[EchoStats; 2]>> {

@@ -489,31 +489,41 @@ impl Conn {
         if !self.wait(deadline)? {
             return Ok(None);
         }
-        let mut out = Vec::new();
-        match self.recv() {
-            Err(NlError::Io(e)) if e.raw_os_error() == Some(libc::ENOBUFS) => {
-                // Read what is queued now, keeping only the controller's news: see `Notice`.
-                loop {
-                    self.rx.clear();
-                    match self
-                        .sock
-                        .recv(&mut self.rx, libc::MSG_TRUNC | libc::MSG_DONTWAIT)
-                    {
-                        Ok(_) => notices(&self.rx, name, 0, &mut out)?,
-                        Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
-                        Err(e) if e.raw_os_error() == Some(libc::ENOBUFS) => {}
-                        Err(e) => return Err(e.into()),
-                    }
-                }
-                out.push(Notice::Overflow)
-            }
-            r => {
-                r?;
-                notices(&self.rx, name, family, &mut out)?;
-            }
-        }
-        Ok(Some(out))
+        let r = self.recv();
+        after_recv(r, &self.sock, &mut self.rx, name, family).map(Some)
     }
+}
+
+/// What a subscriber's receive brought (`r`, the datagram in `rx`) about family `name` (ID
+/// `family`). On ENOBUFS, what is queued is read at once (`sock` is not waited on), keeping
+/// only the controller's news: see [`Notice::Overflow`].
+pub(crate) fn after_recv(
+    r: Result<()>,
+    sock: &Socket,
+    rx: &mut Vec<u8>,
+    name: &str,
+    family: u16,
+) -> Result<Vec<Notice>> {
+    let mut out = Vec::new();
+    match r {
+        Err(NlError::Io(e)) if e.raw_os_error() == Some(libc::ENOBUFS) => {
+            loop {
+                rx.clear();
+                match sock.recv(rx, libc::MSG_TRUNC | libc::MSG_DONTWAIT) {
+                    Ok(_) => notices(rx, name, 0, &mut out)?,
+                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+                    Err(e) if e.raw_os_error() == Some(libc::ENOBUFS) => {}
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            out.push(Notice::Overflow)
+        }
+        r => {
+            r?;
+            notices(rx, name, family, &mut out)?;
+        }
+    }
+    Ok(out)
 }
 
 /// One attribute's policy: its type in the table and its NL_POLICY_TYPE_ATTR_* properties

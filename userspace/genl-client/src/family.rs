@@ -13,6 +13,7 @@ use std::collections::VecDeque;
 use std::time::Instant;
 
 use netlink_packet_generic::constants::GENL_ID_CTRL;
+use netlink_sys::Socket;
 
 use crate::conn::{Conn, FamilyInfo, Notice};
 use crate::error::{NlError, Result};
@@ -248,16 +249,13 @@ impl FamilyConn {
     /// Notifications that arrive while a request of this connection waits for its replies
     /// are not kept: subscribe on a connection of its own.
     pub fn subscribe(&mut self, group: &str) -> Result<()> {
-        let id = self.family.group(group).ok_or_else(|| {
-            NlError::InvalidRequest(format!("{} has no multicast group {group}", self.name))
-        })?;
-        self.conn.subscribe(id)?;
-        if self.groups.is_empty() {
-            // nlctrl's one group, `notify`, has the controller's ID as its ID (genetlink.c).
-            self.conn.subscribe(GENL_ID_CTRL.into())?;
-        }
-        self.groups.push(group.to_owned());
-        Ok(())
+        join(
+            self.conn.socket(),
+            &self.name,
+            &self.family,
+            &mut self.groups,
+            group,
+        )
     }
 
     /// What the next datagram brings, waiting up to `deadline` (`None`: it passed): the
@@ -270,18 +268,47 @@ impl FamilyConn {
         else {
             return Ok(None);
         };
-        for n in &notices {
-            if let Notice::FamilyBack(info) = n {
-                self.family = info.clone();
-                for g in &self.groups {
-                    if let Some(id) = info.group(g) {
-                        self.conn.subscribe(id)?;
-                    }
-                }
-            }
-        }
+        follow(self.conn.socket(), &mut self.family, &self.groups, &notices)?;
         Ok(Some(notices))
     }
+}
+
+/// Joins multicast group `group` of family `name` on `sock`, and with the first group
+/// nlctrl's, whose one group, `notify`, has the controller's ID as its ID (genetlink.c).
+pub(crate) fn join(
+    sock: &Socket,
+    name: &str,
+    family: &FamilyInfo,
+    groups: &mut Vec<String>,
+    group: &str,
+) -> Result<()> {
+    let id = family
+        .group(group)
+        .ok_or_else(|| NlError::InvalidRequest(format!("{name} has no multicast group {group}")))?;
+    sock.add_membership(id)?;
+    if groups.is_empty() {
+        sock.add_membership(GENL_ID_CTRL.into())?;
+    }
+    groups.push(group.to_owned());
+    Ok(())
+}
+
+/// When `notices` say the family came back: its new IDs taken, and `groups` joined again.
+pub(crate) fn follow(
+    sock: &Socket,
+    family: &mut FamilyInfo,
+    groups: &[String],
+    notices: &[Notice],
+) -> Result<()> {
+    for n in notices {
+        if let Notice::FamilyBack(info) = n {
+            *family = info.clone();
+            for id in groups.iter().filter_map(|g| info.group(g)) {
+                sock.add_membership(id)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The replies of a dump, as [`FamilyConn::dump`] reads them. Dropped early, it reads the

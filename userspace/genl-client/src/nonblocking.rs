@@ -12,10 +12,10 @@ use netlink_sys::Socket;
 use tokio::io::unix::AsyncFd;
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
-use crate::conn::{first_seq, notices, open_socket, FamilyInfo, Notice, RECV_SIZE};
+use crate::conn::{after_recv, first_seq, open_socket, FamilyInfo, Notice, RECV_SIZE};
 use crate::error::{NlError, Result};
 use crate::exchange::{write_request, Exchange, Expect};
-use crate::family::{named, unknown_family, NO_NAMES};
+use crate::family::{follow, join, named, unknown_family, NO_NAMES};
 use crate::names::FamilyNames;
 use crate::typed::put_str;
 
@@ -152,28 +152,8 @@ impl AsyncConn {
     /// The messages of the next datagram for family `name` (ID `family`); see
     /// [`crate::FamilyConn::notices`].
     async fn next_notices(&mut self, name: &str, family: u16) -> Result<Vec<Notice>> {
-        let mut out = Vec::new();
-        match self.recv().await {
-            Err(NlError::Io(e)) if e.raw_os_error() == Some(libc::ENOBUFS) => {
-                // As the blocking connection does (see `Notice::Overflow`): the socket does
-                // not block, so this reads what is queued now.
-                loop {
-                    self.rx.clear();
-                    match self.fd.get_ref().recv(&mut self.rx, libc::MSG_TRUNC) {
-                        Ok(_) => notices(&self.rx, name, 0, &mut out)?,
-                        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break,
-                        Err(e) if e.raw_os_error() == Some(libc::ENOBUFS) => {}
-                        Err(e) => return Err(e.into()),
-                    }
-                }
-                out.push(Notice::Overflow)
-            }
-            r => {
-                r?;
-                notices(&self.rx, name, family, &mut out)?;
-            }
-        }
-        Ok(out)
+        let r = self.recv().await;
+        after_recv(r, self.fd.get_ref(), &mut self.rx, name, family)
     }
 }
 
@@ -354,30 +334,19 @@ impl AsyncFamilyConn {
 
     /// [`crate::FamilyConn::subscribe`].
     pub fn subscribe(&mut self, group: &str) -> Result<()> {
-        let id = self.family.group(group).ok_or_else(|| {
-            NlError::InvalidRequest(format!("{} has no multicast group {group}", self.name))
-        })?;
-        self.conn.socket().add_membership(id)?;
-        if self.groups.is_empty() {
-            self.conn.socket().add_membership(GENL_ID_CTRL.into())?;
-        }
-        self.groups.push(group.to_owned());
-        Ok(())
+        join(
+            self.conn.socket(),
+            &self.name,
+            &self.family,
+            &mut self.groups,
+            group,
+        )
     }
 
     /// What the next datagram brings (see [`crate::FamilyConn::notices`]); awaits it.
     pub async fn notices(&mut self) -> Result<Vec<Notice>> {
         let notices = self.conn.next_notices(&self.name, self.family.id).await?;
-        for n in &notices {
-            if let Notice::FamilyBack(info) = n {
-                self.family = info.clone();
-                for g in &self.groups {
-                    if let Some(id) = info.group(g) {
-                        self.conn.socket().add_membership(id)?;
-                    }
-                }
-            }
-        }
+        follow(self.conn.socket(), &mut self.family, &self.groups, &notices)?;
         Ok(notices)
     }
 }
