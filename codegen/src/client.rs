@@ -1050,6 +1050,38 @@ pub fn emit(spec: &Spec, spec_path: &str) -> String {
         set_view(o, spec, set);
     }
     names_table(o, spec);
+    let fam = camel(&spec.name);
+    w(
+        o,
+        &format!(
+            "/// The family, for the rust-netlink crates: [`{fam}Message`] is how `genetlink`'s"
+        ),
+    );
+    w(
+        o,
+        "/// connection carries its messages (netlink-packet-generic's `GenlFamily`).",
+    );
+    w(o, "#[derive(Clone, Copy, Debug, PartialEq, Eq)]");
+    w(o, &format!("pub struct {fam}Family;"));
+    w(o, "");
+    w(
+        o,
+        &format!("impl genl_client::FamilySpec for {fam}Family {{"),
+    );
+    w(o, "    const NAME: &'static str = spec::FAMILY_NAME;");
+    w(o, "    const VERSION: u8 = spec::FAMILY_VERSION;");
+    w(o, "}");
+    w(o, "");
+    w(
+        o,
+        "/// A message of the family: its command and attributes (the sets' `encode` and `decode`",
+    );
+    w(o, "/// write and read them).");
+    w(
+        o,
+        &format!("pub type {fam}Message = genl_client::FamilyMessage<{fam}Family>;"),
+    );
+    w(o, "");
 
     // Notifications.
     let ntfs: Vec<_> = spec

@@ -241,6 +241,20 @@ pub static NAMES: FamilyNames = FamilyNames {
     ops: &[(1, 0), (2, 0), (4, 0)],
 };
 
+/// The family, for the rust-netlink crates: [`CountersMessage`] is how `genetlink`'s
+/// connection carries its messages (netlink-packet-generic's `GenlFamily`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CountersFamily;
+
+impl genl_client::FamilySpec for CountersFamily {
+    const NAME: &'static str = spec::FAMILY_NAME;
+    const VERSION: u8 = spec::FAMILY_VERSION;
+}
+
+/// A message of the family: its command and attributes (the sets' `encode` and `decode`
+/// write and read them).
+pub type CountersMessage = genl_client::FamilyMessage<CountersFamily>;
+
 /// What a subscriber receives: a notification of the family, or news of its socket or
 /// of the family itself.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -150,3 +150,30 @@ fn repeated_nests_read_in_place() {
         .collect();
     assert_eq!(names, [b"a".to_vec(), b"b".to_vec()]);
 }
+
+/// The generated `CountersMessage` is what the `genetlink` crate carries: framed by
+/// netlink-packet-core and -generic, its attributes the generated codec's.
+#[test]
+fn messages_plug_into_the_rust_netlink_crates() {
+    use counters::CountersMessage;
+    use netlink_packet_core::{NetlinkMessage, NetlinkPayload};
+    use netlink_packet_generic::{GenlFamily, GenlMessage};
+
+    assert_eq!(CountersMessage::family_name(), "counters");
+    let mut genl = GenlMessage::from_payload(CountersMessage::new(
+        spec::CMD_ADD_BATCH,
+        counter().encoded().unwrap(),
+    ));
+    genl.set_resolved_family_id(0x1234);
+    let mut nl = NetlinkMessage::from(genl);
+    nl.finalize();
+    let mut bytes = vec![0; nl.buffer_len()];
+    nl.serialize(&mut bytes);
+    let back = NetlinkMessage::<GenlMessage<CountersMessage>>::deserialize(&bytes).unwrap();
+    let NetlinkPayload::InnerMessage(genl) = back.payload else {
+        panic!("{back:?}")
+    };
+    assert_eq!(genl.payload.cmd, spec::CMD_ADD_BATCH);
+    assert_eq!(genl.header.version, spec::FAMILY_VERSION);
+    assert_eq!(Counter::decode(&genl.payload.attrs).unwrap(), counter());
+}

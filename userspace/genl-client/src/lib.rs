@@ -13,6 +13,7 @@
 //! - [`nonblocking`]: the same, awaited on tokio;
 //! - [`error`]: the kernel's errors with their whole extended ack;
 //! - [`names`]: a family's attribute names, for those errors;
+//! - [`message`]: a family's messages for the `genetlink` crate (netlink-packet traits);
 //! - [`typed`]: typed values to and from payloads, for the generated clients.
 
 pub mod attr;
@@ -20,6 +21,7 @@ pub mod conn;
 pub mod error;
 pub mod exchange;
 pub mod family;
+pub mod message;
 pub mod names;
 pub mod nonblocking;
 pub mod string;
@@ -32,6 +34,7 @@ pub use conn::{
 pub use error::{errno_name, strerror, Extack, KernelError, NlError, PolicyLimit, Result};
 pub use exchange::Expect;
 pub use family::{Dump, FamilyConn};
+pub use message::{FamilyMessage, FamilySpec};
 pub use names::{FamilyNames, SetNames};
 pub use nonblocking::{dump_stream, AsyncConn, AsyncFamilyConn};
 pub use string::NlString;

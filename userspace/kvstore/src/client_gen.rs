@@ -566,6 +566,20 @@ pub static NAMES: FamilyNames = FamilyNames {
     ops: &[(1, 0), (2, 0), (3, 0), (4, 0), (5, 0)],
 };
 
+/// The family, for the rust-netlink crates: [`KvstoreMessage`] is how `genetlink`'s
+/// connection carries its messages (netlink-packet-generic's `GenlFamily`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KvstoreFamily;
+
+impl genl_client::FamilySpec for KvstoreFamily {
+    const NAME: &'static str = spec::FAMILY_NAME;
+    const VERSION: u8 = spec::FAMILY_VERSION;
+}
+
+/// A message of the family: its command and attributes (the sets' `encode` and `decode`
+/// write and read them).
+pub type KvstoreMessage = genl_client::FamilyMessage<KvstoreFamily>;
+
 /// What a subscriber receives: a notification of the family, or news of its socket or
 /// of the family itself.
 #[derive(Clone, Debug, PartialEq, Eq)]
