@@ -77,6 +77,14 @@ family_roots() {
 
 kbuild_mirror() { echo "$GENLKIT_CACHE/kbuild-mirror/$(printf %s "$1" | sha256sum | cut -c1-16)"; }
 
+# clean_build_products DIR: removes what kbuild left in DIR (objects, modules, their commands
+# and metadata), so that a copy of module sources builds afresh against another kernel.
+clean_build_products() {
+    find "$1" \( -name '*.o' -o -name '*.ko' -o -name '*.mod' -o -name '*.mod.[co]' \
+        -o -name '.*.cmd' -o -name '*.rmeta' -o -name '.*.d' -o -name modules.order \
+        -o -name Module.symvers \) -delete
+}
+
 # kmake_modules KDIR DIR [MAKE ARGS...]: build the external modules in DIR against KDIR.
 # Kbuild refuses a module directory whose path holds a space, ':' or '%', and resolves
 # symlinks: such a DIR is built in a mirror under the cache (its sources copied over, newer
