@@ -169,6 +169,45 @@ pub(crate) fn first_seq() -> u32 {
     std::process::id().wrapping_mul(7919)
 }
 
+/// Receives one datagram from `sock` into `rx`: its length, which exceeds what fit when the
+/// buffer was too small (`MSG_TRUNC`; see [`fitted`]).
+pub(crate) fn recv_datagram(sock: &Socket, rx: &mut Vec<u8>) -> io::Result<usize> {
+    rx.clear();
+    sock.recv(rx, libc::MSG_TRUNC)
+}
+
+/// A datagram of `n` bytes received into `rx`: an error when it did not fit.
+pub(crate) fn fitted(n: usize, rx: &[u8]) -> Result<()> {
+    if n > rx.len() {
+        return Err(NlError::Malformed(format!(
+            "a datagram of {n} bytes, over the {} of the receive buffer",
+            rx.len()
+        )));
+    }
+    Ok(())
+}
+
+/// Writes a connection's next request into `tx` (`seq` advanced; 0 marks what the kernel sends
+/// unasked) and sends it on `sock`: a netlink send to the kernel is handled in the sender's
+/// context, so it does not wait, on a blocking socket or not.
+#[allow(clippy::too_many_arguments)] // the connection's parts, then the request's header
+pub(crate) fn send_request(
+    sock: &Socket,
+    seq: &mut u32,
+    tx: &mut Vec<u8>,
+    family: u16,
+    cmd: u8,
+    version: u8,
+    expect: Expect,
+    encode: impl FnOnce(&mut Vec<u8>) -> Result<()>,
+    check: Option<&dyn Fn(u16) -> String>,
+) -> Result<Exchange> {
+    *seq = seq.wrapping_add(1).max(1);
+    write_request(tx, family, cmd, version, expect, *seq, encode, check)?;
+    sock.send(tx, 0)?;
+    Ok(Exchange::new(*seq, expect))
+}
+
 /// A blocking generic netlink connection.
 #[derive(Debug)]
 pub struct Conn {
@@ -206,15 +245,8 @@ impl Conn {
 
     /// Receives one datagram into the receive buffer.
     fn recv(&mut self) -> Result<()> {
-        self.rx.clear();
-        let n = self.sock.recv(&mut self.rx, libc::MSG_TRUNC)?;
-        if n > self.rx.len() {
-            return Err(NlError::Malformed(format!(
-                "a datagram of {n} bytes, over the {} of the receive buffer",
-                self.rx.capacity()
-            )));
-        }
-        Ok(())
+        let n = recv_datagram(&self.sock, &mut self.rx)?;
+        fitted(n, &self.rx)
     }
 
     /// Sends a request (its attributes appended by `encode`) and hands each reply's command
@@ -245,19 +277,17 @@ impl Conn {
         encode: impl FnOnce(&mut Vec<u8>) -> Result<()>,
         check: Option<&dyn Fn(u16) -> String>,
     ) -> Result<Exchange> {
-        self.seq = self.seq.wrapping_add(1).max(1); // 0 marks what the kernel sends unasked
-        write_request(
+        send_request(
+            &self.sock,
+            &mut self.seq,
             &mut self.tx,
             family,
             cmd,
             version,
             expect,
-            self.seq,
             encode,
             check,
-        )?;
-        self.sock.send(&self.tx, 0)?;
-        Ok(Exchange::new(self.seq, expect))
+        )
     }
 
     /// Reads one datagram for `ex`.

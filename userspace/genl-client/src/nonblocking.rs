@@ -12,9 +12,12 @@ use netlink_sys::Socket;
 use tokio::io::unix::AsyncFd;
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
-use crate::conn::{after_recv, first_seq, open_socket, FamilyInfo, Notice, RECV_SIZE};
+use crate::conn::{
+    after_recv, first_seq, fitted, open_socket, recv_datagram, send_request, FamilyInfo, Notice,
+    RECV_SIZE,
+};
 use crate::error::{NlError, Result};
-use crate::exchange::{write_request, Exchange, Expect};
+use crate::exchange::{Exchange, Expect};
 use crate::family::{follow, join, named, unknown_family, NO_NAMES};
 use crate::names::FamilyNames;
 use crate::typed::put_str;
@@ -52,18 +55,8 @@ impl AsyncConn {
         let AsyncConn { fd, rx, .. } = self;
         loop {
             let mut ready = fd.readable().await?;
-            rx.clear();
-            match ready.try_io(|fd| fd.get_ref().recv(rx, libc::MSG_TRUNC)) {
-                Ok(n) => {
-                    let n = n?;
-                    if n > rx.len() {
-                        return Err(NlError::Malformed(format!(
-                            "a datagram of {n} bytes, over the {} of the receive buffer",
-                            rx.capacity()
-                        )));
-                    }
-                    return Ok(());
-                }
+            match ready.try_io(|fd| recv_datagram(fd.get_ref(), rx)) {
+                Ok(n) => return fitted(n?, rx),
                 Err(_would_block) => continue,
             }
         }
@@ -78,20 +71,19 @@ impl AsyncConn {
         encode: impl FnOnce(&mut Vec<u8>) -> Result<()>,
         check: Option<&(dyn Fn(u16) -> String + Sync)>,
     ) -> Result<Exchange> {
-        self.seq = self.seq.wrapping_add(1).max(1);
-        write_request(
+        let sock = self.fd.get_ref();
+        let check = check.map(|c| c as &dyn Fn(u16) -> String);
+        send_request(
+            sock,
+            &mut self.seq,
             &mut self.tx,
             family,
             cmd,
             version,
             expect,
-            self.seq,
             encode,
-            check.map(|c| c as &dyn Fn(u16) -> String),
-        )?;
-        // A netlink send to the kernel is handled in the sender's context: it does not wait.
-        self.fd.get_ref().send(&self.tx, 0)?;
-        Ok(Exchange::new(self.seq, expect))
+            check,
+        )
     }
 
     async fn feed(
