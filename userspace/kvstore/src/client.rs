@@ -131,15 +131,3 @@ impl Client {
         Subscription::new(opts).await
     }
 }
-
-impl Client {
-    /// Collects a stream of entries (a convenience for callers without `futures`).
-    pub async fn list_all(&self, prefix: &[u8]) -> Result<Vec<Entry>> {
-        let mut out = Vec::new();
-        let mut s = std::pin::pin!(self.list(prefix));
-        while let Some(e) = s.next().await {
-            out.push(e?);
-        }
-        Ok(out)
-    }
-}
