@@ -75,7 +75,6 @@ fn secs(s: f64) -> Duration {
 }
 
 pub async fn run(client: &Client, opts: Options) -> Result<()> {
-    let mut client = client.clone();
     let prefix = &opts.prefix[..];
     let mut sub = client
         .subscribe(SubscribeOptions {
@@ -83,7 +82,7 @@ pub async fn run(client: &Client, opts: Options) -> Result<()> {
         })
         .await
         .context("subscribe")?;
-    let mut view = View::resync(&client, prefix).await?;
+    let mut view = View::resync(client, prefix).await?;
     eprintln!(
         "kvctl: monitoring kvstore group notify ({}), {} entries at generation {}",
         sub.group(),
@@ -130,7 +129,7 @@ pub async fn run(client: &Client, opts: Options) -> Result<()> {
                 report(opts.json, json!({"event": "overflow"}), || {
                     "overflow: notifications were lost (ENOBUFS); resyncing".to_owned()
                 })?;
-                view = View::resync(&client, prefix).await?;
+                view = View::resync(client, prefix).await?;
                 view.report(opts.json, "resync", "resynced:")?;
                 continue;
             }
@@ -141,16 +140,10 @@ pub async fn run(client: &Client, opts: Options) -> Result<()> {
                 continue;
             }
             Event::FamilyBack => {
-                // A new family ID and group: connect and subscribe anew, then take the store
-                // as it now is (a reloaded module starts empty).
-                client = Client::connect().await.context("reconnect")?;
-                sub = client
-                    .subscribe(SubscribeOptions {
-                        rcvbuf: opts.rcvbuf,
-                    })
-                    .await
-                    .context("subscribe")?;
-                view = View::resync(&client, prefix).await?;
+                // The subscription joined the new `notify` group already, and the client's
+                // next request resolves the new family ID: take the store as it now is (a
+                // reloaded module starts empty).
+                view = View::resync(client, prefix).await?;
                 view.report(opts.json, "family-back", "family-back: resubscribed,")?;
                 continue;
             }
