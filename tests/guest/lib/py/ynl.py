@@ -120,6 +120,22 @@ def _genl_socket(timeout):
     return s
 
 
+def _replies(s, seq):
+    """The messages of request SEQ as they arrive on socket S, datagram after datagram, each as
+    (datagram, offset, length, type, flags); a message too short for its header ends a
+    datagram. Raises socket.timeout when none comes within the socket's timeout."""
+    while True:
+        data = s.recv(1 << 18)
+        off = 0
+        while off + 16 <= len(data):
+            length, mtype, mflags, mseq = struct.unpack_from("IHHI", data, off)
+            if length < 16:
+                break
+            if mseq == seq:
+                yield data, off, length, mtype, mflags
+            off += (length + 3) & ~3
+
+
 def raw_request(fam, cmd, attrs, flags=0, reserved=0, version=1, timeout=30):
     """Sends one generic netlink request built by hand, for what YNL will not encode (wrong
     attribute types, unknown attributes, reserved bits, undefined commands ...).
@@ -138,16 +154,10 @@ def raw_request(fam, cmd, attrs, flags=0, reserved=0, version=1, timeout=30):
     with _genl_socket(timeout) as s:
         s.sendto(msg, (0, 0))
         try:
-            while True:  # a reply may come before the ACK, in its own datagram
-                data = s.recv(1 << 18)
-                off = 0
-                while off + 16 <= len(data):
-                    length, mtype, mflags, mseq = struct.unpack_from("IHHI", data, off)
-                    if length < 16:
-                        break
-                    if mtype == Netlink.NLMSG_ERROR and mseq == seq:
-                        return _error_of(data, off, length, mflags)
-                    off += (length + 3) & ~3
+            # A reply may come before the ACK, in its own datagram.
+            for data, off, length, mtype, mflags in _replies(s, seq):
+                if mtype == Netlink.NLMSG_ERROR:
+                    return _error_of(data, off, length, mflags)
         except socket.timeout:
             ksft_pr(f"raw_request: no ACK within {timeout} s (family {family_id}, cmd {cmd})")
             return None, {}
@@ -171,24 +181,16 @@ def raw_dump(fam, cmd, version=1, timeout=30):
     with _genl_socket(timeout) as s:
         s.sendto(msg, (0, 0))
         try:
-            while True:
-                data = s.recv(1 << 18)
-                off = 0
-                while off + 16 <= len(data):
-                    length, mtype, mflags, mseq = struct.unpack_from("IHHI", data, off)
-                    if length < 16:
-                        break
-                    if mseq == seq:
-                        if mtype == Netlink.NLMSG_ERROR:
-                            return (entries, mtype, *_error_of(data, off, length, mflags))
-                        if mtype == Netlink.NLMSG_DONE:
-                            # The dump's result, then, with NLM_F_ACK_TLVS, the extack.
-                            err = -struct.unpack_from("i", data, off + 16)[0]
-                            ext = _extack(data, off + 20, off + length) if mflags & Netlink.NLM_F_ACK_TLVS else {}
-                            return entries, mtype, err, ext
-                        if mtype == family_id:  # after the genetlink header (4 bytes)
-                            entries.append(dict(_attrs(data, off + 20, off + length)))
-                    off += (length + 3) & ~3
+            for data, off, length, mtype, mflags in _replies(s, seq):
+                if mtype == Netlink.NLMSG_ERROR:
+                    return (entries, mtype, *_error_of(data, off, length, mflags))
+                if mtype == Netlink.NLMSG_DONE:
+                    # The dump's result, then, with NLM_F_ACK_TLVS, the extack.
+                    err = -struct.unpack_from("i", data, off + 16)[0]
+                    ext = _extack(data, off + 20, off + length) if mflags & Netlink.NLM_F_ACK_TLVS else {}
+                    return entries, mtype, err, ext
+                if mtype == family_id:  # after the genetlink header (4 bytes)
+                    entries.append(dict(_attrs(data, off + 20, off + length)))
         except socket.timeout:
             ksft_pr(f"raw_dump: the dump did not end within {timeout} s (family {family_id}, cmd {cmd})")
             return entries, None, None, {}
