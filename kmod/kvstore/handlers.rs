@@ -95,17 +95,19 @@ pub(crate) struct DumpCursor {
 /// The kvstore operations: [`KvstoreOps`], generated from the spec, served by each namespace's
 /// store.
 impl KvstoreOps for Store {
-    /// Returns the request's attributes unchanged.
+    /// Returns the request's attributes; the key as the string it is read as, NUL-terminated as
+    /// every string the kernel sends (a key may come without its NUL).
     fn echo_do(&self, req: &Request<'_>) -> Result {
         Counters::bump(&self.counters.echo);
         let attrs = req.attrs();
-        let (key, value) = (attrs.get(entry::KEY), attrs.get(entry::VALUE));
-        let size = key.map_or(0, |a| attr_size(a.bytes().len()))
+        let key = attrs.get(entry::KEY).map(|a| a.str_bytes()).transpose()?;
+        let value = attrs.get(entry::VALUE);
+        let size = key.map_or(0, |k| attr_size(k.len() + 1))
             + value.map_or(0, |a| attr_size(a.bytes().len()))
             + 3 * attr_size(8);
         let mut reply = req.reply(size)?;
-        if let Some(a) = key {
-            reply.put_bytes(entry::KEY, a.bytes())?;
+        if let Some(k) = key {
+            reply.put_str(entry::KEY, k)?;
         }
         if let Some(a) = value {
             reply.put_bytes(entry::VALUE, a.bytes())?;
