@@ -301,7 +301,7 @@ struct Policies {
 
 /// An attribute as its set has it: in a subset, the attribute of the set it is a subset of with
 /// the subset's own keys over it (as ynl does).
-pub(crate) fn effective(spec: &Spec, set: &AttrSet, a: &Attr) -> Attr {
+pub fn effective(spec: &Spec, set: &AttrSet, a: &Attr) -> Attr {
     let Some(parent) = set.subset_of.as_deref().and_then(|p| spec.set(p).ok()) else {
         return a.clone();
     };
