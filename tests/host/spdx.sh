@@ -9,7 +9,7 @@ while IFS= read -r f; do
     [[ -f $f ]] || continue
     case $f in
     # Prose, data, and kernel config fragments (which carry none, as in the kernel's own).
-    *.md | *.png | *.svg | *.lock | *.json | *.config | .gitignore | */.gitignore) continue ;;
+    *.md | *.png | *.svg | *.lock | *.json | *.config | *.genl | .gitignore | */.gitignore) continue ;;
     esac
     head -n 3 "$f" | grep -q 'SPDX-License-Identifier:' || missing+=("$f")
 done < <(git ls-files --cached --others --exclude-standard)
