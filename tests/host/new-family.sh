@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # A new family in one command, tried as a new user would: in a scratch copy of the tree
 # (under /tmp), `genlkit-codegen new demo`, then `scripts/test demo` there must be green at
-# once, with the family's KUnit cases and guest checks among its results, by name. The
-# command refuses a second time and changes nothing; after an op is added to the spec,
+# once, with the family's KUnit cases and guest checks among its results, by name, and so must
+# `scripts/fuzz --coverage demo` (fuzzing from the spec alone). The command refuses a second
+# time and changes nothing; after an op is added to the spec,
 # regenerating keeps the hand-written module and the build names the handler it lacks.
 # Prints `ok new-family: ...` / `not ok new-family: ...` lines (counted by scripts/test).
 #
@@ -64,6 +65,17 @@ if ((rc != 0)); then
     grep -E '^(FAILED|not ok|    not ok)' "$log" | head -n 20 | sed 's/^/# /'
 fi
 rm -f "$log"
+
+# Coverage-guided fuzzing from its spec alone, on the KCOV kernel: the short profile.
+t=$SECONDS
+out=$(cd "$scratch" && CARGO_TARGET_DIR="$GENLKIT_CACHE/new-family-target" \
+    scripts/fuzz --coverage --seconds 15 --tap "$name" 2>&1) && rc=0 || rc=$?
+echo "# scripts/fuzz --coverage $name in the scratch tree: $((SECONDS - t)) s"
+grep -E '^    # run .*mode guided' <<<"$out" | sed 's/^    # /# /'
+fuzz_ok=$(grep -c "^ok coverage fuzz $name: " <<<"$out" || true)
+check "scripts/fuzz --coverage $name is green from the spec alone ($fuzz_ok checks)" \
+    test "$rc" -eq 0 -a "$fuzz_ok" -ge 4
+((rc == 0)) || grep -E '^not ok' <<<"$out" | head -n 10 | sed 's/^/# /'
 
 # A new op in the spec: regenerating rewrites only generated files, and the module's build
 # names the handler it lacks.

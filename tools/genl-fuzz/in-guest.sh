@@ -15,7 +15,8 @@ set -u
 out=$1 seconds=$2 seed=$3 kmod=$4
 shift 4
 root=$(cd "$(dirname "$0")/../.." && pwd)
-fuzz="$root/target/release/genl-fuzz"
+bin=${GENLKIT_FUZZ_BIN_DIR:-$root/target/release}
+fuzz="$bin/genl-fuzz"
 [[ -e /sys/kernel/debug/kcov ]] || mount -t debugfs none /sys/kernel/debug 2>/dev/null
 [[ -e /sys/kernel/debug/kcov ]] || { echo "not ok no /sys/kernel/debug/kcov: not the KCOV kernel"; exit 1; }
 status=0
@@ -32,10 +33,11 @@ for family in "$@"; do
     fresh "$ko" || { echo "not ok $family: insmod failed"; status=1; continue; }
     "$fuzz" run --spec "$spec" --ko "$ko" --seconds "$seconds" --seed "$seed" --out "$out/$family/guided"
     rc=$?
-    if [[ ! -f $out/$family/guided/summary.txt ]] && [[ -f /tmp/genl-fuzz-$family.current ]]; then
-        # Killed mid-request (an oops ends the task): what it was sending is the reproducer.
-        cp "/tmp/genl-fuzz-$family.current" "$out/$family/guided/finding-killed.genl"
-        echo "genl-fuzz: killed (status $rc); its last input: $out/$family/guided/finding-killed.genl"
+    if [[ ! -f $out/$family/guided/summary.txt ]] && [[ -f /tmp/genl-fuzz-$family.history ]]; then
+        # Killed mid-request (an oops ends the task): what it sent, the last request at the end,
+        # is the reproducer.
+        cp "/tmp/genl-fuzz-$family.history" "$out/$family/guided/finding-killed.history.genl"
+        echo "genl-fuzz: killed (status $rc); what it sent: $out/$family/guided/finding-killed.history.genl"
     fi
     ((rc == 0)) || status=1
     requests=$(awk '$1 == "requests" {print $2}' "$out/$family/guided/summary.txt" 2>/dev/null)
@@ -45,7 +47,7 @@ for family in "$@"; do
         --blind --seed "$seed" --out "$out/$family/blind" || status=1
     if [[ $family == kvstore ]]; then
         fresh "$ko" || { status=1; continue; }
-        "$root/target/release/kvtest" fuzz --count "$requests" --seconds $((seconds * 3)) --seed "$seed" --threads 1 \
+        "$bin/kvtest" fuzz --count "$requests" --seconds $((seconds * 3)) --seed "$seed" --threads 1 \
             --netns-every 0 --kcov-out "$out/$family/random" | sed 's/^/kvtest: /' || status=1
     fi
     rmmod "$family"

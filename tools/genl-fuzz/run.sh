@@ -47,7 +47,9 @@ build_modules() {
     kmake_modules "$KK" "$MO/src/kmod" >/dev/null || die "kmod build against the KCOV kernel failed"
 }
 stage "modules for the KCOV kernel" build_modules
-stage "genl-fuzz" bash -c "cd '$GENLKIT_ROOT' && cargo build -q --release -p genl-fuzz"
+stage "genl-fuzz, kvtest" bash -c "cd '$GENLKIT_ROOT' && cargo build -q --release -p genl-fuzz -p kvtest"
+# Where they are, for the guest (scripts/vm passes GENLKIT_* on).
+export GENLKIT_FUZZ_BIN_DIR="${CARGO_TARGET_DIR:-$GENLKIT_ROOT/target}/release"
 
 res="$GENLKIT_OUT/fuzz-coverage"
 rm -rf "$res"

@@ -89,9 +89,13 @@ pub fn run(cfg: &Config) -> Result<Outcome> {
             "genl-fuzz: no failslab (/sys/kernel/debug/failslab): allocations are not failed"
         );
     }
-    // The execution being run, for a reproducer when the kernel kills this task (an oops): in
-    // the guest's own /tmp, as a write per execution to the host's share would slow the run.
-    let current = std::env::temp_dir().join(format!("genl-fuzz-{}.current", cfg.module));
+    // Every request sent, for a finding that needs the state earlier ones made, and for a
+    // reproducer when the kernel kills this task (an oops): in the guest's own /tmp, as a
+    // write per execution to the host's share would slow the run.
+    let mut history = crate::repro::History::create(
+        std::env::temp_dir().join(format!("genl-fuzz-{}.history", cfg.module)),
+        &spec.name,
+    )?;
 
     let map: &'static mut [u8] = Box::leak(vec![0u8; total].into_boxed_slice());
     let map_ptr = map.as_mut_ptr();
@@ -109,7 +113,7 @@ pub fn run(cfg: &Config) -> Result<Outcome> {
             return ExitKind::Ok;
         }
         let datagrams = input.encode(family);
-        let _ = crate::repro::write(&current, &spec.name, &datagrams, input);
+        let _ = history.append(&datagrams, input);
         kcov.reset();
         let result = target.run(&datagrams, input);
         let mut p = p.borrow_mut();
@@ -140,7 +144,14 @@ pub fn run(cfg: &Config) -> Result<Outcome> {
         match result {
             Ok(()) => ExitKind::Ok,
             Err(why) => {
-                let saved = crate::repro::save_finding(&out, &spec.name, &datagrams, input, &why);
+                let saved = crate::repro::save_finding(
+                    &out,
+                    &spec.name,
+                    &datagrams,
+                    input,
+                    Some(&history.path),
+                    &why,
+                );
                 p.finding = Some(match saved {
                     Ok(path) => format!("{why}\nreproducer: {}", path.display()),
                     Err(e) => format!("{why}\n(reproducer not saved: {e:#})"),
@@ -230,7 +241,6 @@ pub fn run(cfg: &Config) -> Result<Outcome> {
     if let Some(why) = &p.finding {
         eprintln!("genl-fuzz: FINDING: {why}");
     }
-    let _ = fs::remove_file(&current);
     Ok(Outcome {
         finding: p.finding.is_some(),
     })

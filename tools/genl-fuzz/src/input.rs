@@ -231,8 +231,12 @@ impl<'s> Shaper<'s> {
                         .collect(),
                     _ => WORDS[r.below_or_zero(WORDS.len())].to_vec(),
                 };
-                if !r.coinflip(0.05) {
-                    s.push(0);
+                match r.below_or_zero(20) {
+                    // No NUL, or one inside with more after it: what C string handling trips on.
+                    0 => {}
+                    1 => s.extend_from_slice(b"\0A\0"),
+                    2 => s.extend_from_slice(b"\0A"),
+                    _ => s.push(0),
                 }
                 Value::Bytes(s)
             }

@@ -51,7 +51,7 @@ enum Cmd {
         #[arg(long)]
         out: PathBuf,
     },
-    /// Sends reproducers and checks the answers and the kernel log as a run does.
+    /// Sends reproducers, in order, and checks the answers and the kernel log as a run does.
     Replay {
         #[arg(long)]
         spec: PathBuf,

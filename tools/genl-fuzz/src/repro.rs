@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
-//! Reproducers: the datagrams of an input, as sent, in a file any tool can replay.
+//! Reproducers: requests as sent, in a file any tool can replay.
 //!
-//! The format: text lines (`genl-fuzz reproducer 1`, `family NAME`, `answered 1 0 ...`: per
-//! datagram, whether it must get exactly one answer; `fail-nth 0 3 ...`: per datagram, which
-//! slab allocation of it fails, 0 for none), an empty line, then each datagram as a
-//! little-endian `u32` length and its bytes. The datagrams' message type and sequence number
-//! are set when sent (the family's ID is the running kernel's).
+//! The format: two text lines (`genl-fuzz reproducer 2`, `family NAME`) and an empty line,
+//! then one record per request: its length (`u32`, little-endian), a flags byte (bit 0: it
+//! must get exactly one answer), the slab allocation of it to fail (a byte, 0 for none), and
+//! the datagram. Its message type and sequence number are set when it is sent (the family's
+//! ID is the running kernel's). Records append, so a run's history is one such file too.
 
 use std::{
     fs,
+    io::Write,
     path::{Path, PathBuf},
 };
 
@@ -16,8 +17,9 @@ use anyhow::{bail, Context, Result};
 
 use crate::input::GenlInput;
 
-const MAGIC: &str = "genl-fuzz reproducer 1";
+const MAGIC: &str = "genl-fuzz reproducer 2";
 
+#[derive(Default)]
 pub struct Repro {
     pub family: String,
     pub datagrams: Vec<Vec<u8>>,
@@ -25,49 +27,74 @@ pub struct Repro {
     pub fail_nth: Vec<u8>,
 }
 
-fn encode(family: &str, datagrams: &[Vec<u8>], input: &GenlInput) -> Vec<u8> {
-    let join = |v: Vec<String>| v.join(" ");
-    let answered = join(
-        input
-            .msgs
-            .iter()
-            .map(|m| u8::from(m.answered()).to_string())
-            .collect(),
-    );
-    let fail_nth = join(input.msgs.iter().map(|m| m.fail_nth.to_string()).collect());
-    let mut b = format!("{MAGIC}\nfamily {family}\nanswered {answered}\nfail-nth {fail_nth}\n\n")
-        .into_bytes();
-    for d in datagrams {
+pub fn header(family: &str) -> Vec<u8> {
+    format!("{MAGIC}\nfamily {family}\n\n").into_bytes()
+}
+
+/// The records of an input's requests.
+pub fn records(datagrams: &[Vec<u8>], input: &GenlInput) -> Vec<u8> {
+    let mut b = Vec::new();
+    for (d, m) in datagrams.iter().zip(&input.msgs) {
         b.extend_from_slice(&(d.len() as u32).to_le_bytes());
+        b.extend_from_slice(&[u8::from(m.answered()), m.fail_nth]);
         b.extend_from_slice(d);
     }
     b
 }
 
-/// Writes the input about to run (overwritten by each execution).
-pub fn write(path: &Path, family: &str, datagrams: &[Vec<u8>], input: &GenlInput) -> Result<()> {
-    fs::write(path, encode(family, datagrams, input))?;
-    Ok(())
+/// A run's history: every request sent, appended as it goes (unbuffered, so that it is whole
+/// when the kernel kills the task).
+pub struct History {
+    file: fs::File,
+    pub path: PathBuf,
 }
 
-/// Saves a finding: `finding-N.genl` (the reproducer) and `finding-N.txt` (what broke, the
-/// input as structure, the command that replays it).
+impl History {
+    pub fn create(path: PathBuf, family: &str) -> Result<Self> {
+        let mut file =
+            fs::File::create(&path).with_context(|| format!("creating {}", path.display()))?;
+        file.write_all(&header(family))?;
+        Ok(Self { file, path })
+    }
+
+    pub fn append(&mut self, datagrams: &[Vec<u8>], input: &GenlInput) -> Result<()> {
+        self.file.write_all(&records(datagrams, input))?;
+        Ok(())
+    }
+}
+
+/// Saves a finding: `finding-N.genl` (its input), `finding-N.with-history.genl` (every
+/// request the run sent, ending with it: a finding may need the state earlier ones made) and
+/// `finding-N.txt` (what broke, the input as structure, the commands that replay it).
 pub fn save_finding(
     dir: &Path,
     family: &str,
     datagrams: &[Vec<u8>],
     input: &GenlInput,
+    history: Option<&Path>,
     why: &str,
 ) -> Result<PathBuf> {
     let n = (1..)
         .find(|n| !dir.join(format!("finding-{n}.genl")).exists())
         .unwrap();
     let path = dir.join(format!("finding-{n}.genl"));
-    write(&path, family, datagrams, input)?;
-    let text = format!(
-        "{why}\n\nreplay: genl-fuzz replay --spec specs/{family}.yaml {}\n\ninput: {input:#?}\n",
-        path.display()
-    );
+    let mut b = header(family);
+    b.extend(records(datagrams, input));
+    fs::write(&path, b)?;
+    let replay = |p: &Path| {
+        format!(
+            "genl-fuzz replay --spec specs/{family}.yaml {}",
+            p.display()
+        )
+    };
+    let mut how = replay(&path);
+    if let Some(h) = history {
+        // The history already ends with this input: it was appended before it ran.
+        let saved = dir.join(format!("finding-{n}.with-history.genl"));
+        fs::copy(h, &saved)?;
+        how = format!("{how}\nwith the state the run had made: {}", replay(&saved));
+    }
+    let text = format!("{why}\n\nreplay, on a freshly loaded module: {how}\n\ninput: {input:#?}\n");
     fs::write(dir.join(format!("finding-{n}.txt")), text)?;
     Ok(path)
 }
@@ -81,38 +108,31 @@ pub fn read(path: &Path) -> Result<Repro> {
     let head = std::str::from_utf8(&b[..end]).context("header is not text")?;
     let mut lines = head.lines();
     if lines.next() != Some(MAGIC) {
-        bail!("{}: not a genl-fuzz reproducer", path.display());
+        bail!("{}: not a genl-fuzz reproducer ({MAGIC})", path.display());
     }
-    let (mut family, mut answered, mut fail_nth) = (None, Vec::new(), Vec::new());
+    let mut r = Repro::default();
     for l in lines {
         match l.split_once(' ') {
-            Some(("family", f)) => family = Some(f.to_owned()),
-            Some(("answered", a)) => answered = a.split(' ').map(|x| x == "1").collect(),
-            Some(("fail-nth", a)) => {
-                fail_nth = a.split(' ').map(|x| x.parse().unwrap_or(0)).collect()
-            }
+            Some(("family", f)) => r.family = f.to_owned(),
             _ => bail!("{}: unknown header line {l:?}", path.display()),
         }
     }
+    if r.family.is_empty() {
+        bail!("{}: no family line", path.display());
+    }
     let mut rest = &b[end + 2..];
-    let mut datagrams = Vec::new();
     while !rest.is_empty() {
-        let Some((len, tail)) = rest.split_first_chunk::<4>() else {
-            bail!("{}: a datagram's length cut short", path.display());
+        let Some((head, tail)) = rest.split_first_chunk::<6>() else {
+            bail!("{}: a record cut short", path.display());
         };
-        let len = u32::from_le_bytes(*len) as usize;
+        let len = u32::from_le_bytes([head[0], head[1], head[2], head[3]]) as usize;
         if tail.len() < len {
             bail!("{}: a datagram cut short", path.display());
         }
-        datagrams.push(tail[..len].to_vec());
+        r.answered.push(head[4] & 1 != 0);
+        r.fail_nth.push(head[5]);
+        r.datagrams.push(tail[..len].to_vec());
         rest = &tail[len..];
     }
-    answered.resize(datagrams.len(), false);
-    fail_nth.resize(datagrams.len(), 0);
-    Ok(Repro {
-        family: family.context("no family line")?,
-        datagrams,
-        answered,
-        fail_nth,
-    })
+    Ok(r)
 }
