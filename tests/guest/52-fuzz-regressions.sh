@@ -25,5 +25,5 @@ for dir in "$GENLKIT_ROOT"/tests/fuzz-regressions/*/; do
             fail "$name" "$(tr '\n' ' ' <<<"$out" | cut -c1-400)"
         fi
     done
-    ((loaded_here)) && rmmod "$family"
+    if ((loaded_here)); then rmmod "$family"; fi
 done

@@ -260,26 +260,34 @@ def main():
     print(f"# points {total}: reachable {counts['reachable']}, checker {counts['checker']}, "
           f"shadow {counts['shadow']}, unreachable {counts['unreachable']}; {len(mod.roots)} roots, "
           f"{len(mod.reachable_funcs)} functions reachable")
-    all_reached = set()
+    all_reached = set().union(*(r for _, _, r in runs))
+    # What some run reached of the reachable points: reachable for certain.
+    witnessed = {(p[0], p[1]) for p in mod.points
+                 if mod.kind(p) == "reachable" and (p[0], p[1]) in all_reached}
+    print(f"# witnessed {len(witnessed)}: the reachable points some run reached")
     rows = []
+    pct = lambda n, d: f"{100 * n / max(d, 1):.1f}"
     for d, summary, reached in runs:
-        all_reached |= reached
         hit = collections.Counter(mod.kind(p) for p in mod.points if (p[0], p[1]) in reached)
         r = hit["reachable"]
         print(f"run {d} mode {summary['mode']} requests {summary['requests']} "
               f"seconds {float(summary['seconds']):.0f} corpus {summary['corpus']} "
               f"findings {summary['findings']} reached {r} of {counts['reachable']} "
-              f"{100 * r / max(counts['reachable'], 1):.1f}% all {sum(hit.values())} of {total} "
+              f"{pct(r, counts['reachable'])}% witnessed {pct(r, len(witnessed))}% "
+              f"all {sum(hit.values())} of {total} "
               f"checker {hit['checker']} shadow {hit['shadow']} unreachable {hit['unreachable']}")
         rows.append((summary, r, sum(hit.values())))
     if a.table:
         for summary, r, n in rows:
-            print(f"| {a.table} | {summary['mode']} | {summary['requests']} | "
-                  f"{float(summary['seconds']):.0f} | {summary['corpus']} | "
-                  f"{r} of {counts['reachable']} ({100 * r / max(counts['reachable'], 1):.1f} %) | "
-                  f"{n} of {total} ({100 * n / max(total, 1):.1f} %) | {summary['findings']} |")
+            tests = summary["mode"] == "tests"
+            print(f"| {a.table} | {'guest test suite' if tests else summary['mode']} | "
+                  f"{'—' if tests else summary['requests']} | {float(summary['seconds']):.0f} | "
+                  f"{'—' if tests else summary['corpus']} | "
+                  f"{r} of {counts['reachable']} ({pct(r, counts['reachable'])} %) | "
+                  f"{pct(r, len(witnessed))} % | "
+                  f"{n} of {total} ({pct(n, total)} %) | {summary['findings']} |")
     if a.svg:
-        plot(a.svg, [(d, s) for d, s, _ in runs], total)
+        plot(a.svg, [(d, s) for d, s, _ in runs if s["mode"] != "tests"], total)
     if a.unreached:
         byf = collections.defaultdict(lambda: [0, 0])
         for p in mod.points:
@@ -292,40 +300,47 @@ def main():
 
 
 def plot(path, runs, total):
-    """Points reached (of all the module's) over requests sent, one line per run."""
+    """Points reached (of all the module's), one line per run: over requests sent (left) and
+    over seconds (right)."""
     series = []
     for d, summary in runs:
         pts = []
         for line in open(f"{d}/timeline.tsv").read().splitlines()[1:]:
-            req, _, n = line.split("\t")
-            pts.append((int(req), int(n)))
+            req, secs, n = line.split("\t")
+            pts.append((int(req), float(secs), int(n)))
         series.append((summary["mode"], pts))
-    xmax = max([p[0] for _, s in series for p in s] + [1])
-    ymax = max([p[1] for _, s in series for p in s] + [1]) * 1.1
-    w, h, m = 640, 360, 50
-    X = lambda x: m + (w - 2 * m) * x / xmax
-    Y = lambda y: h - m - (h - 2 * m) * y / ymax
-    colors = {"guided": "#1f77b4", "blind": "#d62728"}
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" '
+    ys = [p[2] for _, s in series for p in s] or [0, 1]
+    ylo, yhi = min(ys) * 0.97, max(ys) * 1.01 + 1
+    pw, h, m = 460, 360, 55
+    colors = {"guided": "#1f77b4", "blind": "#d62728", "random": "#2ca02c"}
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{2 * pw}" height="{h}" '
            f'font-family="sans-serif" font-size="12">',
-           f'<rect width="{w}" height="{h}" fill="white"/>',
-           f'<line x1="{m}" y1="{h - m}" x2="{w - m}" y2="{h - m}" stroke="black"/>',
-           f'<line x1="{m}" y1="{m}" x2="{m}" y2="{h - m}" stroke="black"/>',
-           f'<text x="{w / 2}" y="{h - 12}" text-anchor="middle">requests sent (max {xmax})</text>',
-           f'<text x="14" y="{h / 2}" transform="rotate(-90 14 {h / 2})" text-anchor="middle">'
-           f'module points reached (of {total})</text>']
-    for i in range(5):
-        yv = ymax * i / 4
-        out.append(f'<text x="{m - 4}" y="{Y(yv) + 4}" text-anchor="end">{yv:.0f}</text>')
-    for k, (mode, pts) in enumerate(series):
-        # A step line: the count holds until the next new point.
-        d, last = [], 0
-        for x, y in pts:
-            d.append(f"{X(x):.1f},{Y(last):.1f} {X(x):.1f},{Y(y):.1f}")
-            last = y
-        c = colors.get(mode, "black")
-        out.append(f'<polyline fill="none" stroke="{c}" stroke-width="2" points="{" ".join(d)}"/>')
-        out.append(f'<text x="{w - m - 90}" y="{m + 16 * k + 10}" fill="{c}">{mode}</text>')
+           f'<rect width="{2 * pw}" height="{h}" fill="white"/>']
+    for panel, (col, label) in enumerate([(0, "requests sent"), (1, "seconds")]):
+        x0 = panel * pw
+        xmax = max([p[col] for _, s in series for p in s] + [1])
+        X = lambda x: x0 + m + (pw - 1.5 * m) * x / xmax
+        Y = lambda y: h - m - (h - 2 * m) * (y - ylo) / (yhi - ylo)
+        out += [f'<line x1="{x0 + m}" y1="{h - m}" x2="{x0 + pw - m / 2}" y2="{h - m}" stroke="black"/>',
+                f'<line x1="{x0 + m}" y1="{m}" x2="{x0 + m}" y2="{h - m}" stroke="black"/>',
+                f'<text x="{x0 + pw / 2}" y="{h - 15}" text-anchor="middle">{label} '
+                f'(max {xmax:.0f})</text>']
+        for i in range(5):
+            yv = ylo + (yhi - ylo) * i / 4
+            out.append(f'<text x="{x0 + m - 4}" y="{Y(yv) + 4}" text-anchor="end">{yv:.0f}</text>')
+        for k, (mode, pts) in enumerate(series):
+            # A step line: the count holds until the next new point.
+            d, last = [], pts[0][2] if pts else 0
+            for p in pts:
+                d.append(f"{X(p[col]):.1f},{Y(last):.1f} {X(p[col]):.1f},{Y(p[2]):.1f}")
+                last = p[2]
+            c = colors.get(mode, "black")
+            out.append(f'<polyline fill="none" stroke="{c}" stroke-width="2" points="{" ".join(d)}"/>')
+            if panel == 0:
+                out.append(f'<text x="{x0 + pw - 120}" y="{h - m - 16 * (len(series) - k)}" '
+                           f'fill="{c}">{mode}</text>')
+    out.append(f'<text x="16" y="{h / 2}" transform="rotate(-90 16 {h / 2})" '
+               f'text-anchor="middle">module points reached (of {total})</text>')
     out.append("</svg>")
     open(path, "w").write("\n".join(out) + "\n")
 

@@ -74,8 +74,8 @@ result() { # OK? NAME [DETAIL]
 }
 report="$res/report.md"
 {
-    echo "| family | run | requests | seconds | corpus | reachable points reached | all module points reached | findings |"
-    echo "|---|---|---:|---:|---:|---:|---:|---:|"
+    echo "| family | run | requests | seconds | corpus | reachable points reached | of those any run reached | all module points reached | findings |"
+    echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
 } >"$report"
 for f in "${families[@]}"; do
     ko="$MO/src/kmod/$f/$f.ko"

@@ -67,6 +67,8 @@ struct Progress {
     /// `(requests sent, seconds, points reached)` at each new point.
     timeline: Vec<(u64, f64, usize)>,
     finding: Option<String>,
+    /// The finding's requests and input.
+    found: Option<(Vec<Vec<u8>>, GenlInput)>,
 }
 
 pub struct Outcome {
@@ -106,7 +108,6 @@ pub fn run(cfg: &Config) -> Result<Outcome> {
     let started = Instant::now();
     let p = progress.clone();
     let family = target.family;
-    let out = cfg.out.clone();
     let mut harness = |input: &GenlInput| {
         if p.borrow().finding.is_some() {
             // The rest of LibAFL's round after a finding: the run stops at its end.
@@ -144,18 +145,9 @@ pub fn run(cfg: &Config) -> Result<Outcome> {
         match result {
             Ok(()) => ExitKind::Ok,
             Err(why) => {
-                let saved = crate::repro::save_finding(
-                    &out,
-                    &spec.name,
-                    &datagrams,
-                    input,
-                    Some(&history.path),
-                    &why,
-                );
-                p.finding = Some(match saved {
-                    Ok(path) => format!("{why}\nreproducer: {}", path.display()),
-                    Err(e) => format!("{why}\n(reproducer not saved: {e:#})"),
-                });
+                // Saved once the executor is done: not under its timeout, nor in its round.
+                p.finding = Some(why);
+                p.found = Some((datagrams, input.clone()));
                 ExitKind::Crash
             }
         }
@@ -235,8 +227,23 @@ pub fn run(cfg: &Config) -> Result<Outcome> {
         fuzzer.fuzz_one(&mut stages, &mut executor, &mut state, &mut mgr)?;
     }
     drop(executor);
-    let p = progress.borrow();
+    let mut p = progress.borrow_mut();
     let seconds = started.elapsed().as_secs_f64();
+    if let (Some(why), Some((datagrams, input))) = (&p.finding, &p.found) {
+        let saved = crate::repro::save_finding(
+            &cfg.out,
+            &spec.name,
+            datagrams,
+            input,
+            Some(&history.path),
+            why,
+        );
+        let why = match saved {
+            Ok(path) => format!("{why}\nreproducer: {}", path.display()),
+            Err(e) => format!("{why}\n(reproducer not saved: {e:#})"),
+        };
+        p.finding = Some(why);
+    }
     write_results(cfg, &points, &p, seconds, state.corpus().count())?;
     if let Some(why) = &p.finding {
         eprintln!("genl-fuzz: FINDING: {why}");

@@ -50,7 +50,7 @@ pub struct Attr {
     pub value: Value,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, Hash, PartialEq, Eq)]
+#[derive(Clone, Serialize, Deserialize, Hash, PartialEq, Eq)]
 pub enum Value {
     Bytes(Vec<u8>),
     /// Sent with `NLA_F_NESTED` when `flagged`.
@@ -61,6 +61,27 @@ pub enum Value {
 }
 
 impl Input for GenlInput {}
+
+/// Bytes as hex, the first 64 of a longer value only (a finding's text stays readable).
+impl std::fmt::Debug for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Value::Bytes(b) => {
+                let hex: String = b.iter().take(64).map(|x| format!("{x:02x}")).collect();
+                if b.len() > 64 {
+                    write!(f, "Bytes({hex}... {} bytes)", b.len())
+                } else {
+                    write!(f, "Bytes({hex})")
+                }
+            }
+            Value::Nest { attrs, flagged } => f
+                .debug_struct("Nest")
+                .field("attrs", attrs)
+                .field("flagged", flagged)
+                .finish(),
+        }
+    }
+}
 
 impl GenlInput {
     pub fn tail_mut(&mut self) -> &mut Vec<u8> {

@@ -114,6 +114,9 @@ impl Target {
     pub fn open(spec: &'static FuzzSpec) -> Result<Self> {
         let sock = Sock::open().context("netlink socket")?;
         sock.set_recv_timeout(ANSWER_TIMEOUT)?;
+        // Room for the largest answers (an error echoes its request, up to the send buffer's
+        // size) without an overrun, which would drop answers with ENOBUFS reported only once.
+        sock.set_rcvbuf(16 << 20)?;
         let mut buf = RecvBuf::new(1 << 18);
         let family = resolve_family(&sock, &mut buf, &spec.name)
             .with_context(|| format!("resolving family {}: is its module loaded?", spec.name))?;
@@ -189,6 +192,22 @@ impl Target {
         self.kernel_log()
     }
 
+    /// Reads what is queued on the request socket, checking each message.
+    fn drain(&mut self) -> Result<(), String> {
+        loop {
+            match self.sock.try_recv(&mut self.buf) {
+                Ok(datagram) => {
+                    for m in messages(datagram) {
+                        check_message(self.spec, self.family, &m)?;
+                    }
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(()),
+                Err(e) if e.raw_os_error() == Some(libc::ENOBUFS) => continue,
+                Err(e) => return Err(format!("receiving: {e}")),
+            }
+        }
+    }
+
     /// The notifications the requests caused, each checked as an answer is.
     fn notifications(&mut self) -> Result<(), String> {
         loop {
@@ -233,7 +252,9 @@ impl Target {
                     if faulted
                         && matches!(e.raw_os_error(), Some(libc::ENOBUFS | libc::ENOMEM)) =>
                 {
-                    return Ok(())
+                    // What is still queued is read (and checked) now: the core reports ENOBUFS
+                    // once, until the queue has emptied.
+                    return self.drain();
                 }
                 Err(e) => return Err(format!("receiving the answer to request {seq}: {e}")),
             };
