@@ -238,3 +238,44 @@ impl FuzzSpec {
         self.notifications.iter().find(|o| o.cmd == cmd)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use libafl_bolts::rands::StdRand;
+
+    use super::*;
+    use crate::input::Shaper;
+
+    /// Every family of the tree, and the one `genlkit-codegen new` makes, is read, and the
+    /// requests shaped from it encode to datagrams whose headers tell their true length.
+    #[test]
+    fn the_families_and_a_new_one_are_fuzzable() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let mut specs: Vec<FuzzSpec> = ["kvstore", "counters"]
+            .iter()
+            .map(|f| FuzzSpec::load(&root.join(format!("specs/{f}.yaml"))).unwrap())
+            .collect();
+        let new = genlkit_codegen::new::outputs(Path::new("/nonexistent"), "demo").unwrap();
+        let text = &new
+            .iter()
+            .find(|o| o.path.ends_with("specs/demo.yaml"))
+            .unwrap()
+            .text;
+        specs.push(FuzzSpec::from_spec(&Spec::parse(text, "demo.yaml").unwrap()).unwrap());
+        for spec in &specs {
+            assert!(!spec.ops.is_empty(), "{}", spec.name);
+            let shaper = Shaper { spec };
+            let mut rand = StdRand::with_seed(7);
+            for _ in 0..200 {
+                let input = shaper.input(&mut rand);
+                for (d, m) in input.encode(0x42).iter().zip(&input.msgs) {
+                    let len = u32::from_ne_bytes(d[0..4].try_into().unwrap()) as usize;
+                    assert_eq!(len, d.len(), "{}: {m:?}", spec.name);
+                    assert!(spec.op_by_cmd(d[16]).is_some());
+                }
+            }
+        }
+    }
+}
