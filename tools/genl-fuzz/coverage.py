@@ -279,15 +279,13 @@ def main():
         rows.append((summary, r, sum(hit.values())))
     if a.table:
         for summary, r, n in rows:
-            tests = summary["mode"] == "tests"
-            print(f"| {a.table} | {'guest test suite' if tests else summary['mode']} | "
-                  f"{'—' if tests else summary['requests']} | {float(summary['seconds']):.0f} | "
-                  f"{'—' if tests else summary['corpus']} | "
+            print(f"| {a.table} | {summary['mode']} | {summary['requests']} | "
+                  f"{float(summary['seconds']):.0f} | {summary['corpus']} | "
                   f"{r} of {counts['reachable']} ({pct(r, counts['reachable'])} %) | "
                   f"{pct(r, len(witnessed))} % | "
                   f"{n} of {total} ({pct(n, total)} %) | {summary['findings']} |")
     if a.svg:
-        plot(a.svg, [(d, s) for d, s, _ in runs if s["mode"] != "tests"], total)
+        plot(a.svg, [(d, s) for d, s, _ in runs], total)
     if a.unreached:
         byf = collections.defaultdict(lambda: [0, 0])
         for p in mod.points:

@@ -194,35 +194,12 @@ impl Target {
 
     /// Reads what is queued on the request socket, checking each message.
     fn drain(&mut self) -> Result<(), String> {
-        loop {
-            match self.sock.try_recv(&mut self.buf) {
-                Ok(datagram) => {
-                    for m in messages(datagram) {
-                        check_message(self.spec, self.family, &m)?;
-                    }
-                }
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(()),
-                Err(e) if e.raw_os_error() == Some(libc::ENOBUFS) => continue,
-                Err(e) => return Err(format!("receiving: {e}")),
-            }
-        }
+        drain(&self.sock, &mut self.buf, self.spec, self.family)
     }
 
     /// The notifications the requests caused, each checked as an answer is.
     fn notifications(&mut self) -> Result<(), String> {
-        loop {
-            match self.listener.try_recv(&mut self.buf) {
-                Ok(datagram) => {
-                    for m in messages(datagram) {
-                        check_message(self.spec, self.family, &m)?;
-                    }
-                }
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(()),
-                // Overrun: the kernel said so (ENOBUFS), which is its rule, not a finding.
-                Err(e) if e.raw_os_error() == Some(libc::ENOBUFS) => continue,
-                Err(e) => return Err(format!("receiving notifications: {e}")),
-            }
-        }
+        drain(&self.listener, &mut self.buf, self.spec, self.family)
     }
 
     /// Reads the answers to the request just sent.
@@ -315,6 +292,23 @@ impl Target {
         } else {
             found.truncate(40);
             Err(format!("kernel log:\n    {}", found.join("\n    ")))
+        }
+    }
+}
+
+/// Reads what is queued on `sock` without waiting, checking each message. An overrun
+/// (ENOBUFS) is the kernel's rule, reported once until the queue empties, not a finding.
+fn drain(sock: &Sock, buf: &mut RecvBuf, spec: &FuzzSpec, family: u16) -> Result<(), String> {
+    loop {
+        match sock.try_recv(buf) {
+            Ok(datagram) => {
+                for m in messages(datagram) {
+                    check_message(spec, family, &m)?;
+                }
+            }
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(()),
+            Err(e) if e.raw_os_error() == Some(libc::ENOBUFS) => continue,
+            Err(e) => return Err(format!("receiving: {e}")),
         }
     }
 }
